@@ -1,0 +1,132 @@
+using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
+
+namespace KinesisAttrib.Testing;
+
+/// <summary>
+/// A lease table in memory with the same conditional-write behaviour as the DynamoDB store. Thread-safe; share one
+/// instance between in-process workers to simulate many processes on one table.
+/// </summary>
+public sealed class InMemoryLeaseStore : ILeaseStore
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
+    private long _requests;
+
+    /// <summary>How many requests this store has served (each call is one request, like one DynamoDB call).</summary>
+    public long RequestCount => Interlocked.Read(ref _requests);
+
+    /// <inheritdoc />
+    public Task EnsureTableAsync(CancellationToken cancellationToken = default)
+    {
+        Count();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default)
+    {
+        Count();
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<Lease>>([.. _leases.Values.OrderBy(l => l.LeaseKey, StringComparer.Ordinal)]);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default)
+    {
+        Count();
+        lock (_gate)
+        {
+            return Task.FromResult(_leases.GetValueOrDefault(leaseKey));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        Count();
+        lock (_gate)
+        {
+            return Task.FromResult(_leases.TryAdd(lease.LeaseKey, lease));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return Update(lease, checkOwner: false, stored => stored with
+        {
+            LeaseOwner = newOwner,
+            LeaseCounter = stored.LeaseCounter + 1,
+            OwnerSwitchesSinceCheckpoint = stored.LeaseOwner == newOwner ? stored.OwnerSwitchesSinceCheckpoint : stored.OwnerSwitchesSinceCheckpoint + 1,
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return Update(lease, checkOwner: true, stored => stored with { LeaseCounter = stored.LeaseCounter + 1 });
+    }
+
+    /// <inheritdoc />
+    public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return Update(lease, checkOwner: true, stored => stored with
+        {
+            Checkpoint = checkpoint,
+            PendingCheckpoint = null,
+            OwnerSwitchesSinceCheckpoint = 0,
+            LeaseCounter = stored.LeaseCounter + 1,
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return Update(lease, checkOwner: true, stored => stored with { LeaseOwner = null, LeaseCounter = stored.LeaseCounter + 1 });
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        Count();
+        lock (_gate)
+        {
+            if (_leases.TryGetValue(lease.LeaseKey, out var stored) && stored.LeaseCounter == lease.LeaseCounter)
+            {
+                _leases.Remove(lease.LeaseKey);
+                return Task.FromResult(true);
+            }
+
+            return Task.FromResult(false);
+        }
+    }
+
+    private Task<Lease?> Update(Lease expected, bool checkOwner, Func<Lease, Lease> change)
+    {
+        Count();
+        lock (_gate)
+        {
+            if (!_leases.TryGetValue(expected.LeaseKey, out var stored)
+                || stored.LeaseCounter != expected.LeaseCounter
+                || (checkOwner && !string.Equals(stored.LeaseOwner, expected.LeaseOwner, StringComparison.Ordinal)))
+            {
+                return Task.FromResult<Lease?>(null);
+            }
+
+            var updated = change(stored);
+            _leases[expected.LeaseKey] = updated;
+            return Task.FromResult<Lease?>(updated);
+        }
+    }
+
+    private void Count() => Interlocked.Increment(ref _requests);
+}

@@ -1,0 +1,46 @@
+using KinesisAttrib.Processing;
+
+namespace KinesisAttrib.Leases;
+
+/// <summary>
+/// The lease table. Every write is conditional: a write based on a stale view (another worker took the lease, or
+/// renewed or checkpointed it since) changes nothing and returns null, so a worker that lost a lease can never
+/// overwrite the new owner's checkpoint. Implementations: DynamoDB (<c>DynamoDbLeaseStore</c>) and in-memory
+/// (<c>KinesisAttrib.Testing.InMemoryLeaseStore</c>); both pass the same conformance tests.
+/// </summary>
+public interface ILeaseStore
+{
+    /// <summary>Creates the table if it does not exist and waits until it can be used.</summary>
+    Task EnsureTableAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads every lease (consistent read).</summary>
+    Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one lease (consistent read), or null.</summary>
+    Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a lease unless one with the same key exists. Returns whether it was created.</summary>
+    Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the owner to <paramref name="newOwner"/> and increments the counter, if the stored counter still equals
+    /// <paramref name="lease"/>'s. Increments <c>ownerSwitchesSinceCheckpoint</c> when the owner changes.
+    /// Returns the updated lease, or null when the condition failed.
+    /// </summary>
+    Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default);
+
+    /// <summary>Increments the counter if the stored owner and counter equal <paramref name="lease"/>'s. Returns the updated lease or null.</summary>
+    Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a checkpoint (clearing any pending checkpoint and resetting <c>ownerSwitchesSinceCheckpoint</c>) and
+    /// increments the counter, if the stored owner and counter equal <paramref name="lease"/>'s. Returns the updated lease or null.
+    /// </summary>
+    Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default);
+
+    /// <summary>Clears the owner and increments the counter, if the stored owner and counter equal <paramref name="lease"/>'s. Returns the updated lease or null.</summary>
+    Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a lease if its stored counter equals <paramref name="lease"/>'s. Returns whether it was deleted.</summary>
+    Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default);
+}

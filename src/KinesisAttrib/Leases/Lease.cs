@@ -1,0 +1,43 @@
+using KinesisAttrib.Processing;
+
+namespace KinesisAttrib.Leases;
+
+/// <summary>
+/// One row of the lease table: who owns a shard and how far it has been processed. Attribute names follow the
+/// KCL 2.x single-stream schema so a Java KCL application can move to KinesisAttrib and keep its checkpoints.
+/// </summary>
+public sealed record Lease
+{
+    /// <summary>The shard id (<c>leaseKey</c>).</summary>
+    public required string LeaseKey { get; init; }
+
+    /// <summary>The worker holding the lease (<c>leaseOwner</c>); null when free.</summary>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>
+    /// Incremented by every renewal, take and checkpoint (<c>leaseCounter</c>). Conditional writes on it fence out a
+    /// worker whose view is stale; a counter that stops moving means the owner is gone.
+    /// </summary>
+    public long LeaseCounter { get; init; }
+
+    /// <summary>The last checkpoint (<c>checkpoint</c> and <c>checkpointSubSequenceNumber</c>).</summary>
+    public required ExtendedSequenceNumber Checkpoint { get; init; }
+
+    /// <summary>A prepared, not yet committed checkpoint (<c>pendingCheckpoint*</c>).</summary>
+    public ExtendedSequenceNumber? PendingCheckpoint { get; init; }
+
+    /// <summary>How often the owner changed since the last checkpoint (<c>ownerSwitchesSinceCheckpoint</c>).</summary>
+    public long OwnerSwitchesSinceCheckpoint { get; init; }
+
+    /// <summary>The shard's parents (<c>parentShardId</c>, a string set): one after a split, two after a merge.</summary>
+    public IReadOnlyList<string> ParentShardIds { get; init; } = [];
+
+    /// <summary>The shard's children once it has closed (<c>childShardIds</c>).</summary>
+    public IReadOnlyList<string> ChildShardIds { get; init; } = [];
+
+    /// <summary>The shard's lowest hash key (<c>startingHashKey</c>).</summary>
+    public string? StartingHashKey { get; init; }
+
+    /// <summary>The shard's highest hash key (<c>endingHashKey</c>).</summary>
+    public string? EndingHashKey { get; init; }
+}

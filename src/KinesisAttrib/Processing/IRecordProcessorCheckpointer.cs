@@ -1,0 +1,30 @@
+namespace KinesisAttrib.Processing;
+
+/// <summary>
+/// Records progress in the lease table. A checkpoint at a record means "this record and everything before it in the
+/// shard are done": after a restart or failover, delivery resumes just after it.
+/// </summary>
+/// <remarks>
+/// Writes are conditional on this worker still holding the lease; when it does not, the call throws
+/// <see cref="Leases.LeaseLostException"/> and nothing is written (another worker owns the shard now).
+/// </remarks>
+public interface IRecordProcessorCheckpointer
+{
+    /// <summary>The shard this checkpointer writes for.</summary>
+    string ShardId { get; }
+
+    /// <summary>The last checkpoint written (or read at start).</summary>
+    ExtendedSequenceNumber LastCheckpoint { get; }
+
+    /// <summary>The largest position that may be checkpointed: the last record delivered, or SHARD_END at the end of a closed shard.</summary>
+    ExtendedSequenceNumber LargestPermittedCheckpoint { get; }
+
+    /// <summary>Checkpoints at <see cref="LargestPermittedCheckpoint"/>: every record delivered so far is done.</summary>
+    ValueTask CheckpointAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Checkpoints at a record that was delivered.</summary>
+    ValueTask CheckpointAsync(KinesisClientRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Checkpoints at an explicit position, which must lie between the last checkpoint and <see cref="LargestPermittedCheckpoint"/>.</summary>
+    ValueTask CheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default);
+}
