@@ -1,0 +1,313 @@
+using System.Globalization;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using KinesisAttrib.Kinesis;
+
+namespace KinesisAttrib.Testing;
+
+/// <summary>
+/// Kinesis in memory: streams, shards with hash-key ranges, sequence numbers, shard iterators and records, with
+/// the service's routing (MD5 of the partition key) and error types. Handlers can be tested without any server,
+/// and the sample runs with nothing installed. Thread-safe.
+/// </summary>
+public sealed class InMemoryKinesisClient : IKinesisClient
+{
+    private static readonly BigInteger MaxHashKey = BigInteger.Pow(2, 128) - 1;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private long _nextSequence = 1;
+    private long _getRecordsCalls;
+
+    /// <summary>Creates an empty service.</summary>
+    /// <param name="timeProvider">The clock for arrival timestamps; null for the system clock.</param>
+    public InMemoryKinesisClient(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>How many GetRecords calls were served.</summary>
+    public long GetRecordsCallCount => Interlocked.Read(ref _getRecordsCalls);
+
+    /// <inheritdoc />
+    public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamName);
+        if (shardCount is < 1 or > 10_000)
+        {
+            throw new InvalidArgumentException($"CreateStream '{streamName}': shard count {shardCount} is outside 1..10000.");
+        }
+
+        lock (_gate)
+        {
+            if (_streams.ContainsKey(streamName))
+            {
+                throw new ResourceInUseException($"CreateStream: stream '{streamName}' already exists.");
+            }
+
+            var stream = new StreamState(streamName);
+            var width = (MaxHashKey + 1) / shardCount;
+            for (var i = 0; i < shardCount; i++)
+            {
+                var start = width * i;
+                var end = i == shardCount - 1 ? MaxHashKey : (width * (i + 1)) - 1;
+                stream.Shards.Add(new ShardState($"shardId-{i:D12}", start, end, NextSequence()));
+            }
+
+            _streams[streamName] = stream;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var stream = Find(streamName, "DescribeStreamSummary");
+            return Task.FromResult(new StreamSummary
+            {
+                StreamName = streamName,
+                StreamArn = $"arn:aws:kinesis:us-east-1:000000000000:stream/{streamName}",
+                StreamStatus = "ACTIVE",
+                OpenShardCount = stream.Shards.Count(s => !s.Closed),
+                RetentionPeriodHours = 24,
+            });
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            // Pages are not needed in memory: every shard is returned at once, as kinesalite does.
+            var stream = Find(request.StreamName ?? throw new InvalidArgumentException("ListShards: StreamName is required."), "ListShards");
+            var shards = stream.Shards.Select(s => new Shard
+            {
+                ShardId = s.ShardId,
+                ParentShardId = s.ParentShardId,
+                AdjacentParentShardId = s.AdjacentParentShardId,
+                StartingHashKey = s.StartingHashKey.ToString(CultureInfo.InvariantCulture),
+                EndingHashKey = s.EndingHashKey.ToString(CultureInfo.InvariantCulture),
+                StartingSequenceNumber = s.StartingSequenceNumber,
+                EndingSequenceNumber = s.Closed ? s.EndingSequenceNumber : null,
+            }).ToList();
+            return Task.FromResult(new ListShardsResponse { Shards = shards });
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            var shard = FindShard(request.StreamName, request.ShardId, "GetShardIterator");
+            var index = request.IteratorType switch
+            {
+                ShardIteratorType.TrimHorizon => 0,
+                ShardIteratorType.Latest => shard.Records.Count,
+                ShardIteratorType.AtSequenceNumber => IndexOf(shard, request.StartingSequenceNumber, after: false),
+                ShardIteratorType.AfterSequenceNumber => IndexOf(shard, request.StartingSequenceNumber, after: true),
+                ShardIteratorType.AtTimestamp => FirstAtOrAfter(shard, request.Timestamp ?? throw new InvalidArgumentException("GetShardIterator: AT_TIMESTAMP needs a Timestamp.")),
+                _ => throw new InvalidArgumentException($"GetShardIterator: unknown iterator type {request.IteratorType}."),
+            };
+            return Task.FromResult(Iterator(request.StreamName, shard.ShardId, index));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Interlocked.Increment(ref _getRecordsCalls);
+        var (streamName, shardId, index) = ParseIterator(request.ShardIterator);
+        var limit = request.Limit ?? 10_000;
+        if (limit is < 1 or > 10_000)
+        {
+            throw new InvalidArgumentException($"GetRecords: limit {limit} is outside 1..10000.");
+        }
+
+        lock (_gate)
+        {
+            var shard = FindShard(streamName, shardId, "GetRecords");
+            var count = Math.Min(limit, shard.Records.Count - index);
+            var records = shard.Records.GetRange(index, count);
+            var next = index + count;
+            var atEnd = shard.Closed && next >= shard.Records.Count;
+            var behind = next >= shard.Records.Count || shard.Records[^1].ApproximateArrivalTimestamp is not { } newest || records.Count == 0
+                ? 0
+                : (long)(newest - records[^1].ApproximateArrivalTimestamp!.Value).TotalMilliseconds;
+            return Task.FromResult(new GetRecordsResponse
+            {
+                Records = records,
+                NextShardIterator = atEnd ? null : Iterator(streamName, shardId, next),
+                MillisBehindLatest = behind,
+                ChildShards = atEnd ? ChildrenOf(FindStream(streamName), shardId) : null,
+            });
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Records.Count is < 1 or > 500)
+        {
+            throw new InvalidArgumentException($"PutRecords '{request.StreamName}': {request.Records.Count} records; a call takes 1 to 500.");
+        }
+
+        lock (_gate)
+        {
+            var stream = Find(request.StreamName, "PutRecords");
+            var results = new List<PutRecordsResultEntry>(request.Records.Count);
+            foreach (var entry in request.Records)
+            {
+                if (entry.Data.Length > 1024 * 1024)
+                {
+                    throw new InvalidArgumentException($"PutRecords '{request.StreamName}': a record of {entry.Data.Length} bytes exceeds 1 MiB.");
+                }
+
+                var hash = entry.ExplicitHashKey is { } explicitKey
+                    ? BigInteger.Parse(explicitKey, CultureInfo.InvariantCulture)
+                    : HashOf(entry.PartitionKey);
+                var shard = stream.Shards.First(s => !s.Closed && s.StartingHashKey <= hash && hash <= s.EndingHashKey);
+                var sequence = NextSequence();
+                shard.Records.Add(new KinesisRecord
+                {
+                    SequenceNumber = sequence,
+                    PartitionKey = entry.PartitionKey,
+                    Data = entry.Data.ToArray(),
+                    ApproximateArrivalTimestamp = _time.GetUtcNow(),
+                });
+                results.Add(new PutRecordsResultEntry { SequenceNumber = sequence, ShardId = shard.ShardId });
+            }
+
+            return Task.FromResult(new PutRecordsResponse { FailedRecordCount = 0, Records = results });
+        }
+    }
+
+    /// <summary>
+    /// Splits an open shard at <paramref name="newStartingHashKey"/> into two children; the parent closes and
+    /// keeps its records. Returns the children's ids.
+    /// </summary>
+    public (string Left, string Right) SplitShard(string streamName, string shardId, BigInteger newStartingHashKey)
+    {
+        lock (_gate)
+        {
+            var stream = Find(streamName, "SplitShard");
+            var parent = FindShard(streamName, shardId, "SplitShard");
+            if (parent.Closed || newStartingHashKey <= parent.StartingHashKey || newStartingHashKey > parent.EndingHashKey)
+            {
+                throw new InvalidArgumentException($"SplitShard: cannot split '{shardId}' at {newStartingHashKey}.");
+            }
+
+            parent.Close(LastSequenceOf(parent));
+            var left = new ShardState($"shardId-{stream.Shards.Count:D12}", parent.StartingHashKey, newStartingHashKey - 1, NextSequence()) { ParentShardId = shardId };
+            stream.Shards.Add(left);
+            var right = new ShardState($"shardId-{stream.Shards.Count:D12}", newStartingHashKey, parent.EndingHashKey, NextSequence()) { ParentShardId = shardId };
+            stream.Shards.Add(right);
+            return (left.ShardId, right.ShardId);
+        }
+    }
+
+    private static string LastSequenceOf(ShardState shard) => shard.Records.Count > 0 ? shard.Records[^1].SequenceNumber : shard.StartingSequenceNumber;
+
+    private static List<ChildShard> ChildrenOf(StreamState stream, string shardId) =>
+        [.. stream.Shards
+            .Where(s => s.ParentShardId == shardId || s.AdjacentParentShardId == shardId)
+            .Select(s => new ChildShard { ShardId = s.ShardId, ParentShards = new[] { s.ParentShardId, s.AdjacentParentShardId }.OfType<string>().ToList() })];
+
+    // Kinesis routes a record by the MD5 of its partition key; MD5 is the protocol here, not a security measure.
+#pragma warning disable CA5351
+    private static BigInteger HashOf(string partitionKey)
+        => new(MD5.HashData(Encoding.UTF8.GetBytes(partitionKey)), isUnsigned: true, isBigEndian: true);
+#pragma warning restore CA5351
+
+    private static int IndexOf(ShardState shard, string? sequenceNumber, bool after)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sequenceNumber);
+        var index = shard.Records.FindIndex(r => r.SequenceNumber == sequenceNumber);
+        if (index < 0)
+        {
+            // A sequence number between records (or trimmed) positions at the next record after it.
+            var target = BigInteger.Parse(sequenceNumber, CultureInfo.InvariantCulture);
+            index = shard.Records.FindIndex(r => BigInteger.Parse(r.SequenceNumber, CultureInfo.InvariantCulture) > target);
+            return index < 0 ? shard.Records.Count : index;
+        }
+
+        return after ? index + 1 : index;
+    }
+
+    private static int FirstAtOrAfter(ShardState shard, DateTimeOffset timestamp)
+    {
+        var index = shard.Records.FindIndex(r => r.ApproximateArrivalTimestamp >= timestamp);
+        return index < 0 ? shard.Records.Count : index;
+    }
+
+    private static string Iterator(string streamName, string shardId, int index)
+        => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{streamName}\n{shardId}\n{index.ToString(CultureInfo.InvariantCulture)}"));
+
+    private static (string Stream, string Shard, int Index) ParseIterator(string iterator)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(iterator)).Split('\n');
+            return (parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException)
+        {
+            throw new InvalidArgumentException("GetRecords: the shard iterator is not one this service issued.");
+        }
+    }
+
+    private string NextSequence()
+    {
+        var n = _nextSequence++;
+        return "4960" + n.ToString("D52", CultureInfo.InvariantCulture);
+    }
+
+    private StreamState Find(string streamName, string operation) => FindStream(streamName)
+        ?? throw new ResourceNotFoundException($"{operation}: stream '{streamName}' not found.");
+
+    private StreamState FindStream(string streamName) => _streams.GetValueOrDefault(streamName)!;
+
+    private ShardState FindShard(string streamName, string shardId, string operation)
+        => Find(streamName, operation).Shards.FirstOrDefault(s => s.ShardId == shardId)
+           ?? throw new ResourceNotFoundException($"{operation}: shard '{shardId}' not found in stream '{streamName}'.");
+
+    private sealed class StreamState(string name)
+    {
+        public string Name { get; } = name;
+
+        public List<ShardState> Shards { get; } = [];
+    }
+
+    private sealed class ShardState(string shardId, BigInteger start, BigInteger end, string startingSequence)
+    {
+        public string ShardId { get; } = shardId;
+
+        public BigInteger StartingHashKey { get; } = start;
+
+        public BigInteger EndingHashKey { get; } = end;
+
+        public string StartingSequenceNumber { get; } = startingSequence;
+
+        public string? ParentShardId { get; init; }
+
+        public string? AdjacentParentShardId { get; init; }
+
+        public List<KinesisRecord> Records { get; } = [];
+
+        public bool Closed { get; private set; }
+
+        public string? EndingSequenceNumber { get; private set; }
+
+        public void Close(string endingSequence)
+        {
+            Closed = true;
+            EndingSequenceNumber = endingSequence;
+        }
+    }
+}

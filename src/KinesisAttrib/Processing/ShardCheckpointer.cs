@@ -1,0 +1,68 @@
+using KinesisAttrib.Leases;
+
+namespace KinesisAttrib.Processing;
+
+/// <summary>The checkpointer of one shard consumer: validates positions and writes them through the lease coordinator.</summary>
+internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
+{
+    private readonly LeaseCoordinator _coordinator;
+    private readonly HeldLease _lease;
+
+    public ShardCheckpointer(LeaseCoordinator coordinator, HeldLease lease)
+    {
+        _coordinator = coordinator;
+        _lease = lease;
+        LastCheckpoint = lease.Current.Checkpoint;
+        LargestPermittedCheckpoint = LastCheckpoint;
+    }
+
+    public string ShardId => _lease.LeaseKey;
+
+    public ExtendedSequenceNumber LastCheckpoint { get; private set; }
+
+    public ExtendedSequenceNumber LargestPermittedCheckpoint { get; internal set; }
+
+    public ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
+        => WriteAsync(LargestPermittedCheckpoint, cancellationToken);
+
+    public ValueTask CheckpointAsync(KinesisClientRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return WriteAsync(record.Position, cancellationToken);
+    }
+
+    public ValueTask CheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sequenceNumber);
+        return WriteAsync(new ExtendedSequenceNumber(sequenceNumber, subSequenceNumber), cancellationToken);
+    }
+
+    private async ValueTask WriteAsync(ExtendedSequenceNumber position, CancellationToken cancellationToken)
+    {
+        if (position == LastCheckpoint)
+        {
+            return;
+        }
+
+        var nothingDelivered = LargestPermittedCheckpoint.IsSentinel && !LargestPermittedCheckpoint.IsShardEnd;
+        if (position != LargestPermittedCheckpoint && (nothingDelivered || ExtendedSequenceNumber.Compare(position, LargestPermittedCheckpoint) > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position.ToString(), $"Cannot checkpoint shard '{ShardId}' at {position}: it is beyond the last record delivered ({LargestPermittedCheckpoint}).");
+        }
+
+        // A start sentinel (TRIM_HORIZON, LATEST, AT_TIMESTAMP) precedes every record of the shard.
+        var lastIsStart = LastCheckpoint.IsSentinel && !LastCheckpoint.IsShardEnd;
+        if (!lastIsStart && ExtendedSequenceNumber.Compare(position, LastCheckpoint) < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position.ToString(), $"Cannot checkpoint shard '{ShardId}' at {position}: it is before the last checkpoint ({LastCheckpoint}).");
+        }
+
+        if (position.IsSentinel && !position.IsShardEnd)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position.ToString(), $"Cannot checkpoint shard '{ShardId}' at {position}: only record positions and SHARD_END can be checkpointed.");
+        }
+
+        await _coordinator.CheckpointAsync(_lease, position, cancellationToken).ConfigureAwait(false);
+        LastCheckpoint = position;
+    }
+}

@@ -1,0 +1,278 @@
+using KinesisAttrib.Diagnostics;
+using KinesisAttrib.Handlers;
+using KinesisAttrib.Hosting;
+using KinesisAttrib.Kinesis;
+using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KinesisAttrib.Shards;
+
+/// <summary>
+/// Runs one application on one stream in this worker (the KCL's Scheduler): keeps the lease table in step with
+/// the stream's shards, takes and renews leases, and runs one <see cref="IShardRecordProcessor"/> per held lease
+/// whose parents are finished. <see cref="RunAsync"/> returns after a graceful stop: each processor finishes the
+/// batch in hand, is asked to checkpoint, and its lease is released so another worker can continue at once.
+/// </summary>
+public sealed class Scheduler
+{
+    private readonly string _applicationName;
+    private readonly string _streamName;
+    private readonly InitialPosition _initialPosition;
+    private readonly Func<IShardRecordProcessor> _processorFactory;
+    private readonly IKinesisClient _kinesis;
+    private readonly ILeaseStore _leaseStore;
+    private readonly KinesisAttribOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly LeaseCoordinator _coordinator;
+    private readonly ShardSyncer _syncer;
+    private readonly Dictionary<string, RunningConsumer> _consumers = new(StringComparer.Ordinal);
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Creates a scheduler.</summary>
+    /// <param name="applicationName">The application (consumer) name.</param>
+    /// <param name="streamName">The stream.</param>
+    /// <param name="initialPosition">Where shards without a checkpoint start.</param>
+    /// <param name="processorFactory">Makes one processor per shard.</param>
+    /// <param name="kinesis">The Kinesis API.</param>
+    /// <param name="leaseStore">The application's lease table.</param>
+    /// <param name="options">Timings and limits; validated here.</param>
+    /// <param name="loggerFactory">Logging; null for none.</param>
+    /// <param name="timeProvider">The clock; null for the system clock.</param>
+    public Scheduler(
+        string applicationName,
+        string streamName,
+        InitialPosition initialPosition,
+        Func<IShardRecordProcessor> processorFactory,
+        IKinesisClient kinesis,
+        ILeaseStore leaseStore,
+        KinesisAttribOptions options,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(applicationName);
+        ArgumentException.ThrowIfNullOrEmpty(streamName);
+        ArgumentNullException.ThrowIfNull(processorFactory);
+        ArgumentNullException.ThrowIfNull(kinesis);
+        ArgumentNullException.ThrowIfNull(leaseStore);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        _applicationName = applicationName;
+        _streamName = streamName;
+        _initialPosition = initialPosition;
+        _processorFactory = processorFactory;
+        _kinesis = kinesis;
+        _leaseStore = leaseStore;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KinesisAttrib.Scheduler");
+        _coordinator = new LeaseCoordinator(leaseStore, options.WorkerId, options.FailoverTime, _time, _logger);
+        _syncer = new ShardSyncer(kinesis, leaseStore, streamName, initialPosition, _logger);
+    }
+
+    /// <summary>The application name.</summary>
+    public string ApplicationName => _applicationName;
+
+    /// <summary>The stream.</summary>
+    public string StreamName => _streamName;
+
+    /// <summary>The shards this worker is processing now.</summary>
+    public IReadOnlyCollection<string> ActiveShards
+    {
+        get
+        {
+            lock (_consumers)
+            {
+                return [.. _consumers.Keys];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="stopping"/> fires (graceful stop, returns normally) or <paramref name="aborted"/>
+    /// fires (hard stop). Throws when the stream or the lease table cannot be reached at start.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken aborted = default)
+    {
+        using var loopCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
+        await _leaseStore.EnsureTableAsync(loopCts.Token).ConfigureAwait(false);
+        await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+        KinesisAttribLog.SchedulerStarted(_logger, _applicationName, _streamName, _options.WorkerId);
+
+        var renewer = RenewLoopAsync(loopCts.Token);
+        var lastSync = _time.GetTimestamp();
+        try
+        {
+            while (!loopCts.IsCancellationRequested)
+            {
+                try
+                {
+                    if (_time.GetElapsedTime(lastSync) >= _options.ShardSyncInterval)
+                    {
+                        await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+                        lastSync = _time.GetTimestamp();
+                    }
+
+                    await _coordinator.TakeLeasesAsync(loopCts.Token).ConfigureAwait(false);
+                    await StartConsumersAsync(stopping, aborted, loopCts.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!loopCts.IsCancellationRequested)
+                {
+                    KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
+                }
+
+                await WaitAsync(_options.EffectiveTakerInterval, loopCts.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await StopConsumersAsync().ConfigureAwait(false);
+            await renewer.ConfigureAwait(false);
+            KinesisAttribLog.SchedulerStopped(_logger, _applicationName, _streamName);
+        }
+
+        aborted.ThrowIfCancellationRequested();
+    }
+
+    private async Task StartConsumersAsync(CancellationToken stopping, CancellationToken aborted, CancellationToken cancellationToken)
+    {
+        foreach (var held in _coordinator.HeldLeases)
+        {
+            lock (_consumers)
+            {
+                if (_consumers.ContainsKey(held.LeaseKey))
+                {
+                    continue;
+                }
+            }
+
+            if (!await ParentsFinishedAsync(held.Current, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var shard = new ShardContext(_applicationName, _streamName, held.LeaseKey, _options.WorkerId);
+            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options, _time, _logger);
+            var running = new RunningConsumer(held, consumer);
+            lock (_consumers)
+            {
+                _consumers[held.LeaseKey] = running;
+            }
+
+            running.Task = RunConsumerAsync(running, stopping, aborted);
+        }
+    }
+
+    private async Task RunConsumerAsync(RunningConsumer running, CancellationToken stopping, CancellationToken aborted)
+    {
+        await Task.Yield();
+        try
+        {
+            var outcome = await running.Consumer.RunAsync(stopping, aborted).ConfigureAwait(false);
+            if (outcome is ConsumerOutcome.ShardEnded or ConsumerOutcome.ShutDown)
+            {
+                // Give the lease back: a finished shard needs no owner, and on shutdown a successor starts at once.
+                await _coordinator.ReleaseAsync(running.Lease, aborted).ConfigureAwait(false);
+            }
+
+            if (outcome == ConsumerOutcome.ShardEnded)
+            {
+                // Children of the ended shard may be startable now; sync to learn about them without waiting.
+                await _syncer.SyncAsync(aborted).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested)
+        {
+            KinesisAttribLog.ProcessingFailed(_logger, ex, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
+            await _coordinator.ReleaseAsync(running.Lease, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_consumers)
+            {
+                _consumers.Remove(running.Lease.LeaseKey);
+            }
+
+            Volatile.Read(ref _wake).TrySetResult();
+        }
+    }
+
+    private async Task<bool> ParentsFinishedAsync(Lease lease, CancellationToken cancellationToken)
+    {
+        foreach (var parentKey in lease.ParentShardIds)
+        {
+            var parent = await _leaseStore.GetLeaseAsync(parentKey, cancellationToken).ConfigureAwait(false);
+            if (parent is not null && !parent.Checkpoint.IsShardEnd)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task RenewLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.EffectiveRenewalInterval, _time, cancellationToken).ConfigureAwait(false);
+                await _coordinator.RenewLeasesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
+            }
+        }
+    }
+
+    private async Task StopConsumersAsync()
+    {
+        Task[] running;
+        lock (_consumers)
+        {
+            running = [.. _consumers.Values.Select(c => c.Task)];
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        // Sleeps for the taker interval, or less when a consumer finished (its children may be startable now).
+        var wake = Volatile.Read(ref _wake);
+        try
+        {
+            await wake.Task.WaitAsync(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        if (wake.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), wake);
+        }
+    }
+
+    private sealed class RunningConsumer(HeldLease lease, ShardConsumer consumer)
+    {
+        public HeldLease Lease { get; } = lease;
+
+        public ShardConsumer Consumer { get; } = consumer;
+
+        public Task Task { get; set; } = Task.CompletedTask;
+    }
+}

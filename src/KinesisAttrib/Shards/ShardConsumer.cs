@@ -1,0 +1,212 @@
+using KinesisAttrib.Diagnostics;
+using KinesisAttrib.Handlers;
+using KinesisAttrib.Hosting;
+using KinesisAttrib.Kinesis;
+using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
+using KinesisAttrib.Retrieval;
+using Microsoft.Extensions.Logging;
+
+namespace KinesisAttrib.Shards;
+
+/// <summary>How a shard consumer ended.</summary>
+internal enum ConsumerOutcome
+{
+    /// <summary>The shard was fully processed and SHARD_END checkpointed.</summary>
+    ShardEnded,
+
+    /// <summary>Another worker took the lease.</summary>
+    LeaseLost,
+
+    /// <summary>The worker is stopping; the processor was asked to checkpoint.</summary>
+    ShutDown,
+}
+
+/// <summary>
+/// Runs one processor over one shard: reads batches, delivers them in order, and drives the processor lifecycle.
+/// A batch the processor fails on is delivered again from the last checkpoint after a delay; nothing is skipped.
+/// </summary>
+internal sealed class ShardConsumer
+{
+    private readonly ShardContext _shard;
+    private readonly HeldLease _lease;
+    private readonly LeaseCoordinator _coordinator;
+    private readonly IShardRecordProcessor _processor;
+    private readonly IKinesisClient _kinesis;
+    private readonly KinesisAttribOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ShardConsumer(ShardContext shard, HeldLease lease, LeaseCoordinator coordinator, IShardRecordProcessor processor, IKinesisClient kinesis, KinesisAttribOptions options, TimeProvider time, ILogger logger)
+    {
+        _shard = shard;
+        _lease = lease;
+        _coordinator = coordinator;
+        _processor = processor;
+        _kinesis = kinesis;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public string ShardId => _shard.ShardId;
+
+    /// <summary>Runs until the shard ends, the lease is lost, or <paramref name="stopping"/> asks for a graceful stop.</summary>
+    /// <param name="stopping">Graceful stop: the batch in hand is finished and checkpointed first.</param>
+    /// <param name="aborted">Hard stop: everything is cancelled.</param>
+    public async Task<ConsumerOutcome> RunAsync(CancellationToken stopping, CancellationToken aborted)
+    {
+        using var readCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted, _lease.Lost);
+        using var workCts = CancellationTokenSource.CreateLinkedTokenSource(aborted, _lease.Lost);
+        var checkpointer = new ShardCheckpointer(_coordinator, _lease);
+        var fetcher = new PollingRecordFetcher(_kinesis, _shard.StreamName, _shard.ShardId, _options.MaxRecords, checkpointer.LastCheckpoint);
+
+        KinesisAttribLog.ConsumerStarting(_logger, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
+        await _processor.InitializeAsync(new InitializationInput(_shard, checkpointer.LastCheckpoint), workCts.Token).ConfigureAwait(false);
+
+        var failures = 0;
+        while (true)
+        {
+            if (_lease.IsLost)
+            {
+                return await LoseLeaseAsync(aborted).ConfigureAwait(false);
+            }
+
+            if (stopping.IsCancellationRequested)
+            {
+                return await ShutDownAsync(checkpointer, aborted).ConfigureAwait(false);
+            }
+
+            FetchResult batch;
+            try
+            {
+                batch = await fetcher.FetchAsync(readCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (readCts.IsCancellationRequested && !aborted.IsCancellationRequested)
+            {
+                continue;
+            }
+            catch (KinesisException ex) when (ex is not ResourceNotFoundException)
+            {
+                KinesisAttribLog.ReadFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
+                await DelayAsync(Backoff(++failures), readCts.Token).ConfigureAwait(false);
+                continue;
+            }
+
+            failures = 0;
+            if (batch.Records.Count > 0)
+            {
+                checkpointer.LargestPermittedCheckpoint = batch.Records[^1].Position;
+                try
+                {
+                    await _processor.ProcessRecordsAsync(new ProcessRecordsInput(batch.Records, batch.MillisBehindLatest, checkpointer), workCts.Token).ConfigureAwait(false);
+                }
+                catch (LeaseLostException)
+                {
+                    return await LoseLeaseAsync(aborted).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!workCts.IsCancellationRequested)
+                {
+                    // Redeliver from the last checkpoint: the failed record and everything after it come again.
+                    KinesisAttribLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
+                    fetcher.ResetTo(checkpointer.LastCheckpoint);
+                    checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
+                    await DelayAsync(_options.ProcessingRetryDelay, readCts.Token).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            if (batch.IsShardEnd)
+            {
+                var ended = await EndShardAsync(checkpointer, workCts.Token).ConfigureAwait(false);
+                if (ended)
+                {
+                    return ConsumerOutcome.ShardEnded;
+                }
+
+                // The processor did not record SHARD_END: keep the lease (children stay blocked) and ask again later.
+                fetcher.ResetTo(checkpointer.LastCheckpoint);
+                checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
+                await DelayAsync(_options.ProcessingRetryDelay, readCts.Token).ConfigureAwait(false);
+                continue;
+            }
+
+            if (batch.Records.Count == 0)
+            {
+                await DelayAsync(_options.IdleTimeBetweenReads, readCts.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> EndShardAsync(ShardCheckpointer checkpointer, CancellationToken cancellationToken)
+    {
+        checkpointer.LargestPermittedCheckpoint = ExtendedSequenceNumber.ShardEnd;
+        try
+        {
+            await _processor.ShardEndedAsync(new ShardEndedInput(checkpointer), cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLostException)
+        {
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            KinesisAttribLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, "SHARD_END");
+            return false;
+        }
+
+        if (!checkpointer.LastCheckpoint.IsShardEnd)
+        {
+            KinesisAttribLog.ShardEndNotCheckpointed(_logger, _shard.StreamName, _shard.ShardId);
+            return false;
+        }
+
+        KinesisAttribLog.ShardEnded(_logger, _shard.StreamName, _shard.ShardId);
+        return true;
+    }
+
+    private async Task<ConsumerOutcome> ShutDownAsync(ShardCheckpointer checkpointer, CancellationToken aborted)
+    {
+        try
+        {
+            await _processor.ShutdownRequestedAsync(new ShutdownRequestedInput(checkpointer), aborted).ConfigureAwait(false);
+        }
+        catch (LeaseLostException)
+        {
+            return await LoseLeaseAsync(aborted).ConfigureAwait(false);
+        }
+
+        KinesisAttribLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "shutdown");
+        return ConsumerOutcome.ShutDown;
+    }
+
+    private async Task<ConsumerOutcome> LoseLeaseAsync(CancellationToken aborted)
+    {
+        await _processor.LeaseLostAsync(new LeaseLostInput(), aborted).ConfigureAwait(false);
+        KinesisAttribLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "lease lost");
+        return ConsumerOutcome.LeaseLost;
+    }
+
+    private static TimeSpan Backoff(int failures)
+    {
+        var ms = Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 10)));
+        return TimeSpan.FromMilliseconds(ms * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Woken early by a stop or a lost lease; the loop decides what to do next.
+        }
+    }
+}
