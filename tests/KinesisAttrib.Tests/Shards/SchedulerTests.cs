@@ -1,0 +1,220 @@
+using System.Numerics;
+using System.Text;
+using KinesisAttrib.Handlers;
+using KinesisAttrib.Hosting;
+using KinesisAttrib.Kinesis;
+using KinesisAttrib.Processing;
+using KinesisAttrib.Shards;
+using KinesisAttrib.Testing;
+
+namespace KinesisAttrib.Tests.Shards;
+
+public sealed class SchedulerTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static KinesisAttribOptions FastOptions(string worker = "worker-1") => new()
+    {
+        WorkerId = worker,
+        FailoverTime = TimeSpan.FromSeconds(2),
+        LeaseTakerInterval = TimeSpan.FromMilliseconds(100),
+        IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20),
+        ProcessingRetryDelay = TimeSpan.FromMilliseconds(20),
+        MaxRecords = 100,
+    };
+
+    private static async Task<List<string>> PutAsync(IKinesisClient kinesis, string stream, int from, int count)
+    {
+        var sequences = new List<string>();
+        for (var offset = 0; offset < count; offset += 500)
+        {
+            var entries = Enumerable.Range(from + offset, Math.Min(500, count - offset))
+                .Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"r{i}"), PartitionKey = $"key-{i % 37}" })
+                .ToList();
+            var result = await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = stream, Records = entries });
+            Assert.Equal(0, result.FailedRecordCount);
+            sequences.AddRange(result.Records.Select(r => r.SequenceNumber!));
+        }
+
+        return sequences;
+    }
+
+    private static Scheduler NewScheduler(IKinesisClient kinesis, InMemoryLeaseStore store, RecordingSink sink, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon)
+        => new("app", "orders", position, () => new RecordingProcessor(sink), kinesis, store, options ?? FastOptions());
+
+    [Fact]
+    public async Task Scheduler_DeliversEveryRecordInShardOrder_AndCheckpointsTheLastOne()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 2);
+        await PutAsync(kinesis, "orders", 0, 1000);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+
+        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await sink.WhenCountReaches(1000, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        var byShard = sink.ByShard();
+        Assert.Equal(2, byShard.Count);
+        Assert.Equal(1000, byShard.Values.Sum(l => l.Count));
+        foreach (var (shardId, records) in byShard)
+        {
+            var ordered = records.OrderBy(r => r.SequenceNumber, Comparer<string>.Create(ExtendedSequenceNumber.CompareSequenceNumbers)).ToList();
+            Assert.Equal(ordered.Select(r => r.SequenceNumber), records.Select(r => r.SequenceNumber));
+            var lease = await store.GetLeaseAsync(shardId);
+            Assert.Equal(records[^1].SequenceNumber, lease!.Checkpoint.SequenceNumber);
+            Assert.Null(lease.LeaseOwner);
+        }
+    }
+
+    [Fact]
+    public async Task Scheduler_OnRestart_DeliversOnlyRecordsAfterTheCheckpoint()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 2);
+        await PutAsync(kinesis, "orders", 0, 300);
+        var store = new InMemoryLeaseStore();
+
+        var first = new RecordingSink();
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = NewScheduler(kinesis, store, first).RunAsync(stop.Token);
+            await first.WhenCountReaches(300, Timeout);
+            await stop.CancelAsync();
+            await run.WaitAsync(Timeout);
+        }
+
+        var expected = await PutAsync(kinesis, "orders", 300, 200);
+        var second = new RecordingSink();
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = NewScheduler(kinesis, store, second, FastOptions("worker-2")).RunAsync(stop.Token);
+            await second.WhenCountReaches(200, Timeout);
+            await stop.CancelAsync();
+            await run.WaitAsync(Timeout);
+        }
+
+        var delivered = second.ByShard().Values.SelectMany(l => l).Select(r => r.SequenceNumber).ToHashSet();
+        Assert.Equal(expected.ToHashSet(), delivered);
+    }
+
+    [Fact]
+    public async Task Scheduler_WhenTheProcessorThrows_DeliversTheFailedRecordAgainAndLosesNothing()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 250);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink { FailOnce = "r120" };
+        using var stop = new CancellationTokenSource();
+
+        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await sink.WhenCountReaches(250, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        var payloads = sink.ByShard().Values.Single().Select(r => Encoding.UTF8.GetString(r.Data.Span)).ToList();
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => $"r{i}").ToHashSet(), payloads.ToHashSet());
+        Assert.Contains("r120", payloads);
+        Assert.True(payloads.Count >= 250);
+    }
+
+    [Fact]
+    public async Task Scheduler_OnGracefulStop_FinishesTheBatchInHandAndCheckpointsIt()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var sequences = await PutAsync(kinesis, "orders", 0, 50);
+        var store = new InMemoryLeaseStore();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new RecordingSink { BatchGate = gate };
+        using var stop = new CancellationTokenSource();
+
+        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await sink.WhenCountReaches(50, Timeout);
+        await stop.CancelAsync();
+        Assert.False(run.IsCompleted);
+        gate.SetResult();
+        await run.WaitAsync(Timeout);
+
+        var lease = await store.GetLeaseAsync("shardId-000000000000");
+        Assert.Equal(sequences[^1], lease!.Checkpoint.SequenceNumber);
+        Assert.Contains(("shardId-000000000000", "ShutdownRequested"), sink.Endings);
+    }
+
+    [Fact]
+    public async Task Scheduler_AfterASplit_FinishesTheParentBeforeStartingTheChildren()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 100);
+        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await PutAsync(kinesis, "orders", 100, 100);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+
+        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await sink.WhenCountReaches(200, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        var byShard = sink.ByShard();
+        Assert.Equal(100, byShard["shardId-000000000000"].Count);
+        Assert.Equal(100, byShard[left].Count + byShard.GetValueOrDefault(right, []).Count);
+        Assert.True((await store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
+        var initialized = sink.Initialized.Select(i => i.ShardId).ToList();
+        Assert.True(initialized.IndexOf("shardId-000000000000") < initialized.IndexOf(left));
+        Assert.Equal(["shardId-000000000000"], (await store.GetLeaseAsync(left))!.ParentShardIds);
+    }
+
+    [Fact]
+    public async Task Scheduler_WithLatest_SkipsRecordsPutBeforeItStarted()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 20);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+
+        var run = NewScheduler(kinesis, store, sink, position: InitialPosition.Latest).RunAsync(stop.Token);
+        await WaitForAsync(() => sink.Initialized.Count == 1);
+        var expected = await PutAsync(kinesis, "orders", 20, 10);
+        await sink.WhenCountReaches(10, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Equal(expected, sink.ByShard().Values.Single().Select(r => r.SequenceNumber));
+    }
+
+    [Fact]
+    public async Task Scheduler_WhenTheStreamDoesNotExist_FailsNamingIt()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        var scheduler = NewScheduler(kinesis, new InMemoryLeaseStore(), new RecordingSink());
+        var error = await Assert.ThrowsAsync<ResourceNotFoundException>(() => scheduler.RunAsync(CancellationToken.None));
+        Assert.Contains("orders", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scheduler_RejectsInvalidOptions_NamingTheOption()
+    {
+        var options = FastOptions();
+        options.MaxRecords = 0;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => NewScheduler(new InMemoryKinesisClient(), new InMemoryLeaseStore(), new RecordingSink(), options));
+        Assert.Contains("MaxRecords", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+}
