@@ -1,1 +1,3 @@
-return 0;
+using OrderPipeline;
+
+return await OrderPipelineApp.RunAsync(args, Console.Out, Console.Error);

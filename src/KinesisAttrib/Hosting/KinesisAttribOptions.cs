@@ -8,6 +8,12 @@ public sealed class KinesisAttribOptions
     /// <summary>Application name for handlers that do not name one. Also the default lease table name.</summary>
     public string? ApplicationName { get; set; }
 
+    /// <summary>
+    /// Maps a stream name written in <c>[KinesisHandler("name")]</c> to the stream actually consumed, e.g. a
+    /// per-environment name from configuration. Names not in the map are used as written.
+    /// </summary>
+    public IDictionary<string, string> StreamNames { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>This worker's id, stored as lease owner. Default: host name plus a random suffix.</summary>
     public string WorkerId { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid():N}"[..Math.Min(Environment.MachineName.Length + 9, 64)];
 

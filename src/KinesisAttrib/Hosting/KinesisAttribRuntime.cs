@@ -61,16 +61,17 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
         {
             var application = handler.ApplicationName ?? _options.ApplicationName
                 ?? throw new InvalidOperationException($"Handler {handler.HandlerName} names no application: set ApplicationName on its [KinesisHandler] or KinesisAttribOptions.ApplicationName.");
-            if (seen.TryGetValue((application, handler.StreamName), out var other))
+            var stream = _options.StreamNames.TryGetValue(handler.StreamName, out var mapped) ? mapped : handler.StreamName;
+            if (seen.TryGetValue((application, stream), out var other))
             {
-                throw new InvalidOperationException($"Handlers {other} and {handler.HandlerName} both consume stream '{handler.StreamName}' as application '{application}'. An application has one handler per stream; give one of them another ApplicationName.");
+                throw new InvalidOperationException($"Handlers {other} and {handler.HandlerName} both consume stream '{stream}' as application '{application}'. An application has one handler per stream; give one of them another ApplicationName.");
             }
 
-            seen[(application, handler.StreamName)] = handler.HandlerName;
+            seen[(application, stream)] = handler.HandlerName;
             var descriptor = handler;
             _schedulers.Add(new Scheduler(
                 application,
-                handler.StreamName,
+                stream,
                 handler.InitialPosition,
                 () => descriptor.CreateProcessor(_services),
                 kinesis,

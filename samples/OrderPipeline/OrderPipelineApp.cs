@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Net.Http;
+using Amazon.Runtime;
+using KinesisAttrib.Hosting;
+using KinesisAttrib.Kinesis;
+using KinesisAttrib.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace OrderPipeline;
+
+/// <summary>The sample's commands: the embedded demo (no arguments), <c>produce</c> and <c>consume</c>.</summary>
+public static class OrderPipelineApp
+{
+    public const string Usage = """
+        usage:
+          OrderPipeline                                   embedded demo: 10,000 orders through an in-memory 4-shard stream
+          OrderPipeline produce --stream S --count N [--kinesis-endpoint URL] [--region R]
+          OrderPipeline consume --stream S [--kinesis-endpoint URL] [--dynamodb-endpoint URL] [--region R]
+                                [--worker-id ID] [--archive-dir DIR] [--exit-when-idle SECONDS]
+        """;
+
+    private const int EmbeddedOrders = 10_000;
+
+    /// <summary>Runs a command; returns the process exit code (0 ok, 1 failure, 2 bad arguments).</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="stdout">Progress and summaries.</param>
+    /// <param name="stderr">Errors and usage.</param>
+    /// <param name="credentials">Explicit AWS credentials (tests); null for AWS's default chain.</param>
+    /// <param name="cancellationToken">Stops the command as Ctrl+C would.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, AWSCredentials? credentials = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        CommandLine command;
+        try
+        {
+            command = CommandLine.Parse(args);
+        }
+        catch (FormatException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        try
+        {
+            return command.Verb switch
+            {
+                "produce" => await ProduceAsync(command, stdout, credentials, cancellationToken),
+                "consume" => await ConsumeAsync(command, stdout, stderr, credentials, cancellationToken),
+                _ => await RunEmbeddedAsync(command, stdout, stderr, cancellationToken),
+            };
+        }
+        catch (ResourceNotFoundException ex)
+        {
+            await stderr.WriteLineAsync($"error: stream '{command.Stream}' was not found at {command.KinesisEndpoint?.ToString() ?? "the default Kinesis endpoint"} ({ex.ErrorType}).");
+            return 1;
+        }
+        catch (Exception ex) when (IsUnreachable(ex))
+        {
+            await stderr.WriteLineAsync($"error: cannot reach {Describe(command, ex)}: {Innermost(ex).Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> ProduceAsync(CommandLine command, TextWriter stdout, AWSCredentials? credentials, CancellationToken cancellationToken)
+    {
+        using var kinesis = new KinesisHttpClient(new KinesisClientOptions { ServiceUrl = command.KinesisEndpoint, Region = command.EffectiveRegion, Credentials = credentials });
+        await kinesis.DescribeStreamSummaryAsync(command.Stream!, cancellationToken);
+        var watch = Stopwatch.StartNew();
+        await OrderGenerator.PutAsync(kinesis, command.Stream!, 0, command.Count!.Value, cancellationToken);
+        await stdout.WriteLineAsync($"put {command.Count} orders into '{command.Stream}' in {watch.Elapsed.TotalSeconds:F1} s");
+        return 0;
+    }
+
+    private static async Task<int> ConsumeAsync(CommandLine command, TextWriter stdout, TextWriter stderr, AWSCredentials? credentials, CancellationToken cancellationToken)
+    {
+        using (var probe = new KinesisHttpClient(new KinesisClientOptions { ServiceUrl = command.KinesisEndpoint, Region = command.EffectiveRegion, Credentials = credentials }))
+        {
+            await probe.DescribeStreamSummaryAsync(command.Stream!, cancellationToken);
+        }
+
+        var builder = CreateBuilder(command, credentials);
+        builder.Services.Configure<KinesisAttribOptions>(o =>
+        {
+            o.StreamNames[OrderStreams.Orders] = command.Stream!;
+            o.KinesisEndpoint = command.KinesisEndpoint;
+            o.DynamoDbEndpoint = command.DynamoDbEndpoint;
+            o.Region = command.EffectiveRegion;
+            o.Credentials = credentials;
+        });
+        using var host = builder.Build();
+        var progress = host.Services.GetRequiredService<PipelineProgress>();
+        var watch = Stopwatch.StartNew();
+        await host.StartAsync(cancellationToken);
+        await stdout.WriteLineAsync($"consuming '{command.Stream}' as worker {host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KinesisAttribOptions>>().Value.WorkerId}; Ctrl+C to stop");
+
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        using var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (!lifetime.ApplicationStopping.IsCancellationRequested && await ticker.WaitForNextTickAsync(cancellationToken))
+            {
+                await stdout.WriteLineAsync($"  archive {progress.DistinctOrders("archive"),7:N0}   totals {progress.DistinctOrders("totals"),7:N0}");
+                if (command.ExitWhenIdle is { } idle && progress.SinceLastRecord >= idle)
+                {
+                    await stdout.WriteLineAsync($"no record for {idle.TotalSeconds:F0} s; stopping");
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        await host.StopAsync(CancellationToken.None);
+        var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
+        await PrintSummaryAsync(stdout, progress, watch.Elapsed);
+        if (runtime.Failure is { } failure)
+        {
+            await stderr.WriteLineAsync($"error: {Describe(command, failure)}: {Innermost(failure).Message}");
+            return 1;
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> RunEmbeddedAsync(CommandLine command, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync(OrderStreams.Orders, 4, cancellationToken);
+        var builder = CreateBuilder(command, credentials: null);
+        builder.Services.AddSingleton<IKinesisClient>(kinesis);
+        builder.Services.AddSingleton<KinesisAttrib.Leases.ILeaseStoreFactory>(new InMemoryLeaseStoreFactory());
+        builder.Services.Configure<KinesisAttribOptions>(o => o.IdleTimeBetweenReads = TimeSpan.FromMilliseconds(200));
+        using var host = builder.Build();
+        var progress = host.Services.GetRequiredService<PipelineProgress>();
+        var archive = host.Services.GetRequiredService<ArchiveWriter>();
+
+        await stdout.WriteLineAsync($"embedded demo: {EmbeddedOrders:N0} orders through an in-memory 4-shard stream '{OrderStreams.Orders}'; archive in {archive.Directory}");
+        var watch = Stopwatch.StartNew();
+        await host.StartAsync(cancellationToken);
+        await OrderGenerator.PutAsync(kinesis, OrderStreams.Orders, 0, EmbeddedOrders, cancellationToken);
+
+        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        while (progress.DistinctOrders("archive") < EmbeddedOrders || progress.DistinctOrders("totals") < EmbeddedOrders)
+        {
+            var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
+            if (runtime.Failure is not null || !await ticker.WaitForNextTickAsync(cancellationToken))
+            {
+                break;
+            }
+
+            await stdout.WriteLineAsync($"  archive {progress.DistinctOrders("archive"),7:N0}   totals {progress.DistinctOrders("totals"),7:N0}   of {EmbeddedOrders:N0}");
+        }
+
+        await host.StopAsync(CancellationToken.None);
+        await PrintSummaryAsync(stdout, progress, watch.Elapsed);
+        var done = progress.DistinctOrders("archive") == EmbeddedOrders && progress.DistinctOrders("totals") == EmbeddedOrders;
+        if (!done)
+        {
+            await stderr.WriteLineAsync("error: the handlers did not process every order");
+            return 1;
+        }
+
+        var totals = host.Services.GetRequiredService<RevenueTotals>().Snapshot();
+        await stdout.WriteLineAsync($"revenue: {totals.Count} customers, {totals.Values.Sum():N2} in all");
+        return 0;
+    }
+
+    private static HostApplicationBuilder CreateBuilder(CommandLine command, AWSCredentials? credentials)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<PipelineProgress>();
+        builder.Services.AddSingleton<RevenueTotals>();
+        builder.Services.AddSingleton(sp => new ArchiveWriter(command.ArchiveDirectory, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddKinesisAttrib(o =>
+        {
+            if (command.WorkerId is { } worker)
+            {
+                o.WorkerId = worker;
+            }
+
+            o.Credentials = credentials;
+        });
+        builder.Services.AddKinesisHandlers();
+        return builder;
+    }
+
+    private static async Task PrintSummaryAsync(TextWriter stdout, PipelineProgress progress, TimeSpan elapsed)
+    {
+        await stdout.WriteLineAsync($"summary after {elapsed.TotalSeconds:F1} s:");
+        foreach (var handler in new[] { "archive", "totals" })
+        {
+            var perShard = progress.RecordsPerShard(handler);
+            await stdout.WriteLineAsync($"  {handler}: {perShard.Values.Sum():N0} records ({progress.DistinctOrders(handler):N0} distinct orders)");
+            foreach (var (shard, count) in perShard)
+            {
+                await stdout.WriteLineAsync($"    {shard}: {count:N0}");
+            }
+        }
+    }
+
+    private static bool IsUnreachable(Exception ex) => ex is HttpRequestException or AmazonServiceException or AmazonClientException
+        || (ex is KinesisException k && k.StatusCode is null)
+        || (ex.InnerException is { } inner && IsUnreachable(inner));
+
+    private static string Describe(CommandLine command, Exception ex)
+        => ex is KinesisException || Innermost(ex) is KinesisException
+            ? $"Kinesis at {command.KinesisEndpoint?.ToString() ?? "the default endpoint"}"
+            : $"DynamoDB at {command.DynamoDbEndpoint?.ToString() ?? "the default endpoint"}";
+
+    private static Exception Innermost(Exception ex) => ex.InnerException is { } inner ? Innermost(inner) : ex;
+}
