@@ -1,8 +1,11 @@
 namespace KinesisAttrib.Leases;
 
-/// <summary>Gives each application its lease table.</summary>
+/// <summary>
+/// Creates the lease store of an application. Each application name has its own lease table, so two applications
+/// reading the same stream (say an archiver and a processor) keep independent leases and checkpoints.
+/// </summary>
 public interface ILeaseStoreFactory
 {
-    /// <summary>Returns the lease store of <paramref name="applicationName"/> (by default a table of that name).</summary>
+    /// <summary>Returns the lease store of <paramref name="applicationName"/>.</summary>
     ILeaseStore Create(string applicationName);
 }

@@ -1,0 +1,334 @@
+using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
+
+namespace KinesisAttrib.Tests.Leases;
+
+/// <summary>
+/// The behaviour every <see cref="ILeaseStore"/> must have. Run on the in-memory store here and on the DynamoDB store
+/// against dynalite in the integration tests (this file is linked into that project), so the two cannot drift apart.
+/// Each test gets a store of its own, empty table included.
+/// </summary>
+public abstract class LeaseStoreConformanceTests
+{
+    private const string ShardId = "shardId-000000000000";
+    private const string WorkerA = "worker-a";
+    private const string WorkerB = "worker-b";
+
+    /// <summary>Returns a store over a fresh, empty table on which <see cref="ILeaseStore.EnsureTableAsync"/> has run.</summary>
+    protected abstract Task<ILeaseStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task ListLeases_OfANewTable_IsEmpty()
+    {
+        var store = await CreateStoreAsync();
+
+        Assert.Empty(await store.ListLeasesAsync());
+        Assert.Null(await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task CreateLeaseIfNotExists_IsIdempotent_AndKeepsTheFirstValue()
+    {
+        var store = await CreateStoreAsync();
+        var first = NewLease() with { Checkpoint = ExtendedSequenceNumber.TrimHorizon };
+        var second = NewLease() with { Checkpoint = ExtendedSequenceNumber.Latest, LeaseOwner = WorkerB, LeaseCounter = 7 };
+
+        Assert.True(await store.CreateLeaseIfNotExistsAsync(first));
+        Assert.False(await store.CreateLeaseIfNotExistsAsync(second));
+
+        AssertSameLease(first, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task TakeLease_IncrementsTheCounter_SetsTheOwner_AndCountsTheOwnerSwitch()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseCounter = 3, OwnerSwitchesSinceCheckpoint = 1 });
+
+        var taken = await store.TakeLeaseAsync(lease, WorkerA);
+
+        Assert.NotNull(taken);
+        Assert.Equal(WorkerA, taken.LeaseOwner);
+        Assert.Equal(4, taken.LeaseCounter);
+        Assert.Equal(2, taken.OwnerSwitchesSinceCheckpoint);
+        Assert.Equal(lease.Checkpoint, taken.Checkpoint);
+        AssertSameLease(taken, await store.GetLeaseAsync(ShardId));
+
+        var stolen = await store.TakeLeaseAsync(taken, WorkerB);
+        Assert.NotNull(stolen);
+        Assert.Equal(WorkerB, stolen.LeaseOwner);
+        Assert.Equal(5, stolen.LeaseCounter);
+        Assert.Equal(3, stolen.OwnerSwitchesSinceCheckpoint);
+    }
+
+    [Fact]
+    public async Task TakeLease_ByItsOwner_DoesNotCountAnOwnerSwitch()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 2, OwnerSwitchesSinceCheckpoint = 1 });
+
+        var taken = await store.TakeLeaseAsync(lease, WorkerA);
+
+        Assert.NotNull(taken);
+        Assert.Equal(3, taken.LeaseCounter);
+        Assert.Equal(1, taken.OwnerSwitchesSinceCheckpoint);
+    }
+
+    [Fact]
+    public async Task TakeLease_WithAStaleCounter_ReturnsNull_AndChangesNothing()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 5 });
+        var renewed = await store.RenewLeaseAsync(lease);
+        Assert.NotNull(renewed);
+
+        Assert.Null(await store.TakeLeaseAsync(lease, WorkerB));
+
+        AssertSameLease(renewed, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task TakeLease_OfAMissingLease_ReturnsNull_AndCreatesNothing()
+    {
+        var store = await CreateStoreAsync();
+
+        Assert.Null(await store.TakeLeaseAsync(NewLease(), WorkerA));
+
+        Assert.Empty(await store.ListLeasesAsync());
+    }
+
+    [Fact]
+    public async Task RenewLease_ByItsOwner_IncrementsTheCounter()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 10, OwnerSwitchesSinceCheckpoint = 2 });
+
+        var renewed = await store.RenewLeaseAsync(lease);
+        var renewedAgain = await store.RenewLeaseAsync(renewed!);
+
+        Assert.NotNull(renewedAgain);
+        Assert.Equal(12, renewedAgain.LeaseCounter);
+        Assert.Equal(WorkerA, renewedAgain.LeaseOwner);
+        Assert.Equal(2, renewedAgain.OwnerSwitchesSinceCheckpoint);
+        AssertSameLease(renewedAgain, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task RenewLease_ByAWorkerThatDoesNotOwnIt_ReturnsNull()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 1 });
+
+        Assert.Null(await store.RenewLeaseAsync(lease with { LeaseOwner = WorkerB }));
+        Assert.Null(await store.RenewLeaseAsync(lease with { LeaseOwner = null }));
+
+        AssertSameLease(lease, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task RenewLease_WithAStaleCounter_ReturnsNull()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 1 });
+        var renewed = await store.RenewLeaseAsync(lease);
+        Assert.NotNull(renewed);
+
+        Assert.Null(await store.RenewLeaseAsync(lease));
+
+        AssertSameLease(renewed, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task UpdateCheckpoint_ByItsOwner_WritesTheCheckpoint_ResetsOwnerSwitches_AndClearsThePendingCheckpoint()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with
+        {
+            LeaseOwner = WorkerA,
+            LeaseCounter = 4,
+            OwnerSwitchesSinceCheckpoint = 3,
+            PendingCheckpoint = new ExtendedSequenceNumber("49590338271490256608559692538361571095921575989136588802", 5),
+        });
+        var checkpoint = new ExtendedSequenceNumber("49590338271490256608559692538361571095921575989136588898", 17);
+
+        var updated = await store.UpdateCheckpointAsync(lease, checkpoint);
+
+        Assert.NotNull(updated);
+        Assert.Equal(checkpoint, updated.Checkpoint);
+        Assert.Null(updated.PendingCheckpoint);
+        Assert.Equal(0, updated.OwnerSwitchesSinceCheckpoint);
+        Assert.Equal(5, updated.LeaseCounter);
+        Assert.Equal(WorkerA, updated.LeaseOwner);
+        AssertSameLease(updated, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task UpdateCheckpoint_AfterAnotherWorkerTookTheLease_ReturnsNull_AndKeepsTheNewOwnersCheckpoint()
+    {
+        var store = await CreateStoreAsync();
+        var heldByA = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 1 });
+
+        // B takes the lease (A looked dead) and checkpoints further on.
+        var heldByB = await store.TakeLeaseAsync(heldByA, WorkerB);
+        Assert.NotNull(heldByB);
+        var newOwnersCheckpoint = new ExtendedSequenceNumber("200", 0);
+        var checkpointedByB = await store.UpdateCheckpointAsync(heldByB, newOwnersCheckpoint);
+        Assert.NotNull(checkpointedByB);
+
+        // A wakes up and tries to checkpoint with its old view: fenced off, whether it kept its counter or not.
+        Assert.Null(await store.UpdateCheckpointAsync(heldByA, new ExtendedSequenceNumber("100", 0)));
+        Assert.Null(await store.UpdateCheckpointAsync(heldByA with { LeaseCounter = checkpointedByB.LeaseCounter }, new ExtendedSequenceNumber("100", 0)));
+
+        var stored = await store.GetLeaseAsync(ShardId);
+        AssertSameLease(checkpointedByB, stored);
+        Assert.Equal(newOwnersCheckpoint, stored!.Checkpoint);
+        Assert.Equal(WorkerB, stored.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task EvictLease_ByItsOwner_ClearsTheOwner_AndIncrementsTheCounter()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 8 });
+
+        Assert.Null(await store.EvictLeaseAsync(lease with { LeaseOwner = WorkerB }));
+        var evicted = await store.EvictLeaseAsync(lease);
+
+        Assert.NotNull(evicted);
+        Assert.Null(evicted.LeaseOwner);
+        Assert.Equal(9, evicted.LeaseCounter);
+        AssertSameLease(evicted, await store.GetLeaseAsync(ShardId));
+
+        // A free lease can be taken again by anyone, on its new counter.
+        var retaken = await store.TakeLeaseAsync(evicted, WorkerB);
+        Assert.Equal(WorkerB, retaken?.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task DeleteLease_IsConditionalOnTheCounter()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 2 });
+        var renewed = await store.RenewLeaseAsync(lease);
+        Assert.NotNull(renewed);
+
+        Assert.False(await store.DeleteLeaseAsync(lease));
+        Assert.NotNull(await store.GetLeaseAsync(ShardId));
+
+        Assert.True(await store.DeleteLeaseAsync(renewed));
+        Assert.Null(await store.GetLeaseAsync(ShardId));
+        Assert.False(await store.DeleteLeaseAsync(renewed));
+    }
+
+    [Fact]
+    public async Task ListLeases_ReturnsEveryLease_OrderedByKey()
+    {
+        var store = await CreateStoreAsync();
+        var keys = Enumerable.Range(0, 25).Select(i => $"shardId-{i:D12}").Reverse().ToArray();
+        foreach (var key in keys)
+        {
+            Assert.True(await store.CreateLeaseIfNotExistsAsync(NewLease(key)));
+        }
+
+        var leases = await store.ListLeasesAsync();
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), leases.Select(l => l.LeaseKey));
+    }
+
+    [Theory]
+    [InlineData("TRIM_HORIZON", 0)]
+    [InlineData("LATEST", 0)]
+    [InlineData("AT_TIMESTAMP", 0)]
+    [InlineData("SHARD_END", 0)]
+    [InlineData("49590338271490256608559692538361571095921575989136588898", 0)]
+    [InlineData("49590338271490256608559692538361571095921575989136588898", 41)]
+    public async Task Lease_RoundTripsEveryAttribute(string sequenceNumber, long subSequenceNumber)
+    {
+        var store = await CreateStoreAsync();
+        var lease = new Lease
+        {
+            LeaseKey = "shardId-000000000007",
+            LeaseOwner = WorkerA,
+            LeaseCounter = 123_456_789_012,
+            Checkpoint = new ExtendedSequenceNumber(sequenceNumber, subSequenceNumber),
+            PendingCheckpoint = new ExtendedSequenceNumber("49590338271490256608559692540925702759324208523137515618", 3),
+            OwnerSwitchesSinceCheckpoint = 4,
+            ParentShardIds = ["shardId-000000000003", "shardId-000000000004"],
+            ChildShardIds = ["shardId-000000000009", "shardId-000000000010"],
+            StartingHashKey = "0",
+            EndingHashKey = "340282366920938463463374607431768211455",
+        };
+
+        Assert.True(await store.CreateLeaseIfNotExistsAsync(lease));
+
+        AssertSameLease(lease, await store.GetLeaseAsync(lease.LeaseKey));
+        AssertSameLease(lease, Assert.Single(await store.ListLeasesAsync()));
+    }
+
+    [Fact]
+    public async Task Lease_WithOnlyRequiredAttributes_RoundTrips()
+    {
+        var store = await CreateStoreAsync();
+        var lease = NewLease();
+
+        Assert.True(await store.CreateLeaseIfNotExistsAsync(lease));
+
+        var stored = await store.GetLeaseAsync(ShardId);
+        AssertSameLease(lease, stored);
+        Assert.Null(stored!.LeaseOwner);
+        Assert.Null(stored.PendingCheckpoint);
+        Assert.Empty(stored.ParentShardIds);
+        Assert.Empty(stored.ChildShardIds);
+    }
+
+    [Fact]
+    public async Task ConcurrentTakes_OfOneLease_ExactlyOneWins()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseCounter = 20 });
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var takes = Enumerable.Range(0, 10)
+            .Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                return await store.TakeLeaseAsync(lease, $"worker-{i}");
+            }))
+            .ToArray();
+        start.SetResult();
+        var results = await Task.WhenAll(takes);
+
+        var winner = Assert.Single(results, r => r is not null);
+        Assert.Equal(21, winner!.LeaseCounter);
+        Assert.Equal(1, winner.OwnerSwitchesSinceCheckpoint);
+        AssertSameLease(winner, await store.GetLeaseAsync(ShardId));
+    }
+
+    private static Lease NewLease(string leaseKey = ShardId) => new()
+    {
+        LeaseKey = leaseKey,
+        Checkpoint = ExtendedSequenceNumber.TrimHorizon,
+    };
+
+    private static async Task<Lease> CreateAsync(ILeaseStore store, Lease lease)
+    {
+        Assert.True(await store.CreateLeaseIfNotExistsAsync(lease));
+        return lease;
+    }
+
+    // Lease is a record, but its lists compare by reference; compare attribute by attribute.
+    private static void AssertSameLease(Lease expected, Lease? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.LeaseKey, actual.LeaseKey);
+        Assert.Equal(expected.LeaseOwner, actual.LeaseOwner);
+        Assert.Equal(expected.LeaseCounter, actual.LeaseCounter);
+        Assert.Equal(expected.Checkpoint, actual.Checkpoint);
+        Assert.Equal(expected.PendingCheckpoint, actual.PendingCheckpoint);
+        Assert.Equal(expected.OwnerSwitchesSinceCheckpoint, actual.OwnerSwitchesSinceCheckpoint);
+        Assert.Equal(expected.ParentShardIds, actual.ParentShardIds);
+        Assert.Equal(expected.ChildShardIds, actual.ChildShardIds);
+        Assert.Equal(expected.StartingHashKey, actual.StartingHashKey);
+        Assert.Equal(expected.EndingHashKey, actual.EndingHashKey);
+    }
+}
