@@ -24,7 +24,13 @@ public class KinesisException : Exception
     public string? RequestId { get; }
 
     /// <summary>Whether retrying the same call later may succeed (throttling, 5xx, transport).</summary>
-    public virtual bool IsRetryable => StatusCode is null || (int)StatusCode >= 500;
+    public virtual bool IsRetryable =>
+        StatusCode is null || (int)StatusCode >= 500 || StatusCode == HttpStatusCode.TooManyRequests || IsThrottlingErrorType(ErrorType);
+
+    /// <summary>The generic AWS throttling error types, which any service may return with a 400.</summary>
+    private static bool IsThrottlingErrorType(string errorType) => errorType is
+        "ThrottlingException" or "Throttling" or "ThrottledException" or "RequestThrottledException"
+        or "TooManyRequestsException" or "RequestLimitExceeded" or "SlowDown" or "RequestThrottled";
 }
 
 /// <summary>The stream or shard does not exist.</summary>
@@ -73,4 +79,40 @@ public sealed class InvalidArgumentException(string message, HttpStatusCode? sta
 {
     /// <inheritdoc />
     public override bool IsRetryable => false;
+}
+
+/// <summary>The credentials are not allowed to make the call.</summary>
+public sealed class AccessDeniedException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KinesisException("AccessDeniedException", message, statusCode, requestId)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => false;
+}
+
+/// <summary>
+/// The stream is encrypted and AWS KMS refused or failed the call; <see cref="KinesisException.ErrorType"/> tells which
+/// (<c>KMSAccessDeniedException</c>, <c>KMSDisabledException</c>, <c>KMSInvalidStateException</c>,
+/// <c>KMSNotFoundException</c>, <c>KMSOptInRequired</c>, <c>KMSThrottlingException</c>).
+/// </summary>
+public sealed class KmsException(string errorType, string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KinesisException(errorType, message, statusCode, requestId)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => ErrorType == "KMSThrottlingException";
+}
+
+/// <summary>The ListShards <c>NextToken</c> is older than 300 seconds; list again from the start.</summary>
+public sealed class ExpiredNextTokenException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KinesisException("ExpiredNextTokenException", message, statusCode, requestId)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => false;
+}
+
+/// <summary>The service failed internally; retrying later may succeed.</summary>
+public sealed class InternalFailureException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KinesisException("InternalFailureException", message, statusCode, requestId)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => true;
 }

@@ -1,0 +1,232 @@
+using System.Net;
+using System.Text.Json;
+
+namespace KinesisAttrib.Kinesis;
+
+/// <summary>Maps between the public models and the wire shapes, and error responses to typed exceptions.</summary>
+internal static class KinesisWireMapper
+{
+    public static string ToWire(ShardIteratorType type) => type switch
+    {
+        ShardIteratorType.TrimHorizon => "TRIM_HORIZON",
+        ShardIteratorType.Latest => "LATEST",
+        ShardIteratorType.AtSequenceNumber => "AT_SEQUENCE_NUMBER",
+        ShardIteratorType.AfterSequenceNumber => "AFTER_SEQUENCE_NUMBER",
+        ShardIteratorType.AtTimestamp => "AT_TIMESTAMP",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown shard iterator type."),
+    };
+
+    /// <summary>Epoch seconds with millisecond precision, the JSON protocol's timestamp format.</summary>
+    public static double ToEpochSeconds(DateTimeOffset timestamp) => timestamp.ToUnixTimeMilliseconds() / 1000.0;
+
+    public static DateTimeOffset FromEpochSeconds(double seconds) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000.0, MidpointRounding.AwayFromZero));
+
+    public static GetShardIteratorWireRequest ToWire(GetShardIteratorRequest request) => new()
+    {
+        StreamName = request.StreamName,
+        ShardId = request.ShardId,
+        ShardIteratorType = ToWire(request.IteratorType),
+        StartingSequenceNumber = request.StartingSequenceNumber,
+        Timestamp = request.Timestamp is { } timestamp ? ToEpochSeconds(timestamp) : null,
+    };
+
+    public static PutRecordsWireRequest ToWire(PutRecordsRequest request)
+    {
+        var entries = new List<PutRecordsWireEntry>(request.Records.Count);
+        foreach (var record in request.Records)
+        {
+            entries.Add(new PutRecordsWireEntry
+            {
+                Data = record.Data,
+                PartitionKey = record.PartitionKey,
+                ExplicitHashKey = record.ExplicitHashKey,
+            });
+        }
+
+        return new PutRecordsWireRequest { StreamName = request.StreamName, Records = entries };
+    }
+
+    public static StreamSummary FromWire(DescribeStreamSummaryWireResponse response, string streamName)
+    {
+        var summary = response.StreamDescriptionSummary ?? throw Malformed("DescribeStreamSummary", "StreamDescriptionSummary");
+        return new StreamSummary
+        {
+            StreamName = summary.StreamName ?? streamName,
+            StreamArn = summary.StreamARN,
+            StreamStatus = summary.StreamStatus ?? throw Malformed("DescribeStreamSummary", "StreamStatus"),
+            OpenShardCount = summary.OpenShardCount ?? 0,
+            RetentionPeriodHours = summary.RetentionPeriodHours ?? 0,
+        };
+    }
+
+    public static ListShardsResponse FromWire(ListShardsWireResponse response)
+    {
+        var shards = new List<Shard>(response.Shards?.Count ?? 0);
+        foreach (var shard in response.Shards ?? [])
+        {
+            shards.Add(new Shard
+            {
+                ShardId = shard.ShardId ?? throw Malformed("ListShards", "ShardId"),
+                ParentShardId = shard.ParentShardId,
+                AdjacentParentShardId = shard.AdjacentParentShardId,
+                StartingHashKey = shard.HashKeyRange?.StartingHashKey ?? throw Malformed("ListShards", "StartingHashKey"),
+                EndingHashKey = shard.HashKeyRange?.EndingHashKey ?? throw Malformed("ListShards", "EndingHashKey"),
+                StartingSequenceNumber = shard.SequenceNumberRange?.StartingSequenceNumber
+                    ?? throw Malformed("ListShards", "StartingSequenceNumber"),
+                EndingSequenceNumber = shard.SequenceNumberRange?.EndingSequenceNumber,
+            });
+        }
+
+        return new ListShardsResponse { Shards = shards, NextToken = response.NextToken };
+    }
+
+    public static GetRecordsResponse FromWire(GetRecordsWireResponse response)
+    {
+        var records = new List<KinesisRecord>(response.Records?.Count ?? 0);
+        foreach (var record in response.Records ?? [])
+        {
+            records.Add(new KinesisRecord
+            {
+                SequenceNumber = record.SequenceNumber ?? throw Malformed("GetRecords", "SequenceNumber"),
+                ApproximateArrivalTimestamp = record.ApproximateArrivalTimestamp is { } seconds ? FromEpochSeconds(seconds) : null,
+                Data = record.Data ?? [],
+                PartitionKey = record.PartitionKey ?? string.Empty,
+                EncryptionType = record.EncryptionType,
+            });
+        }
+
+        List<ChildShard>? children = null;
+        if (response.ChildShards is { } wireChildren)
+        {
+            children = new List<ChildShard>(wireChildren.Count);
+            foreach (var child in wireChildren)
+            {
+                children.Add(new ChildShard
+                {
+                    ShardId = child.ShardId ?? throw Malformed("GetRecords", "ChildShards.ShardId"),
+                    ParentShards = child.ParentShards ?? [],
+                });
+            }
+        }
+
+        return new GetRecordsResponse
+        {
+            Records = records,
+            NextShardIterator = response.NextShardIterator,
+            MillisBehindLatest = response.MillisBehindLatest,
+            ChildShards = children,
+        };
+    }
+
+    public static PutRecordsResponse FromWire(PutRecordsWireResponse response, int requestCount)
+    {
+        var entries = new List<PutRecordsResultEntry>(response.Records?.Count ?? 0);
+        foreach (var entry in response.Records ?? [])
+        {
+            entries.Add(new PutRecordsResultEntry
+            {
+                SequenceNumber = entry.SequenceNumber,
+                ShardId = entry.ShardId,
+                ErrorCode = entry.ErrorCode,
+                ErrorMessage = entry.ErrorMessage,
+            });
+        }
+
+        // The contract promises one entry per request record; a short answer would silently drop records.
+        if (entries.Count != requestCount)
+        {
+            throw new KinesisException(
+                "MalformedResponse",
+                $"Kinesis PutRecords returned {entries.Count} result entries for {requestCount} records.",
+                HttpStatusCode.OK);
+        }
+
+        return new PutRecordsResponse { FailedRecordCount = response.FailedRecordCount ?? 0, Records = entries };
+    }
+
+    /// <summary>Builds the typed exception for an error response.</summary>
+    public static KinesisException ToException(
+        string operation,
+        HttpStatusCode statusCode,
+        string? requestId,
+        string? errorTypeHeader,
+        ReadOnlySpan<byte> body,
+        Func<string, string>? redact = null)
+    {
+        ErrorWireResponse? error = null;
+        if (!body.IsEmpty)
+        {
+            try
+            {
+                error = JsonSerializer.Deserialize(body, KinesisJsonContext.Default.ErrorWireResponse);
+            }
+            catch (JsonException)
+            {
+                // Not JSON (e.g. a proxy's HTML page): fall back to the status code.
+            }
+        }
+
+        var errorType = NormalizeErrorType(error?.Type) ?? NormalizeErrorType(errorTypeHeader) ?? FallbackErrorType(statusCode);
+        var awsMessage = error?.LowerCaseMessage ?? error?.UpperCaseMessage;
+        if (awsMessage is not null && redact is not null)
+        {
+            awsMessage = redact(awsMessage);
+        }
+
+        var message = $"Kinesis {operation} failed with {errorType} (HTTP {(int)statusCode}"
+            + (requestId is null ? ")" : $", request id {requestId})")
+            + (string.IsNullOrEmpty(awsMessage) ? "." : $": {awsMessage}");
+
+        return errorType switch
+        {
+            "ResourceNotFoundException" => new ResourceNotFoundException(message, statusCode, requestId),
+            "ResourceInUseException" => new ResourceInUseException(message, statusCode, requestId),
+            "ProvisionedThroughputExceededException" => new ProvisionedThroughputExceededException(message, statusCode, requestId),
+            "ExpiredIteratorException" => new ExpiredIteratorException(message, statusCode, requestId),
+            "LimitExceededException" => new LimitExceededException(message, statusCode, requestId),
+            "InvalidArgumentException" => new InvalidArgumentException(message, statusCode, requestId),
+            "AccessDeniedException" => new AccessDeniedException(message, statusCode, requestId),
+            "ExpiredNextTokenException" => new ExpiredNextTokenException(message, statusCode, requestId),
+            "InternalFailureException" or "InternalFailure" or "ServiceUnavailable" or "ServiceUnavailableException"
+                => new InternalFailureException(message, statusCode, requestId),
+            _ when errorType.StartsWith("KMS", StringComparison.Ordinal) => new KmsException(errorType, message, statusCode, requestId),
+            _ => new KinesisException(errorType, message, statusCode, requestId),
+        };
+    }
+
+    /// <summary><c>com.amazonaws.kinesis.v20131202#ResourceNotFoundException</c> or <c>X:http://…</c> → <c>X</c>.</summary>
+    internal static string? NormalizeErrorType(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var type = raw.Trim();
+        var hash = type.LastIndexOf('#');
+        if (hash >= 0)
+        {
+            type = type[(hash + 1)..];
+        }
+
+        var colon = type.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            type = type[..colon];
+        }
+
+        return type.Length == 0 ? null : type;
+    }
+
+    private static string FallbackErrorType(HttpStatusCode statusCode) => statusCode switch
+    {
+        HttpStatusCode.TooManyRequests => "ThrottlingException",
+        HttpStatusCode.Forbidden => "AccessDeniedException",
+        >= HttpStatusCode.InternalServerError => "InternalFailureException",
+        _ => "UnknownError",
+    };
+
+    private static KinesisException Malformed(string operation, string missing) =>
+        new("MalformedResponse", $"Kinesis {operation} returned a response without {missing}.", HttpStatusCode.OK);
+}

@@ -1,0 +1,185 @@
+using System.Text.Json.Serialization;
+
+namespace KinesisAttrib.Kinesis;
+
+// The Kinesis JSON 1.1 wire shapes, named exactly as the service names them. They stay internal and are mapped to the
+// public models in KinesisWireMapper, so the public API does not depend on the wire format.
+
+internal sealed class CreateStreamWireRequest
+{
+    public required string StreamName { get; init; }
+
+    public required int ShardCount { get; init; }
+}
+
+internal sealed class StreamNameWireRequest
+{
+    public required string StreamName { get; init; }
+}
+
+internal sealed class DescribeStreamSummaryWireResponse
+{
+    public StreamDescriptionSummaryWire? StreamDescriptionSummary { get; init; }
+}
+
+internal sealed class StreamDescriptionSummaryWire
+{
+    public string? StreamName { get; init; }
+
+    public string? StreamARN { get; init; }
+
+    public string? StreamStatus { get; init; }
+
+    public int? OpenShardCount { get; init; }
+
+    public int? RetentionPeriodHours { get; init; }
+}
+
+internal sealed class ListShardsWireRequest
+{
+    public string? StreamName { get; init; }
+
+    public string? NextToken { get; init; }
+
+    public int? MaxResults { get; init; }
+}
+
+internal sealed class ListShardsWireResponse
+{
+    public List<ShardWire>? Shards { get; init; }
+
+    public string? NextToken { get; init; }
+}
+
+internal sealed class ShardWire
+{
+    public string? ShardId { get; init; }
+
+    public string? ParentShardId { get; init; }
+
+    public string? AdjacentParentShardId { get; init; }
+
+    public HashKeyRangeWire? HashKeyRange { get; init; }
+
+    public SequenceNumberRangeWire? SequenceNumberRange { get; init; }
+}
+
+internal sealed class HashKeyRangeWire
+{
+    public string? StartingHashKey { get; init; }
+
+    public string? EndingHashKey { get; init; }
+}
+
+internal sealed class SequenceNumberRangeWire
+{
+    public string? StartingSequenceNumber { get; init; }
+
+    public string? EndingSequenceNumber { get; init; }
+}
+
+internal sealed class GetShardIteratorWireRequest
+{
+    public required string StreamName { get; init; }
+
+    public required string ShardId { get; init; }
+
+    public required string ShardIteratorType { get; init; }
+
+    public string? StartingSequenceNumber { get; init; }
+
+    /// <summary>Epoch seconds with a fraction, as the JSON protocol encodes timestamps.</summary>
+    public double? Timestamp { get; init; }
+}
+
+internal sealed class GetShardIteratorWireResponse
+{
+    public string? ShardIterator { get; init; }
+}
+
+internal sealed class GetRecordsWireRequest
+{
+    public required string ShardIterator { get; init; }
+
+    public int? Limit { get; init; }
+}
+
+internal sealed class GetRecordsWireResponse
+{
+    public List<RecordWire>? Records { get; init; }
+
+    public string? NextShardIterator { get; init; }
+
+    public long? MillisBehindLatest { get; init; }
+
+    public List<ChildShardWire>? ChildShards { get; init; }
+}
+
+internal sealed class RecordWire
+{
+    public string? SequenceNumber { get; init; }
+
+    public double? ApproximateArrivalTimestamp { get; init; }
+
+    /// <summary>Base64 in JSON; System.Text.Json decodes it straight into the array.</summary>
+    public byte[]? Data { get; init; }
+
+    public string? PartitionKey { get; init; }
+
+    public string? EncryptionType { get; init; }
+}
+
+internal sealed class ChildShardWire
+{
+    public string? ShardId { get; init; }
+
+    public List<string>? ParentShards { get; init; }
+}
+
+internal sealed class PutRecordsWireRequest
+{
+    public required string StreamName { get; init; }
+
+    public required List<PutRecordsWireEntry> Records { get; init; }
+}
+
+internal sealed class PutRecordsWireEntry
+{
+    /// <summary>Written as base64 by System.Text.Json's built-in memory converter, without copying.</summary>
+    public required ReadOnlyMemory<byte> Data { get; init; }
+
+    public required string PartitionKey { get; init; }
+
+    public string? ExplicitHashKey { get; init; }
+}
+
+internal sealed class PutRecordsWireResponse
+{
+    public int? FailedRecordCount { get; init; }
+
+    public List<PutRecordsWireResultEntry>? Records { get; init; }
+}
+
+internal sealed class PutRecordsWireResultEntry
+{
+    public string? SequenceNumber { get; init; }
+
+    public string? ShardId { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    public string? ErrorMessage { get; init; }
+}
+
+/// <summary>The body of an error response; services differ on the case of the message key.</summary>
+internal sealed class ErrorWireResponse
+{
+    [JsonPropertyName("__type")]
+    public string? Type { get; init; }
+
+    [JsonPropertyName("message")]
+    public string? LowerCaseMessage { get; init; }
+
+    [JsonPropertyName("Message")]
+    public string? UpperCaseMessage { get; init; }
+}
