@@ -118,9 +118,9 @@ public sealed partial class KinesisHandlerGenerator
                         foreach (var named in handlers)
                         {
                             WriteDescriptor(writer, named);
+                            writer.WriteLine();
                         }
 
-                        writer.WriteLine();
                         writer.WriteLine("return services;");
                     }
                 }

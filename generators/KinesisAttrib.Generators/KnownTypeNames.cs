@@ -12,6 +12,9 @@ internal static class KnownTypeNames
     public const string CancellationTokenMetadata = "System.Threading.CancellationToken";
     public const string TaskMetadata = "System.Threading.Tasks.Task";
     public const string JsonSerializerContextMetadata = "System.Text.Json.Serialization.JsonSerializerContext";
+    public const string KinesisClientRecordMetadata = "KinesisAttrib.Processing.KinesisClientRecord";
+    public const string ReadOnlyMemoryMetadata = "System.ReadOnlyMemory`1";
+    public const string MemoryMetadata = "System.Memory`1";
 
     // Named arguments of [KinesisHandler].
     public const string ApplicationNameProperty = "ApplicationName";
