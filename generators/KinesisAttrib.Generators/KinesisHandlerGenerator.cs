@@ -1,0 +1,48 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KinesisAttrib.Generators;
+
+/// <summary>
+/// Turns each <c>[KinesisHandler]</c> method into a shard record processor and adds all of them to a generated
+/// <c>AddKinesisHandlers()</c>. This file only wires the pipeline: see the Parser and Emitter parts.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var handlers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.KinesisHandlerAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (ctx, ct) => Parser.TryParse(ctx, ct))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.Handlers);
+
+        // Processor names must be unique across the compilation (overloads, or names that only differ in where the
+        // dots were), which only the whole set can tell; the names are then handed out one by one again so that a
+        // processor file is only re-emitted when its own handler changed.
+        var allHandlers = handlers
+            .Collect()
+            .Select(static (specs, _) => Parser.AssignProcessorNames(specs))
+            .WithTrackingName(TrackingNames.AllHandlers);
+
+        var namedHandlers = allHandlers
+            .SelectMany(static (named, _) => named.AsImmutableArray())
+            .WithTrackingName(TrackingNames.NamedHandlers);
+
+        context.RegisterSourceOutput(namedHandlers, static (spc, handler) =>
+            spc.AddSource(handler.HintName, Emitter.EmitProcessor(handler)));
+
+        context.RegisterSourceOutput(allHandlers, static (spc, named) =>
+        {
+            if (named.Count > 0)
+            {
+                spc.AddSource(KnownTypeNames.RegistrationHintName, Emitter.EmitRegistrations(named));
+            }
+        });
+    }
+}

@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Basic.Reference.Assemblies;
+using KinesisAttrib.Handlers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KinesisAttrib.Generators.Tests.TestSupport;
+
+/// <summary>What one generator run produced.</summary>
+internal sealed record GeneratorOutput(Compilation OutputCompilation, GeneratorDriver Driver, GeneratorRunResult Result)
+{
+    public ImmutableArray<GeneratedSourceResult> Sources => Result.GeneratedSources;
+
+    public string Source(string hintName) => Sources.Single(s => s.HintName == hintName).SourceText.ToString();
+}
+
+/// <summary>Compiles test sources offline (reference assemblies + the runtime) and runs the generator over them.</summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private static readonly ImmutableArray<MetadataReference> s_references =
+    [
+        .. Net100.References.All,
+        MetadataReference.CreateFromFile(typeof(KinesisHandlerAttribute).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(IServiceCollection).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(ServiceCollection).Assembly.Location),
+        // Lets test handlers report what they received through a type the test itself can read.
+        MetadataReference.CreateFromFile(typeof(HandlerLog).Assembly.Location),
+    ];
+
+    public static CSharpCompilation CreateCompilation(string source, [CallerMemberName] string assemblyName = "")
+    {
+        var trees = new List<SyntaxTree> { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Handlers.cs") };
+        if (HostingShim.IsNeeded)
+        {
+            trees.Add(CSharpSyntaxTree.ParseText(HostingShim.Source, ParseOptions, path: "HostingShim.cs"));
+        }
+
+        return CSharpCompilation.Create(
+            assemblyName,
+            trees,
+            s_references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    }
+
+    public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
+        [new KinesisHandlerGenerator().AsSourceGenerator()],
+        parseOptions: ParseOptions,
+        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator and asserts that neither the input nor the output compilation has warnings or errors.</summary>
+    public static GeneratorOutput Run(string source, [CallerMemberName] string assemblyName = "")
+    {
+        var compilation = CreateCompilation(source, assemblyName);
+        AssertClean(compilation.GetDiagnostics(), "input");
+
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        AssertClean(generatorDiagnostics, "generator");
+        AssertClean(output.GetDiagnostics(), "output");
+
+        var result = Assert.Single(driver.GetRunResult().Results);
+        Assert.Null(result.Exception);
+        return new GeneratorOutput(output, driver, result);
+    }
+
+    private static void AssertClean(IEnumerable<Diagnostic> diagnostics, string what)
+    {
+        var problems = diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, $"The {what} compilation has diagnostics:\n{string.Join("\n", problems)}");
+    }
+}
