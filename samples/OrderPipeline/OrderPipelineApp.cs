@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http;
 using Amazon.Runtime;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;

@@ -1,15 +1,50 @@
+using Amazon.DynamoDBv2;
 using KinesisAttrib.Kinesis;
+using KinesisAttrib.Leases;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KinesisAttrib.Hosting;
 
-/// <summary>Default registrations of the Kinesis client and the DynamoDB lease tables, built from <see cref="KinesisAttribOptions"/>.</summary>
+/// <summary>
+/// Default registrations of the Kinesis client and the DynamoDB lease tables, built from
+/// <see cref="KinesisAttribOptions"/>. Each is added only when the application has not registered its own.
+/// </summary>
 internal static class AwsClients
 {
     public static void AddDefaults(IServiceCollection services)
     {
-        _ = services;
-        _ = typeof(IKinesisClient);
-        _ = typeof(Leases.ILeaseStoreFactory);
+        services.TryAddSingleton<IKinesisClient>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<KinesisAttribOptions>>().Value;
+            return new KinesisHttpClient(new KinesisClientOptions
+            {
+                ServiceUrl = options.KinesisEndpoint,
+                Region = options.Region,
+                Credentials = options.Credentials,
+            });
+        });
+
+        services.TryAddSingleton<ILeaseStoreFactory>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<KinesisAttribOptions>>().Value;
+            var config = new AmazonDynamoDBConfig();
+            if (options.DynamoDbEndpoint is { } endpoint)
+            {
+                config.ServiceURL = endpoint.ToString();
+                config.AuthenticationRegion = options.Region ?? "us-east-1";
+            }
+            else if (options.Region is { } region)
+            {
+                config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
+            }
+
+            var client = options.Credentials is { } credentials
+                ? new AmazonDynamoDBClient(credentials, config)
+                : new AmazonDynamoDBClient(config);
+            return new DynamoDbLeaseStoreFactory(client, sp.GetService<ILoggerFactory>());
+        });
     }
 }
