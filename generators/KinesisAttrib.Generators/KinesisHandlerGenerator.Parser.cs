@@ -246,7 +246,16 @@ public sealed partial class KinesisHandlerGenerator
             && !type.IsRefLikeType
             && type.SpecialType != SpecialType.System_Void
             && !IsRawPayloadType(type, compilation)
+            && !IsBatchPayloadType(type, compilation)
             && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly);
+
+        /// <summary>
+        /// <c>IReadOnlyList&lt;T&gt;</c> is the batch handler shape (the whole batch, one call), not a record holding a JSON
+        /// array; it is skipped until batch handlers are generated.
+        /// </summary>
+        private static bool IsBatchPayloadType(ITypeSymbol type, Compilation compilation) =>
+            type is INamedTypeSymbol { IsGenericType: true } named
+            && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName(KnownTypeNames.ReadOnlyListMetadata));
 
         /// <summary>
         /// <c>string</c>, bytes and the raw record are payload formats of their own (UTF-8 text, the bytes as they are,
