@@ -163,7 +163,7 @@ public sealed partial class KinesisHandlerGenerator
 
             for (var current = type; current is not null; current = current.ContainingType)
             {
-                if (current.IsGenericType || !IsAccessible(current.DeclaredAccessibility))
+                if (current.IsGenericType || current.IsFileLocal || !IsAccessible(current.DeclaredAccessibility))
                 {
                     return false;
                 }
@@ -247,7 +247,34 @@ public sealed partial class KinesisHandlerGenerator
             && type.SpecialType != SpecialType.System_Void
             && !IsRawPayloadType(type, compilation)
             && !IsBatchPayloadType(type, compilation)
-            && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly);
+            && IsVisibleToGeneratedCode(type, compilation);
+
+        /// <summary>
+        /// Whether a generated file (outside every user type, in another file) can name the type: accessible in the
+        /// assembly and, unlike what <c>IsSymbolAccessibleWithin</c> checks, not <c>file</c>-local anywhere inside.
+        /// </summary>
+        private static bool IsVisibleToGeneratedCode(ITypeSymbol type, Compilation compilation) =>
+            compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !MentionsFileLocalType(type);
+
+        private static bool MentionsFileLocalType(ITypeSymbol type) => type switch
+        {
+            IArrayTypeSymbol array => MentionsFileLocalType(array.ElementType),
+            INamedTypeSymbol named => IsOrIsInFileLocalType(named) || named.TypeArguments.Any(MentionsFileLocalType),
+            _ => false,
+        };
+
+        private static bool IsOrIsInFileLocalType(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsFileLocal)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>
         /// <c>IReadOnlyList&lt;T&gt;</c> is the batch handler shape (the whole batch, one call), not a record holding a JSON
@@ -284,7 +311,7 @@ public sealed partial class KinesisHandlerGenerator
                 || type.TypeKind != TypeKind.Class
                 || type.IsAbstract
                 || type.IsGenericType
-                || !compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
+                || !IsVisibleToGeneratedCode(type, compilation))
             {
                 return false;
             }
