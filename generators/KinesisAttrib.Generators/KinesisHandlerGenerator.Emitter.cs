@@ -64,7 +64,8 @@ public sealed partial class KinesisHandlerGenerator
                         var call = $"{target}.{handler.MethodName}({string.Join(", ", handler.Parameters.Select(Argument))})";
                         writer.WriteLine(handler.ReturnKind switch
                         {
-                            _ => $"return new {KnownTypeNames.ValueTask}({call});",
+                            HandlerReturnKind.Task => $"return new {KnownTypeNames.ValueTask}({call});",
+                            _ => throw new System.ArgumentOutOfRangeException(nameof(named), handler.ReturnKind, "Unknown handler return kind."),
                         });
                     }
                 }
@@ -181,7 +182,24 @@ public sealed partial class KinesisHandlerGenerator
 
         private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
-        private static string XmlEscape(string value) =>
-            value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        /// <summary>Makes user text safe inside a one-line <c>///</c> comment: XML-escaped, and no line breaks of any kind.</summary>
+        private static string XmlEscape(string value)
+        {
+            var builder = new System.Text.StringBuilder(value.Length);
+            foreach (var c in value)
+            {
+                _ = c switch
+                {
+                    '&' => builder.Append("&amp;"),
+                    '<' => builder.Append("&lt;"),
+                    '>' => builder.Append("&gt;"),
+                    '\u0085' or '\u2028' or '\u2029' => builder.Append(' '),
+                    _ when char.IsControl(c) => builder.Append(' '),
+                    _ => builder.Append(c),
+                };
+            }
+
+            return builder.ToString();
+        }
     }
 }

@@ -163,7 +163,7 @@ public sealed partial class KinesisHandlerGenerator
 
             for (var current = type; current is not null; current = current.ContainingType)
             {
-                if (current.IsGenericType || !IsAccessible(current.DeclaredAccessibility))
+                if (current.IsGenericType || current.IsFileLocal || !IsAccessible(current.DeclaredAccessibility))
                 {
                     return false;
                 }
@@ -246,7 +246,43 @@ public sealed partial class KinesisHandlerGenerator
             && !type.IsRefLikeType
             && type.SpecialType != SpecialType.System_Void
             && !IsRawPayloadType(type, compilation)
-            && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly);
+            && !IsBatchPayloadType(type, compilation)
+            && IsVisibleToGeneratedCode(type, compilation);
+
+        /// <summary>
+        /// Whether a generated file (outside every user type, in another file) can name the type: accessible in the
+        /// assembly and, unlike what <c>IsSymbolAccessibleWithin</c> checks, not <c>file</c>-local anywhere inside.
+        /// </summary>
+        private static bool IsVisibleToGeneratedCode(ITypeSymbol type, Compilation compilation) =>
+            compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !MentionsFileLocalType(type);
+
+        private static bool MentionsFileLocalType(ITypeSymbol type) => type switch
+        {
+            IArrayTypeSymbol array => MentionsFileLocalType(array.ElementType),
+            INamedTypeSymbol named => IsOrIsInFileLocalType(named) || named.TypeArguments.Any(MentionsFileLocalType),
+            _ => false,
+        };
+
+        private static bool IsOrIsInFileLocalType(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsFileLocal)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <c>IReadOnlyList&lt;T&gt;</c> is the batch handler shape (the whole batch, one call), not a record holding a JSON
+        /// array; it is skipped until batch handlers are generated.
+        /// </summary>
+        private static bool IsBatchPayloadType(ITypeSymbol type, Compilation compilation) =>
+            type is INamedTypeSymbol { IsGenericType: true } named
+            && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName(KnownTypeNames.ReadOnlyListMetadata));
 
         /// <summary>
         /// <c>string</c>, bytes and the raw record are payload formats of their own (UTF-8 text, the bytes as they are,
@@ -275,7 +311,7 @@ public sealed partial class KinesisHandlerGenerator
                 || type.TypeKind != TypeKind.Class
                 || type.IsAbstract
                 || type.IsGenericType
-                || !compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
+                || !IsVisibleToGeneratedCode(type, compilation))
             {
                 return false;
             }

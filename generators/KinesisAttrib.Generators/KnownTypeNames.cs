@@ -15,6 +15,7 @@ internal static class KnownTypeNames
     public const string KinesisClientRecordMetadata = "KinesisAttrib.Processing.KinesisClientRecord";
     public const string ReadOnlyMemoryMetadata = "System.ReadOnlyMemory`1";
     public const string MemoryMetadata = "System.Memory`1";
+    public const string ReadOnlyListMetadata = "System.Collections.Generic.IReadOnlyList`1";
 
     // Named arguments of [KinesisHandler].
     public const string ApplicationNameProperty = "ApplicationName";

@@ -31,7 +31,7 @@ internal sealed class SourceWriter
     public void WriteLine() => _builder.Append('\n');
 
     /// <summary>Writes <paramref name="header"/> (if any), then <c>{</c>, and indents until the result is disposed; <paramref name="closing"/> follows the <c>}</c> (e.g. <c>);</c>).</summary>
-    public Block Block(string? header = null, string closing = "")
+    public IndentedBlock Block(string? header = null, string closing = "")
     {
         if (header is not null)
         {
@@ -40,7 +40,7 @@ internal sealed class SourceWriter
 
         WriteLine("{");
         _indent++;
-        return new Block(this, closing);
+        return new IndentedBlock(this, closing);
     }
 
     public void Indent() => _indent++;
@@ -57,12 +57,12 @@ internal sealed class SourceWriter
 }
 
 /// <summary>Closes a <see cref="SourceWriter.Block"/>.</summary>
-internal readonly struct Block : IDisposable
+internal readonly struct IndentedBlock : IDisposable
 {
     private readonly SourceWriter _writer;
     private readonly string _closing;
 
-    public Block(SourceWriter writer, string closing)
+    public IndentedBlock(SourceWriter writer, string closing)
     {
         _writer = writer;
         _closing = closing;

@@ -56,11 +56,12 @@ public sealed class KinesisHandlerGeneratorBaselineTests
     {
         var output = GeneratorHarness.Run($$"""
             {{TestSources.Usings}}
-            using System.Collections.Generic;
 
             namespace Sample;
 
             public sealed record Order(string Id);
+
+            public sealed record OrderSnapshot(string Id, string[] Lines);
 
             public sealed class OrderHandlers
             {
@@ -69,7 +70,7 @@ public sealed class KinesisHandlerGeneratorBaselineTests
                 public Task Bill(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;
 
                 [KinesisHandler("orders", ApplicationName = "archive \"cold\"")]
-                public Task Archive(IReadOnlyList<Order> orders, RecordContext record, CancellationToken ct) => Task.CompletedTask;
+                public Task Archive(OrderSnapshot snapshot, RecordContext record, CancellationToken ct) => Task.CompletedTask;
             }
             """);
 

@@ -17,6 +17,7 @@ public sealed class KinesisHandlerGeneratorSkipTests
     [InlineData("in parameter", "public Task M(in Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("string payload (a raw format, not JSON)", "public Task M(string order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("byte[] payload (a raw format, not JSON)", "public Task M(byte[] order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
+    [InlineData("IReadOnlyList<T> payload (the batch shape)", "public Task M(System.Collections.Generic.IReadOnlyList<Order> orders, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("context that is not a JsonSerializerContext", "[KinesisHandler(\"s\", JsonSerializerContext = typeof(Order))] public Task N(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     public void Generator_SkipsUnsupportedHandlerShapes(string why, string member)
     {

@@ -31,9 +31,12 @@ internal static class GeneratorHarness
         MetadataReference.CreateFromFile(typeof(HandlerLog).Assembly.Location),
     ];
 
-    public static CSharpCompilation CreateCompilation(string source, [CallerMemberName] string assemblyName = "")
+    public static CSharpCompilation CreateCompilation(string source, [CallerMemberName] string assemblyName = "") =>
+        CreateCompilation([source], assemblyName);
+
+    public static CSharpCompilation CreateCompilation(IReadOnlyList<string> sources, [CallerMemberName] string assemblyName = "")
     {
-        var trees = new List<SyntaxTree> { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Handlers.cs") };
+        var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Handlers{i}.cs")).ToList();
         if (HostingShim.IsNeeded)
         {
             trees.Add(CSharpSyntaxTree.ParseText(HostingShim.Source, ParseOptions, path: "HostingShim.cs"));
@@ -52,9 +55,12 @@ internal static class GeneratorHarness
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator and asserts that neither the input nor the output compilation has warnings or errors.</summary>
-    public static GeneratorOutput Run(string source, [CallerMemberName] string assemblyName = "")
+    public static GeneratorOutput Run(string source, [CallerMemberName] string assemblyName = "") => Run([source], assemblyName);
+
+    /// <inheritdoc cref="Run(string, string)"/>
+    public static GeneratorOutput Run(IReadOnlyList<string> sources, [CallerMemberName] string assemblyName = "")
     {
-        var compilation = CreateCompilation(source, assemblyName);
+        var compilation = CreateCompilation(sources, assemblyName);
         AssertClean(compilation.GetDiagnostics(), "input");
 
         var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
