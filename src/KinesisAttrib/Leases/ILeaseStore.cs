@@ -5,7 +5,7 @@ namespace KinesisAttrib.Leases;
 /// <summary>
 /// The lease table. Every write is conditional: a write based on a stale view (another worker took the lease, or
 /// renewed or checkpointed it since) changes nothing and returns null, so a worker that lost a lease can never
-/// overwrite the new owner's checkpoint. Implementations: DynamoDB (<c>DynamoDbLeaseStore</c>) and in-memory
+/// overwrite the new owner's checkpoint. Implementations: DynamoDB (<see cref="DynamoDbLeaseStore"/>) and in-memory
 /// (<c>KinesisAttrib.Testing.InMemoryLeaseStore</c>); both pass the same conformance tests.
 /// </summary>
 public interface ILeaseStore

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
+
+namespace KinesisAttrib.IntegrationTests.Infrastructure;
+
+/// <summary>The fixture every integration test stands on: both emulators answer, on loopback only.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class EmulatorFixtureTests(EmulatorFixture emulators)
+{
+    [Fact]
+    public void Endpoints_AreDistinctLoopbackPorts()
+    {
+        Assert.Equal(IPAddress.Loopback.ToString(), emulators.KinesisEndpoint.Host);
+        Assert.Equal(IPAddress.Loopback.ToString(), emulators.DynamoDbEndpoint.Host);
+        Assert.NotEqual(emulators.KinesisEndpoint.Port, emulators.DynamoDbEndpoint.Port);
+    }
+
+    [Fact]
+    public async Task DynamoDbEndpoint_ServesDynalite()
+    {
+        using var client = emulators.CreateDynamoDbClient();
+
+        var tables = await client.ListTablesAsync(new ListTablesRequest());
+
+        Assert.NotNull(tables);
+    }
+
+    [Fact]
+    public async Task KinesisEndpoint_ServesKinesalite()
+    {
+        using var http = new HttpClient { BaseAddress = emulators.KinesisEndpoint, Timeout = TimeSpan.FromSeconds(30) };
+        var name = EmulatorFixture.UniqueName("fixture-smoke");
+
+        using var created = await http.SendAsync(KinesisRequest("CreateStream", $$"""{"StreamName":"{{name}}","ShardCount":2}"""));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        using var described = await http.SendAsync(KinesisRequest("DescribeStreamSummary", $$"""{"StreamName":"{{name}}"}"""));
+        var summary = JsonDocument.Parse(await described.Content.ReadAsStringAsync()).RootElement.GetProperty("StreamDescriptionSummary");
+
+        // createStreamMs is 0, so the stream is usable at once.
+        Assert.Equal("ACTIVE", summary.GetProperty("StreamStatus").GetString());
+        Assert.Equal(2, summary.GetProperty("OpenShardCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Emulators_DoNotListenOnOtherInterfaces()
+    {
+        var other = Dns.GetHostAddresses(Dns.GetHostName())
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        if (other is null)
+        {
+            return; // Only loopback on this machine: nothing to check.
+        }
+
+        foreach (var port in new[] { emulators.KinesisEndpoint.Port, emulators.DynamoDbEndpoint.Port })
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await Assert.ThrowsAnyAsync<SocketException>(() => socket.ConnectAsync(other, port));
+        }
+    }
+
+    // Kinesalite checks that a request carries SigV4-shaped authentication, not that the signature is right.
+    private static HttpRequestMessage KinesisRequest(string operation, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/x-amz-json-1.1"),
+        };
+        request.Headers.Add("X-Amz-Target", $"Kinesis_20131202.{operation}");
+        request.Headers.Add("X-Amz-Date", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(
+            "Authorization",
+            $"AWS4-HMAC-SHA256 Credential={EmulatorFixture.Credentials.GetCredentials().AccessKey}/20250101/{EmulatorFixture.Region}/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0000");
+        return request;
+    }
+}
