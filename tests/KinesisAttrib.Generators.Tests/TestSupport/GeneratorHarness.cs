@@ -37,11 +37,6 @@ internal static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(IReadOnlyList<string> sources, [CallerMemberName] string assemblyName = "")
     {
         var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Handlers{i}.cs")).ToList();
-        if (HostingShim.IsNeeded)
-        {
-            trees.Add(CSharpSyntaxTree.ParseText(HostingShim.Source, ParseOptions, path: "HostingShim.cs"));
-        }
-
         return CSharpCompilation.Create(
             assemblyName,
             trees,
