@@ -1,0 +1,70 @@
+using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
+using KinesisAttrib.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KinesisAttrib.Tests.Processing;
+
+public sealed class ShardCheckpointerTests
+{
+    private static async Task<(ShardCheckpointer Checkpointer, InMemoryLeaseStore Store)> CreateAsync(ExtendedSequenceNumber start)
+    {
+        var store = new InMemoryLeaseStore();
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "s-0", Checkpoint = start });
+        var coordinator = new LeaseCoordinator(store, "a", TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger.Instance);
+        await coordinator.TakeLeasesAsync(CancellationToken.None);
+        return (new ShardCheckpointer(coordinator, coordinator.HeldLeases.Single()), store);
+    }
+
+    [Fact]
+    public async Task Checkpoint_WritesTheLastDeliveredPosition()
+    {
+        var (checkpointer, store) = await CreateAsync(ExtendedSequenceNumber.TrimHorizon);
+        checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("120");
+
+        await checkpointer.CheckpointAsync();
+
+        Assert.Equal("120", (await store.GetLeaseAsync("s-0"))!.Checkpoint.SequenceNumber);
+        Assert.Equal("120", checkpointer.LastCheckpoint.SequenceNumber);
+    }
+
+    [Fact]
+    public async Task Checkpoint_BeyondTheLastDeliveredRecord_IsRefused()
+    {
+        var (checkpointer, store) = await CreateAsync(ExtendedSequenceNumber.TrimHorizon);
+        checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("120");
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync("121").AsTask());
+
+        Assert.Contains("beyond the last record delivered", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ExtendedSequenceNumber.TrimHorizon, (await store.GetLeaseAsync("s-0"))!.Checkpoint);
+    }
+
+    [Fact]
+    public async Task Checkpoint_BeforeTheLastCheckpoint_IsRefused()
+    {
+        var (checkpointer, _) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150");
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync("90").AsTask());
+        Assert.Contains("before the last checkpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checkpoint_WhenNothingWasDelivered_RefusesARecordPosition()
+    {
+        var (checkpointer, _) = await CreateAsync(ExtendedSequenceNumber.Latest);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync("5").AsTask());
+    }
+
+    [Fact]
+    public async Task Checkpoint_AtShardEnd_RecordsShardEnd()
+    {
+        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        checkpointer.LargestPermittedCheckpoint = ExtendedSequenceNumber.ShardEnd;
+
+        await checkpointer.CheckpointAsync();
+
+        Assert.True((await store.GetLeaseAsync("s-0"))!.Checkpoint.IsShardEnd);
+    }
+}
