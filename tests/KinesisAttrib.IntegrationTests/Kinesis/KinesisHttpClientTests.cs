@@ -121,6 +121,28 @@ public sealed class KinesisHttpClientTests(EmulatorFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public async Task Iterator_AtTimestamp_BeforeTheFirstRecord_StartsAtTheFirstRecord()
+    {
+        var stream = await CreateActiveStreamAsync();
+        // A margin for clock skew between this machine and the service; the stream is new, so nothing precedes it.
+        var before = DateTimeOffset.UtcNow.AddSeconds(-30);
+        var put = await PutBinaryRecordsAsync(stream);
+        var (shardId, records) = put.First();
+
+        // Only ever ask AT_TIMESTAMP where a record follows the timestamp: the emulator never answers otherwise.
+        var iterator = await _client.GetShardIteratorAsync(new GetShardIteratorRequest
+        {
+            StreamName = stream,
+            ShardId = shardId,
+            IteratorType = ShardIteratorType.AtTimestamp,
+            Timestamp = before,
+        });
+        var read = await ReadAsync(iterator, records.Count);
+
+        Assert.Equal(records.Select(r => r.SequenceNumber), read.Take(records.Count).Select(r => r.SequenceNumber));
+    }
+
+    [Fact]
     public async Task GetRecords_RespectsTheLimit()
     {
         var stream = await CreateActiveStreamAsync();
