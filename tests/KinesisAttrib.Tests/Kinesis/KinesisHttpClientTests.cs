@@ -388,6 +388,33 @@ public sealed class KinesisHttpClientTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUnparsableSuccessBody_IsAMalformedResponse_NotRetried()
+    {
+        _handler.RespondJson("<html>proxy says hi</html>").RespondJson(SummaryJson);
+        using var client = CreateClient();
+
+        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.Equal("MalformedResponse", error.ErrorType);
+        Assert.False(error.IsRetryable);
+        Assert.Contains("DescribeStreamSummary", error.Message, StringComparison.Ordinal);
+        Assert.Single(_handler.Requests);
+    }
+
+    [Fact]
+    public async Task ANonJsonErrorBody_FallsBackToTheStatusCode()
+    {
+        _handler.Respond((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("<html/>") }));
+        using var client = CreateClient(maxAttempts: 1);
+
+        var error = await Assert.ThrowsAsync<InternalFailureException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.True(error.IsRetryable);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServerErrors_AreRetried_ThenSucceed()
     {
         _handler
