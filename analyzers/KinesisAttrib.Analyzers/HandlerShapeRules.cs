@@ -72,23 +72,38 @@ internal static class HandlerShapeRules
 
         for (var current = type; current is not null; current = current.ContainingType)
         {
-            var currentName = current.ToDisplayString(s_typeFormat);
             if (current.IsGenericType)
             {
-                return current.Equals(type, SymbolEqualityComparer.Default)
-                    ? $"its class '{currentName}' is generic; declare handlers in a non-generic class"
-                    : $"its containing type '{currentName}' is generic; declare handlers in a non-generic class";
+                // IsGenericType is also true for a type nested in a generic one: name the type that has the parameters.
+                var generic = current;
+                while (generic.TypeParameters.IsEmpty && generic.ContainingType is { } outer)
+                {
+                    generic = outer;
+                }
+
+                return $"{DescribeRole(generic, type)} '{generic.ToDisplayString(s_typeFormat)}' is generic; declare handlers in a non-generic class";
             }
 
             if (!IsAccessible(current.DeclaredAccessibility))
             {
-                return $"its {(current.Equals(type, SymbolEqualityComparer.Default) ? "class" : "containing type")} '{currentName}' is {DescribeAccessibility(current.DeclaredAccessibility)}, "
+                return $"{DescribeRole(current, type)} '{current.ToDisplayString(s_typeFormat)}' is {DescribeAccessibility(current.DeclaredAccessibility)}, "
                     + "so the generated code cannot reach it; make it internal or public";
+            }
+
+            // Not a parser check: the parser lets it through (it is accessible within the assembly), but the generated
+            // code lives in another file and would not compile.
+            if (current.IsFileLocal)
+            {
+                return $"{DescribeRole(current, type)} '{current.ToDisplayString(s_typeFormat)}' is file-local, "
+                    + "so the generated code (in another file) cannot reach it; make it internal or public";
             }
         }
 
         return null;
     }
+
+    private static string DescribeRole(INamedTypeSymbol current, INamedTypeSymbol handlerType) =>
+        current.Equals(handlerType, SymbolEqualityComparer.Default) ? "its class" : "its containing type";
 
     private static string DescribeTypeKind(INamedTypeSymbol type) => type.TypeKind switch
     {
