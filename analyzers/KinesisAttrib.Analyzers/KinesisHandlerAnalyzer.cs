@@ -75,6 +75,12 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
         System.Action<Diagnostic> report,
         CancellationToken cancellationToken)
     {
+        // Symbol actions run for both parts of a partial method; the definition part carries the merged attributes.
+        if (method.PartialDefinitionPart is not null)
+        {
+            return;
+        }
+
         var attribute = method.GetAttributes()
             .FirstOrDefault(a => types.HandlerAttribute.Equals(a.AttributeClass, SymbolEqualityComparer.Default));
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax attributeSyntax)

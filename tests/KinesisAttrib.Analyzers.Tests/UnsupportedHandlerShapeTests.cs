@@ -204,6 +204,28 @@ public sealed class UnsupportedHandlerShapeTests
             """));
 
     [Fact]
+    public Task PartialMethodHandler_IsAnalyzedOnce() => VerifyAsync(
+        File("""
+            public partial class Handlers
+            {
+                [KinesisHandler("orders")]
+                public partial Task M(Order order, RecordContext record, CancellationToken ct);
+
+                [KinesisHandler("orders", ApplicationName = "other")]
+                private partial Task {|#0:N|}(Order order, RecordContext record, CancellationToken ct);
+            }
+
+            public partial class Handlers
+            {
+                public partial Task M(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;
+
+                private partial Task N(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;
+            }
+            """),
+        Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments(
+            "Sample.Handlers.N", "it is private, so the generated code cannot call it; make it internal or public"));
+
+    [Fact]
     public Task MethodsWithoutTheAttribute_AreNotAnalyzed() => VerifyAsync(
         InHandlers("private void M<T>(ref T a) { }"));
 }
