@@ -1,0 +1,22 @@
+namespace KinesisAttrib.Analyzers;
+
+/// <summary>
+/// Metadata names of the types the analyzers look for; the same ones the generator's parser uses, since the analyzers
+/// explain exactly what that parser skips.
+/// </summary>
+internal static class KnownTypeNames
+{
+    public const string KinesisHandlerAttribute = "KinesisAttrib.Handlers.KinesisHandlerAttribute";
+    public const string RecordContext = "KinesisAttrib.Handlers.RecordContext";
+    public const string CancellationToken = "System.Threading.CancellationToken";
+    public const string Task = "System.Threading.Tasks.Task";
+    public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
+    public const string KinesisClientRecord = "KinesisAttrib.Processing.KinesisClientRecord";
+    public const string ReadOnlyMemory = "System.ReadOnlyMemory`1";
+    public const string Memory = "System.Memory`1";
+
+    // Named arguments of [KinesisHandler] that the generator understands.
+    public const string ApplicationNameProperty = "ApplicationName";
+    public const string InitialPositionProperty = "InitialPosition";
+    public const string JsonSerializerContextProperty = "JsonSerializerContext";
+}
