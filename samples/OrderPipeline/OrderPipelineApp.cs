@@ -63,6 +63,12 @@ public static class OrderPipelineApp
             await stderr.WriteLineAsync($"error: cannot reach {Describe(command, ex)}: {Innermost(ex).Message}");
             return 1;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else (no region configured, access denied, ...) is still one readable line, not a stack trace.
+            await stderr.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> ProduceAsync(CommandLine command, TextWriter stdout, AWSCredentials? credentials, CancellationToken cancellationToken)
@@ -145,10 +151,11 @@ public static class OrderPipelineApp
         await OrderGenerator.PutAsync(kinesis, OrderStreams.Orders, 0, EmbeddedOrders, cancellationToken);
 
         using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         while (progress.DistinctOrders("archive") < EmbeddedOrders || progress.DistinctOrders("totals") < EmbeddedOrders)
         {
-            var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
-            if (runtime.Failure is not null || !await ticker.WaitForNextTickAsync(cancellationToken))
+            if (runtime.Failure is not null || stopping.IsCancellationRequested || !await ticker.WaitForNextTickAsync(cancellationToken))
             {
                 break;
             }
