@@ -30,6 +30,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     /// <inheritdoc />
     public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentException.ThrowIfNullOrEmpty(streamName);
         if (shardCount is < 1 or > 10_000)
         {
@@ -61,6 +62,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     /// <inheritdoc />
     public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             var stream = Find(streamName, "DescribeStreamSummary");
@@ -78,6 +80,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     /// <inheritdoc />
     public Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(request);
         lock (_gate)
         {
@@ -100,6 +103,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     /// <inheritdoc />
     public Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(request);
         lock (_gate)
         {
@@ -120,6 +124,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     /// <inheritdoc />
     public Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(request);
         Interlocked.Increment(ref _getRecordsCalls);
         var (streamName, shardId, index) = ParseIterator(request.ShardIterator);
@@ -152,6 +157,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     /// <inheritdoc />
     public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(request);
         if (request.Records.Count is < 1 or > 500)
         {

@@ -129,7 +129,15 @@ public sealed class Scheduler
         }
         finally
         {
-            await StopConsumersAsync().ConfigureAwait(false);
+            try
+            {
+                await StopConsumersAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                // A hard stop cancels the consumers; the renewer still has to be awaited.
+            }
+
             await renewer.ConfigureAwait(false);
             KinesisAttribLog.SchedulerStopped(_logger, _applicationName, _streamName);
         }

@@ -67,6 +67,8 @@ internal sealed class ShardConsumer
         var failures = 0;
         while (true)
         {
+            // A hard stop ends the consumer at once: no further read, no lifecycle call.
+            aborted.ThrowIfCancellationRequested();
             if (_lease.IsLost)
             {
                 return await LoseLeaseAsync(aborted).ConfigureAwait(false);

@@ -192,6 +192,61 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task Scheduler_OnGracefulStop_HandsItsLeasesToAWaitingWorkerWithoutWaitingForExpiry()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 100);
+        var store = new InMemoryLeaseStore();
+        var first = new RecordingSink();
+        var second = new RecordingSink();
+        var slowFailover = FastOptions("worker-2");
+        slowFailover.FailoverTime = TimeSpan.FromMinutes(10);
+        using var stopFirst = new CancellationTokenSource();
+        using var stopSecond = new CancellationTokenSource();
+
+        var runFirst = NewScheduler(kinesis, store, first).RunAsync(stopFirst.Token);
+        await first.WhenCountReaches(100, Timeout);
+        var runSecond = NewScheduler(kinesis, store, second, slowFailover).RunAsync(stopSecond.Token);
+        await stopFirst.CancelAsync();
+        await runFirst.WaitAsync(Timeout);
+        var expected = await PutAsync(kinesis, "orders", 100, 50);
+        await second.WhenCountReaches(50, Timeout);
+        await stopSecond.CancelAsync();
+        await runSecond.WaitAsync(Timeout);
+
+        Assert.Equal(expected, second.ByShard().Values.Single().Select(r => r.SequenceNumber));
+    }
+
+    [Fact]
+    public async Task Scheduler_WhenAWorkerDiesWithoutStopping_ASurvivorTakesOverAfterTheFailoverTimeFromTheCheckpoint()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var firstBatch = await PutAsync(kinesis, "orders", 0, 100);
+        var store = new InMemoryLeaseStore();
+        var dead = new RecordingSink();
+        var survivor = new RecordingSink();
+        using var kill = new CancellationTokenSource();
+        using var stop = new CancellationTokenSource();
+
+        var runDead = NewScheduler(kinesis, store, dead).RunAsync(CancellationToken.None, kill.Token);
+        await dead.WhenCountReaches(100, Timeout);
+        await WaitForAsync(() => store.GetLeaseAsync("shardId-000000000000").Result!.Checkpoint.SequenceNumber == firstBatch[^1]);
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runDead.WaitAsync(Timeout));
+        Assert.Equal("worker-1", (await store.GetLeaseAsync("shardId-000000000000"))!.LeaseOwner);
+
+        var expected = await PutAsync(kinesis, "orders", 100, 30);
+        var runSurvivor = NewScheduler(kinesis, store, survivor, FastOptions("worker-2")).RunAsync(stop.Token);
+        await survivor.WhenCountReaches(30, Timeout);
+        await stop.CancelAsync();
+        await runSurvivor.WaitAsync(Timeout);
+
+        Assert.Equal(expected, survivor.ByShard().Values.Single().Select(r => r.SequenceNumber));
+    }
+
+    [Fact]
     public async Task Scheduler_WhenTheStreamDoesNotExist_FailsNamingIt()
     {
         var kinesis = new InMemoryKinesisClient();
