@@ -247,6 +247,77 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task Scheduler_AcrossExpiredIteratorsThrottlingAndLostResponses_DeliversEveryRecordExactlyOnceInOrder()
+    {
+        var inner = new InMemoryKinesisClient();
+        await inner.CreateStreamAsync("orders", 2);
+        var sequences = await PutAsync(inner, "orders", 0, 600);
+        var kinesis = new FaultyKinesisClient(inner) { ExpireEvery = 3, ThrottleEvery = 7, LoseResponseEvery = 5 };
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        var options = FastOptions();
+        options.MaxRecords = 25;
+        using var stop = new CancellationTokenSource();
+
+        var run = NewScheduler(kinesis, store, sink, options).RunAsync(stop.Token);
+        await sink.WhenCountReaches(600, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.True(kinesis.Faults >= 10, $"only {kinesis.Faults} faults were injected");
+        var delivered = sink.ByShard();
+        Assert.Equal(600, delivered.Values.Sum(l => l.Count));
+        Assert.Equal(sequences.ToHashSet(), delivered.Values.SelectMany(l => l).Select(r => r.SequenceNumber).ToHashSet());
+        foreach (var records in delivered.Values)
+        {
+            var ordered = records.Select(r => r.SequenceNumber).Order(Comparer<string>.Create(ExtendedSequenceNumber.CompareSequenceNumbers));
+            Assert.Equal(ordered, records.Select(r => r.SequenceNumber));
+        }
+    }
+
+    [Fact]
+    public async Task Scheduler_WhenTheProcessorDoesNotCheckpointAtShardEnd_KeepsTheChildrenWaiting()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 10);
+        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await PutAsync(kinesis, "orders", 10, 10);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        var forgetful = 0;
+        using var stop = new CancellationTokenSource();
+
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new ForgetfulAtShardEnd(new RecordingProcessor(sink), () => Interlocked.Increment(ref forgetful)), kinesis, store, FastOptions());
+        var run = scheduler.RunAsync(stop.Token);
+        await sink.WhenCountReaches(10, Timeout);
+        await WaitForAsync(() => Volatile.Read(ref forgetful) >= 2);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.False((await store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
+        Assert.DoesNotContain(sink.Initialized, i => i.ShardId == left || i.ShardId == right);
+        Assert.Equal(10, sink.Count);
+    }
+
+    private sealed class ForgetfulAtShardEnd(IShardRecordProcessor inner, Action onShardEnd) : IShardRecordProcessor
+    {
+        public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken) => inner.InitializeAsync(input, cancellationToken);
+
+        public ValueTask ProcessRecordsAsync(ProcessRecordsInput input, CancellationToken cancellationToken) => inner.ProcessRecordsAsync(input, cancellationToken);
+
+        public ValueTask LeaseLostAsync(LeaseLostInput input, CancellationToken cancellationToken) => inner.LeaseLostAsync(input, cancellationToken);
+
+        public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken)
+        {
+            onShardEnd();
+            return default;
+        }
+
+        public ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken) => inner.ShutdownRequestedAsync(input, cancellationToken);
+    }
+
+    [Fact]
     public async Task Scheduler_WhenTheStreamDoesNotExist_FailsNamingIt()
     {
         var kinesis = new InMemoryKinesisClient();
