@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
@@ -88,6 +89,8 @@ public static class OrderPipelineApp
             await probe.DescribeStreamSummaryAsync(command.Stream!, cancellationToken);
         }
 
+        await ProbeDynamoDbAsync(command, credentials, cancellationToken);
+
         var builder = CreateBuilder(command, credentials);
         builder.Services.Configure<KinesisAttribOptions>(o =>
         {
@@ -131,6 +134,24 @@ public static class OrderPipelineApp
         }
 
         return 0;
+    }
+
+    // Fails fast, with one line naming the endpoint, when the lease tables cannot be reached.
+    private static async Task ProbeDynamoDbAsync(CommandLine command, AWSCredentials? credentials, CancellationToken cancellationToken)
+    {
+        var config = new AmazonDynamoDBConfig { MaxErrorRetry = 1, Timeout = TimeSpan.FromSeconds(10) };
+        if (command.DynamoDbEndpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = command.EffectiveRegion ?? "us-east-1";
+        }
+        else if (command.EffectiveRegion is { } region)
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
+        }
+
+        using var dynamo = credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
+        await dynamo.ListTablesAsync(new Amazon.DynamoDBv2.Model.ListTablesRequest { Limit = 1 }, cancellationToken);
     }
 
     private static async Task<int> RunEmbeddedAsync(CommandLine command, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)

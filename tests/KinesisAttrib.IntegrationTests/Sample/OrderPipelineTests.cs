@@ -101,6 +101,20 @@ public sealed class OrderPipelineTests(EmulatorFixture emulators)
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
+    [Fact]
+    public async Task Consume_WithAnUnreachableDynamoDb_PrintsOneLineNamingItAndExitsOne()
+    {
+        var stream = EmulatorFixture.UniqueName("orders");
+        using var kinesis = EmulatorStreams.CreateKinesisClient(emulators);
+        await EmulatorStreams.CreateActiveStreamAsync(kinesis, stream, 1);
+
+        var (code, _, stderr) = await RunAsync(["consume", "--stream", stream, "--kinesis-endpoint", emulators.KinesisEndpoint.ToString(), "--dynamodb-endpoint", "http://127.0.0.1:9"]);
+
+        Assert.Equal(1, code);
+        Assert.Contains("DynamoDB at http://127.0.0.1:9", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
     {
         using var stdout = new StringWriter();
