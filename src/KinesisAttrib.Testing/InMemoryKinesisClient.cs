@@ -218,6 +218,35 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         }
     }
 
+    /// <summary>
+    /// Merges two open shards with adjacent hash-key ranges into one child; both parents close and keep their
+    /// records. Returns the child's id.
+    /// </summary>
+    public string MergeShards(string streamName, string shardId, string adjacentShardId)
+    {
+        lock (_gate)
+        {
+            var stream = Find(streamName, "MergeShards");
+            var first = FindShard(streamName, shardId, "MergeShards");
+            var second = FindShard(streamName, adjacentShardId, "MergeShards");
+            var (low, high) = first.StartingHashKey < second.StartingHashKey ? (first, second) : (second, first);
+            if (first.Closed || second.Closed || low.EndingHashKey + 1 != high.StartingHashKey)
+            {
+                throw new InvalidArgumentException($"MergeShards: '{shardId}' and '{adjacentShardId}' are not two open shards with adjacent hash-key ranges.");
+            }
+
+            first.Close(LastSequenceOf(first));
+            second.Close(LastSequenceOf(second));
+            var child = new ShardState($"shardId-{stream.Shards.Count:D12}", low.StartingHashKey, high.EndingHashKey, NextSequence())
+            {
+                ParentShardId = shardId,
+                AdjacentParentShardId = adjacentShardId,
+            };
+            stream.Shards.Add(child);
+            return child.ShardId;
+        }
+    }
+
     private static string LastSequenceOf(ShardState shard) => shard.Records.Count > 0 ? shard.Records[^1].SequenceNumber : shard.StartingSequenceNumber;
 
     private static List<ChildShard> ChildrenOf(StreamState stream, string shardId) =>

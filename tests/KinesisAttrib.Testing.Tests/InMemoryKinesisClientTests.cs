@@ -107,6 +107,25 @@ public sealed class InMemoryKinesisClientTests
     }
 
     [Fact]
+    public async Task MergeShards_ClosesBothParentsAndCoversTheirRanges()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("s", 3);
+
+        var child = kinesis.MergeShards("s", "shardId-000000000001", "shardId-000000000000");
+
+        var shards = (await kinesis.ListShardsAsync(new ListShardsRequest { StreamName = "s" })).Shards;
+        var merged = shards.Single(s => s.ShardId == child);
+        Assert.Equal("shardId-000000000001", merged.ParentShardId);
+        Assert.Equal("shardId-000000000000", merged.AdjacentParentShardId);
+        Assert.Equal(shards[0].StartingHashKey, merged.StartingHashKey);
+        Assert.Equal(shards[1].EndingHashKey, merged.EndingHashKey);
+        Assert.All(shards.Take(2), s => Assert.NotNull(s.EndingSequenceNumber));
+        Assert.Throws<InvalidArgumentException>(() => kinesis.MergeShards("s", child, "shardId-000000000000"));
+        Assert.Throws<InvalidArgumentException>(() => kinesis.MergeShards("s", "shardId-000000000002", "shardId-000000000000"));
+    }
+
+    [Fact]
     public async Task Errors_AreTheServiceTypesAndNameTheStream()
     {
         var kinesis = new InMemoryKinesisClient();

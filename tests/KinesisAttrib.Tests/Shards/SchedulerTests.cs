@@ -172,6 +172,39 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task Scheduler_AfterAMerge_StartsTheChildOnlyWhenBothParentsHaveEnded()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 2);
+        await PutAsync(kinesis, "orders", 0, 200);
+        var child = kinesis.MergeShards("orders", "shardId-000000000000", "shardId-000000000001");
+        await PutAsync(kinesis, "orders", 200, 100);
+        var store = new InMemoryLeaseStore();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new RecordingSink { BatchGate = gate };
+        using var stop = new CancellationTokenSource();
+
+        // Hold every batch until both parents have delivered something, then let everything run.
+        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await WaitForAsync(() => sink.ByShard().Count == 2);
+        Assert.DoesNotContain(sink.Initialized, i => i.ShardId == child);
+        gate.SetResult();
+        await sink.WhenCountReaches(300, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        var byShard = sink.ByShard();
+        Assert.Equal(200, byShard["shardId-000000000000"].Count + byShard["shardId-000000000001"].Count);
+        Assert.Equal(100, byShard[child].Count);
+        var childLease = await store.GetLeaseAsync(child);
+        Assert.Equal(["shardId-000000000000", "shardId-000000000001"], childLease!.ParentShardIds.Order());
+        var endings = sink.Endings.Where(e => e.Ending == "ShardEnded").Select(e => e.ShardId).ToList();
+        Assert.Equal(["shardId-000000000000", "shardId-000000000001"], endings.Order());
+        var initialized = sink.Initialized.Select(i => i.ShardId).ToList();
+        Assert.Equal(child, initialized[^1]);
+    }
+
+    [Fact]
     public async Task Scheduler_WithLatest_SkipsRecordsPutBeforeItStarted()
     {
         var kinesis = new InMemoryKinesisClient();
