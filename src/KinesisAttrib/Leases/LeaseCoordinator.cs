@@ -31,8 +31,6 @@ internal sealed class LeaseCoordinator
         _logger = logger;
     }
 
-    public string WorkerId => _workerId;
-
     public ICollection<HeldLease> HeldLeases => _held.Values;
 
     /// <summary>Scans the table and takes free and expired leases up to this worker's fair share.</summary>

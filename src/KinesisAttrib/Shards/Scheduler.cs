@@ -19,7 +19,6 @@ public sealed class Scheduler
 {
     private readonly string _applicationName;
     private readonly string _streamName;
-    private readonly InitialPosition _initialPosition;
     private readonly Func<IShardRecordProcessor> _processorFactory;
     private readonly IKinesisClient _kinesis;
     private readonly ILeaseStore _leaseStore;
@@ -62,7 +61,6 @@ public sealed class Scheduler
 
         _applicationName = applicationName;
         _streamName = streamName;
-        _initialPosition = initialPosition;
         _processorFactory = processorFactory;
         _kinesis = kinesis;
         _leaseStore = leaseStore;

@@ -49,8 +49,6 @@ internal sealed class ShardConsumer
         _logger = logger;
     }
 
-    public string ShardId => _shard.ShardId;
-
     /// <summary>Runs until the shard ends, the lease is lost, or <paramref name="stopping"/> asks for a graceful stop.</summary>
     /// <param name="stopping">Graceful stop: the batch in hand is finished and checkpointed first.</param>
     /// <param name="aborted">Hard stop: everything is cancelled.</param>
