@@ -8,4 +8,7 @@ public enum InitialPosition
 
     /// <summary>At records put after the application first reads the shard.</summary>
     Latest = 1,
+
+    /// <summary>At the first record put at or after a given time (the handler's initial timestamp).</summary>
+    AtTimestamp = 2,
 }

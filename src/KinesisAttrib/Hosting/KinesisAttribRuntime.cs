@@ -77,7 +77,8 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
                 kinesis,
                 leaseStores.Create(application),
                 _options,
-                _loggerFactory));
+                _loggerFactory,
+                initialTimestamp: handler.InitialTimestamp));
         }
 
         _running = Task.WhenAll(_schedulers.Select(RunSchedulerAsync));

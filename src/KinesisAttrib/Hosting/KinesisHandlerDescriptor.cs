@@ -19,6 +19,9 @@ public sealed record KinesisHandlerDescriptor
     /// <summary>Where to start in shards without a checkpoint.</summary>
     public InitialPosition InitialPosition { get; init; } = InitialPosition.TrimHorizon;
 
+    /// <summary>The time to start at when <see cref="InitialPosition"/> is <see cref="InitialPosition.AtTimestamp"/>.</summary>
+    public DateTimeOffset? InitialTimestamp { get; init; }
+
     /// <summary>A readable name for logs, e.g. <c>Sample.OrderHandlers.OnOrder</c>.</summary>
     public required string HandlerName { get; init; }
 

@@ -40,6 +40,7 @@ public sealed class Scheduler
     /// <param name="options">Timings and limits; validated here.</param>
     /// <param name="loggerFactory">Logging; null for none.</param>
     /// <param name="timeProvider">The clock; null for the system clock.</param>
+    /// <param name="initialTimestamp">Where shards without a checkpoint start when <paramref name="initialPosition"/> is <see cref="InitialPosition.AtTimestamp"/>.</param>
     public Scheduler(
         string applicationName,
         string streamName,
@@ -49,7 +50,8 @@ public sealed class Scheduler
         ILeaseStore leaseStore,
         KinesisAttribOptions options,
         ILoggerFactory? loggerFactory = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        DateTimeOffset? initialTimestamp = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(applicationName);
         ArgumentException.ThrowIfNullOrEmpty(streamName);
@@ -58,8 +60,13 @@ public sealed class Scheduler
         ArgumentNullException.ThrowIfNull(leaseStore);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (initialPosition == InitialPosition.AtTimestamp && initialTimestamp is null)
+        {
+            throw new ArgumentException($"Initial position AtTimestamp for stream '{streamName}' needs an initial timestamp.", nameof(initialTimestamp));
+        }
 
         _applicationName = applicationName;
+        InitialTimestamp = initialTimestamp;
         _streamName = streamName;
         _processorFactory = processorFactory;
         _kinesis = kinesis;
@@ -76,6 +83,9 @@ public sealed class Scheduler
 
     /// <summary>The stream.</summary>
     public string StreamName => _streamName;
+
+    /// <summary>Where shards without a checkpoint start when the initial position is <see cref="InitialPosition.AtTimestamp"/>.</summary>
+    public DateTimeOffset? InitialTimestamp { get; }
 
     /// <summary>The shards this worker is processing now.</summary>
     public IReadOnlyCollection<string> ActiveShards
