@@ -122,11 +122,14 @@ internal static partial class KinesisEndpointResolver
         environment(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     /// <summary>The region of a profile in the shared AWS config/credentials files, or null.</summary>
-    internal static string? ProfileRegion(string profileName)
+    internal static string? ProfileRegion(string profileName) => ProfileRegion(profileName, credentialsFile: null);
+
+    /// <summary>As <see cref="ProfileRegion(string)"/>, with the credentials file (and the <c>config</c> file beside it) given.</summary>
+    internal static string? ProfileRegion(string profileName, string? credentialsFile)
     {
         try
         {
-            return new CredentialProfileStoreChain().TryGetProfile(profileName, out var profile) ? profile.Region?.SystemName : null;
+            return new CredentialProfileStoreChain(credentialsFile).TryGetProfile(profileName, out var profile) ? profile.Region?.SystemName : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -135,17 +135,13 @@ public sealed class KinesisEndpointResolverTests
             var credentials = Path.Combine(directory.FullName, "credentials");
             File.WriteAllText(config, "[default]\nregion = eu-north-1\n\n[profile ops]\nregion = ap-south-1\n");
             File.WriteAllText(credentials, "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n\n[ops]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = x\n");
-            Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", config);
-            Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", credentials);
 
-            Assert.Equal("ap-south-1", KinesisEndpointResolver.ProfileRegion("ops"));
-            Assert.Equal("eu-north-1", KinesisEndpointResolver.ProfileRegion("default"));
-            Assert.Null(KinesisEndpointResolver.ProfileRegion("nope"));
+            Assert.Equal("ap-south-1", KinesisEndpointResolver.ProfileRegion("ops", credentials));
+            Assert.Equal("eu-north-1", KinesisEndpointResolver.ProfileRegion("default", credentials));
+            Assert.Null(KinesisEndpointResolver.ProfileRegion("nope", credentials));
         }
         finally
         {
-            Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", null);
-            Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", null);
             directory.Delete(recursive: true);
         }
     }
