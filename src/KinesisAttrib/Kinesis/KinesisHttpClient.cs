@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -402,7 +403,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                return await ReadResponseAsync(stream, responseType, timeout.Token).ConfigureAwait(false)
+                return await ReadResponseAsync(stream, responseType, timeout.Token, response.Content.Headers.ContentLength).ConfigureAwait(false)
                     ?? throw new MalformedResponseException(
                         $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} returned an empty body{RequestIdSuffix(requestId)}.", requestId);
             }
@@ -435,9 +436,45 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
         }
     }
 
-    /// <summary>Decodes a response body; GetRecords records go straight into the public model (see <see cref="KinesisRecordJsonConverter"/>).</summary>
-    internal static ValueTask<TResponse?> ReadResponseAsync<TResponse>(Stream body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
-        => JsonSerializer.DeserializeAsync(body, responseType, cancellationToken);
+    /// <summary>
+    /// Decodes a response body; GetRecords records go straight into the public model (see
+    /// <see cref="KinesisRecordJsonConverter"/>). The body is first read whole into a pooled buffer and then parsed in
+    /// one synchronous pass: System.Text.Json's streaming mode would scan every record twice to make sure a custom
+    /// converter sees it complete, and Kinesis bodies are bounded (GetRecords at most ~14 MB of base64).
+    /// </summary>
+    internal static async ValueTask<TResponse?> ReadResponseAsync<TResponse>(
+        Stream body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, long? contentLength = null)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(contentLength is > 0 and < int.MaxValue ? (int)contentLength.Value + 1 : 16 * 1024);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return JsonSerializer.Deserialize(buffer.AsSpan(0, length), responseType);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private static string RequestIdSuffix(string? requestId) => requestId is null ? string.Empty : $" (request id {requestId})";
 
