@@ -445,7 +445,9 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     internal static async ValueTask<TResponse?> ReadResponseAsync<TResponse>(
         Stream body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, long? contentLength = null)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(contentLength is > 0 and < int.MaxValue ? (int)contentLength.Value + 1 : 16 * 1024);
+        // Pre-size from Content-Length (plus one byte so the final zero-length read needs no growth), trusting it only
+        // up to 32 MiB; a larger body still reads, by doubling.
+        var buffer = ArrayPool<byte>.Shared.Rent(contentLength is > 0 and < 32 * 1024 * 1024 ? (int)contentLength.Value + 1 : 16 * 1024);
         var length = 0;
         try
         {
