@@ -336,6 +336,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             }
             catch (KinesisException ex)
             {
+                ex.Attempts = attempt;
                 ex.Operation ??= operation;
                 ex.StreamName ??= streamName;
                 throw;

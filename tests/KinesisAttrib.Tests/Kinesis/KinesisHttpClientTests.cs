@@ -483,6 +483,20 @@ public sealed class KinesisHttpClientTests : IDisposable
     }
 
     [Fact]
+    public async Task ANonRetryableErrorAfterARetry_StopsAtOnce_AndCountsBothAttempts()
+    {
+        _handler.RespondError("InternalFailureException", "boom", HttpStatusCode.InternalServerError)
+            .RespondError("ResourceNotFoundException", "Stream orders under account 123456789012 not found.")
+            .RespondJson(SummaryJson);
+        using var client = CreateClient();
+
+        var error = await Assert.ThrowsAsync<ResourceNotFoundException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.Equal(2, error.Attempts);
+        Assert.Equal(2, _handler.Requests.Count);
+    }
+
+    [Fact]
     public async Task NonRetryableErrors_AreNotRetried()
     {
         _handler.RespondError("ResourceNotFoundException", "no such stream").RespondJson(SummaryJson);
