@@ -431,7 +431,13 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     private static List<ChildShard> ChildrenOf(StreamState stream, string shardId) =>
         [.. stream.Shards
             .Where(s => s.ParentShardId == shardId || s.AdjacentParentShardId == shardId)
-            .Select(s => new ChildShard { ShardId = s.ShardId, ParentShards = new[] { s.ParentShardId, s.AdjacentParentShardId }.OfType<string>().ToList() })];
+            .Select(s => new ChildShard
+            {
+                ShardId = s.ShardId,
+                ParentShards = new[] { s.ParentShardId, s.AdjacentParentShardId }.OfType<string>().ToList(),
+                StartingHashKey = s.StartingHashKey.ToString(CultureInfo.InvariantCulture),
+                EndingHashKey = s.EndingHashKey.ToString(CultureInfo.InvariantCulture),
+            })];
 
     // Kinesis routes a record by the MD5 of its partition key; MD5 is the protocol here, not a security measure.
 #pragma warning disable CA5351

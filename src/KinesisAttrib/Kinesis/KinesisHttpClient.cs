@@ -92,6 +92,11 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamName);
+        if (shardCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shardCount), shardCount, $"CreateStream '{streamName}': a stream needs at least one shard.");
+        }
+
         return InvokeAsync<CreateStreamWireRequest, object>(
             "CreateStream",
             streamName,
@@ -186,6 +191,11 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.ShardIterator);
+        if (request.Limit is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Limit, $"GetRecords{KinesisWireMapper.OnStream(request.StreamName)}: Limit must be 1 to 10000.");
+        }
+
         var response = await InvokeAsync(
             "GetRecords",
             request.StreamName,
@@ -226,6 +236,12 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public async Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Records.Count is < 1 or > 500)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(request), request.Records.Count, $"PutRecords on stream '{request.StreamName}': {request.Records.Count} records; one call takes 1 to 500.");
+        }
+
         var response = await InvokeAsync(
             "PutRecords",
             request.StreamName,
@@ -266,6 +282,11 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public async Task<UpdateShardCountResponse> UpdateShardCountAsync(UpdateShardCountRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.TargetShardCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.TargetShardCount, $"UpdateShardCount on stream '{request.StreamName}': the target must be at least one shard.");
+        }
+
         var response = await InvokeAsync(
             "UpdateShardCount",
             request.StreamName,

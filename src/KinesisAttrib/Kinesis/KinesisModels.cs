@@ -192,6 +192,12 @@ public sealed record ChildShard
 
     /// <summary>The child's parents.</summary>
     public required IReadOnlyList<string> ParentShards { get; init; }
+
+    /// <summary>The lowest hash key the child owns (decimal string), when the service reports it.</summary>
+    public string? StartingHashKey { get; init; }
+
+    /// <summary>The highest hash key the child owns (decimal string), when the service reports it.</summary>
+    public string? EndingHashKey { get; init; }
 }
 
 /// <summary>What GetRecords returns.</summary>

@@ -150,6 +150,8 @@ internal static class KinesisWireMapper
                 children.Add(new ChildShard
                 {
                     ShardId = child.ShardId ?? throw Malformed("GetRecords", "ChildShards.ShardId"),
+                    StartingHashKey = child.HashKeyRange?.StartingHashKey,
+                    EndingHashKey = child.HashKeyRange?.EndingHashKey,
                     ParentShards = child.ParentShards ?? [],
                 });
             }

@@ -136,6 +136,8 @@ internal sealed class ChildShardWire
     public string? ShardId { get; init; }
 
     public List<string>? ParentShards { get; init; }
+
+    public HashKeyRangeWire? HashKeyRange { get; init; }
 }
 
 internal sealed class PutRecordsWireRequest

@@ -92,6 +92,25 @@ public sealed class KinesisHttpClientOperationTests : IDisposable
     }
 
     [Fact]
+    public async Task OutOfRangeCounts_AreRejectedBeforeSending_NamingTheOperationAndStream()
+    {
+        var tooMany = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.PutRecordsAsync(new PutRecordsRequest
+        {
+            StreamName = "orders",
+            Records = [.. Enumerable.Range(0, 501).Select(i => new PutRecordsRequestEntry { Data = new byte[] { 1 }, PartitionKey = "k" })],
+        }));
+        var none = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.PutRecordsAsync(new PutRecordsRequest { StreamName = "orders", Records = [] }));
+        var limit = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it", Limit = 10_001, StreamName = "orders" }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.CreateStreamAsync("orders", 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.UpdateShardCountAsync(new UpdateShardCountRequest { StreamName = "orders", TargetShardCount = 0 }));
+
+        Assert.Contains("PutRecords on stream 'orders': 501 records", tooMany.Message, StringComparison.Ordinal);
+        Assert.Contains("0 records", none.Message, StringComparison.Ordinal);
+        Assert.Contains("GetRecords on stream 'orders'", limit.Message, StringComparison.Ordinal);
+        Assert.Empty(_handler.Requests);
+    }
+
+    [Fact]
     public async Task PutRecord_SendsBase64DataAndOrdering_AndReturnsWhereTheRecordWent()
     {
         _handler.RespondJson("""{"ShardId":"shardId-000000000001","SequenceNumber":"4960","EncryptionType":"NONE"}""");
@@ -195,6 +214,8 @@ public sealed class KinesisHttpClientOperationTests : IDisposable
         var child = Assert.Single(response.ChildShards!);
         Assert.Equal("shardId-000000000003", child.ShardId);
         Assert.Equal(["shardId-000000000001"], child.ParentShards);
+        Assert.Equal("0", child.StartingHashKey);
+        Assert.Equal("9", child.EndingHashKey);
         // The request carries only the iterator: the stream name is for messages.
         Assert.Equal("""{"ShardIterator":"it"}""", Assert.Single(_handler.Requests).BodyText);
     }
