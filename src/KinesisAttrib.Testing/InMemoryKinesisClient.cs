@@ -16,6 +16,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     private static readonly BigInteger MaxHashKey = BigInteger.Pow(2, 128) - 1;
     private readonly object _gate = new();
     private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Shard>> _listShardsTokens = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private long _nextSequence = 1;
     private long _getRecordsCalls;
@@ -50,7 +51,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             {
                 var start = width * i;
                 var end = i == shardCount - 1 ? MaxHashKey : (width * (i + 1)) - 1;
-                stream.Shards.Add(new ShardState($"shardId-{i:D12}", start, end, NextSequence()));
+                stream.Shards.Add(new ShardState($"shardId-{i:D12}", start, end, NextSequence(), _time.GetUtcNow()));
             }
 
             _streams[streamName] = stream;
@@ -78,27 +79,93 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Pages with <see cref="ListShardsRequest.MaxResults"/> (default 1,000) and <see cref="ListShardsRequest.NextToken"/>,
+    /// and applies <see cref="ListShardsRequest.ShardFilter"/> and <see cref="ListShardsRequest.ExclusiveStartShardId"/>
+    /// as Kinesis does, so code that pages and filters is tested here even though kinesalite ignores both.
+    /// </remarks>
     public Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(request);
         lock (_gate)
         {
-            // Pages are not needed in memory: every shard is returned at once, as kinesalite does.
-            var stream = Find(request.StreamName ?? throw new InvalidArgumentException("ListShards: StreamName is required."), "ListShards");
-            var shards = stream.Shards.Select(s => new Shard
+            if (request.MaxResults is < 1 or > 10_000)
             {
-                ShardId = s.ShardId,
-                ParentShardId = s.ParentShardId,
-                AdjacentParentShardId = s.AdjacentParentShardId,
-                StartingHashKey = s.StartingHashKey.ToString(CultureInfo.InvariantCulture),
-                EndingHashKey = s.EndingHashKey.ToString(CultureInfo.InvariantCulture),
-                StartingSequenceNumber = s.StartingSequenceNumber,
-                EndingSequenceNumber = s.Closed ? s.EndingSequenceNumber : null,
-            }).ToList();
-            return Task.FromResult(new ListShardsResponse { Shards = shards });
+                throw new InvalidArgumentException($"ListShards: MaxResults {request.MaxResults} is outside 1..10000.");
+            }
+
+            List<Shard> remaining;
+            if (request.NextToken is { } token)
+            {
+                if (!_listShardsTokens.Remove(token, out var pending))
+                {
+                    throw new InvalidArgumentException("ListShards: the NextToken is not one this service issued (or was used already).");
+                }
+
+                remaining = pending;
+            }
+            else
+            {
+                var streamName = request.StreamName ?? StreamNameOf(request.StreamArn)
+                    ?? throw new InvalidArgumentException("ListShards: StreamName or StreamARN is required.");
+                var stream = Find(streamName, "ListShards");
+                remaining = stream.Shards
+                    .Where(s => Matches(stream, s, request.ShardFilter))
+                    .Where(s => request.ExclusiveStartShardId is null || string.CompareOrdinal(s.ShardId, request.ExclusiveStartShardId) > 0)
+                    .Select(ToShard)
+                    .ToList();
+            }
+
+            var take = Math.Min(request.MaxResults ?? 1000, remaining.Count);
+            var page = remaining.GetRange(0, take);
+            string? next = null;
+            if (take < remaining.Count)
+            {
+                next = Guid.NewGuid().ToString("N");
+                _listShardsTokens[next] = remaining.GetRange(take, remaining.Count - take);
+            }
+
+            return Task.FromResult(new ListShardsResponse { Shards = page, NextToken = next });
         }
     }
+
+    private static string? StreamNameOf(string? streamArn)
+    {
+        if (streamArn is null)
+        {
+            return null;
+        }
+
+        var slash = streamArn.LastIndexOf(":stream/", StringComparison.Ordinal);
+        return slash < 0 ? throw new InvalidArgumentException($"ListShards: '{streamArn}' is not a stream ARN.") : streamArn[(slash + 8)..];
+    }
+
+    private static bool Matches(StreamState stream, ShardState shard, ShardFilter? filter)
+    {
+        bool IsOriginal() => shard.ParentShardId is null || stream.Shards.All(s => s.ShardId != shard.ParentShardId);
+        return filter?.Type switch
+        {
+            null or ShardFilterType.FromTrimHorizon => true,
+            ShardFilterType.AfterShardId => string.CompareOrdinal(shard.ShardId, filter.ShardId) > 0,
+            ShardFilterType.AtTrimHorizon => IsOriginal(),
+            ShardFilterType.AtLatest => !shard.Closed,
+            ShardFilterType.AtTimestamp => (IsOriginal() || shard.CreatedAt <= filter.Timestamp) && (shard.ClosedAt is null || shard.ClosedAt > filter.Timestamp),
+            ShardFilterType.FromTimestamp => shard.ClosedAt is null || shard.ClosedAt >= filter.Timestamp,
+            _ => throw new InvalidArgumentException($"ListShards: unknown shard filter {filter.Type}."),
+        };
+    }
+
+    private static Shard ToShard(ShardState s) => new()
+    {
+        ShardId = s.ShardId,
+        ParentShardId = s.ParentShardId,
+        AdjacentParentShardId = s.AdjacentParentShardId,
+        StartingHashKey = s.StartingHashKey.ToString(CultureInfo.InvariantCulture),
+        EndingHashKey = s.EndingHashKey.ToString(CultureInfo.InvariantCulture),
+        StartingSequenceNumber = s.StartingSequenceNumber,
+        EndingSequenceNumber = s.Closed ? s.EndingSequenceNumber : null,
+    };
 
     /// <inheritdoc />
     public Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default)
@@ -194,6 +261,118 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         }
     }
 
+    /// <inheritdoc />
+    public async Task<PutRecordResponse> PutRecordAsync(PutRecordRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var result = await PutRecordsAsync(
+            new PutRecordsRequest
+            {
+                StreamName = request.StreamName,
+                Records = [new PutRecordsRequestEntry { Data = request.Data, PartitionKey = request.PartitionKey, ExplicitHashKey = request.ExplicitHashKey }],
+            },
+            cancellationToken).ConfigureAwait(false);
+        var entry = result.Records[0];
+        return new PutRecordResponse { ShardId = entry.ShardId!, SequenceNumber = entry.SequenceNumber!, EncryptionType = "NONE" };
+    }
+
+    /// <inheritdoc />
+    public Task DeleteStreamAsync(string streamName, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            Find(streamName, "DeleteStream");
+            _streams.Remove(streamName);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            var after = request.NextToken ?? request.ExclusiveStartStreamName;
+            var names = _streams.Keys
+                .Where(n => after is null || string.CompareOrdinal(n, after) > 0)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+            var limit = request.Limit ?? 100;
+            var page = names.Take(limit).ToList();
+            var more = names.Count > page.Count;
+            return Task.FromResult(new ListStreamsResponse { StreamNames = page, HasMoreStreams = more, NextToken = more ? page[^1] : null });
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SplitShardAsync(SplitShardRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(request);
+        if (!BigInteger.TryParse(request.NewStartingHashKey, NumberStyles.None, CultureInfo.InvariantCulture, out var hashKey))
+        {
+            throw new InvalidArgumentException($"SplitShard '{request.StreamName}': NewStartingHashKey '{request.NewStartingHashKey}' is not a decimal hash key.");
+        }
+
+        SplitShard(request.StreamName, request.ShardToSplit, hashKey);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task MergeShardsAsync(MergeShardsRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(request);
+        MergeShards(request.StreamName, request.ShardToMerge, request.AdjacentShardToMerge);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Reshards to <see cref="UpdateShardCountRequest.TargetShardCount"/> open shards by splitting the widest open shard
+    /// in half, or merging the narrowest adjacent pair, one step at a time, so every new shard has lineage as on Kinesis.
+    /// Like the service, it accepts a target between half and double the open shard count.
+    /// </summary>
+    public Task<UpdateShardCountResponse> UpdateShardCountAsync(UpdateShardCountRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            var stream = Find(request.StreamName, "UpdateShardCount");
+            var current = stream.Shards.Count(s => !s.Closed);
+            if (request.TargetShardCount < 1 || request.TargetShardCount > current * 2 || request.TargetShardCount * 2 < current)
+            {
+                throw new InvalidArgumentException(
+                    $"UpdateShardCount '{request.StreamName}': target {request.TargetShardCount} must be between half and double the {current} open shards.");
+            }
+
+            while (stream.Shards.Count(s => !s.Closed) < request.TargetShardCount)
+            {
+                var widest = stream.Shards.Where(s => !s.Closed).MaxBy(s => s.EndingHashKey - s.StartingHashKey)!;
+                SplitShard(request.StreamName, widest.ShardId, widest.StartingHashKey + ((widest.EndingHashKey - widest.StartingHashKey + 1) / 2));
+            }
+
+            while (stream.Shards.Count(s => !s.Closed) > request.TargetShardCount)
+            {
+                var open = stream.Shards.Where(s => !s.Closed).OrderBy(s => s.StartingHashKey).ToList();
+                var pair = Enumerable.Range(0, open.Count - 1)
+                    .MinBy(i => open[i + 1].EndingHashKey - open[i].StartingHashKey);
+                MergeShards(request.StreamName, open[pair].ShardId, open[pair + 1].ShardId);
+            }
+
+            return Task.FromResult(new UpdateShardCountResponse
+            {
+                StreamName = request.StreamName,
+                CurrentShardCount = current,
+                TargetShardCount = request.TargetShardCount,
+            });
+        }
+    }
+
     /// <summary>
     /// Splits an open shard at <paramref name="newStartingHashKey"/> into two children; the parent closes and
     /// keeps its records. Returns the children's ids.
@@ -209,10 +388,10 @@ public sealed class InMemoryKinesisClient : IKinesisClient
                 throw new InvalidArgumentException($"SplitShard: cannot split '{shardId}' at {newStartingHashKey}.");
             }
 
-            parent.Close(LastSequenceOf(parent));
-            var left = new ShardState($"shardId-{stream.Shards.Count:D12}", parent.StartingHashKey, newStartingHashKey - 1, NextSequence()) { ParentShardId = shardId };
+            parent.Close(LastSequenceOf(parent), _time.GetUtcNow());
+            var left = new ShardState($"shardId-{stream.Shards.Count:D12}", parent.StartingHashKey, newStartingHashKey - 1, NextSequence(), _time.GetUtcNow()) { ParentShardId = shardId };
             stream.Shards.Add(left);
-            var right = new ShardState($"shardId-{stream.Shards.Count:D12}", newStartingHashKey, parent.EndingHashKey, NextSequence()) { ParentShardId = shardId };
+            var right = new ShardState($"shardId-{stream.Shards.Count:D12}", newStartingHashKey, parent.EndingHashKey, NextSequence(), _time.GetUtcNow()) { ParentShardId = shardId };
             stream.Shards.Add(right);
             return (left.ShardId, right.ShardId);
         }
@@ -235,9 +414,9 @@ public sealed class InMemoryKinesisClient : IKinesisClient
                 throw new InvalidArgumentException($"MergeShards: '{shardId}' and '{adjacentShardId}' are not two open shards with adjacent hash-key ranges.");
             }
 
-            first.Close(LastSequenceOf(first));
-            second.Close(LastSequenceOf(second));
-            var child = new ShardState($"shardId-{stream.Shards.Count:D12}", low.StartingHashKey, high.EndingHashKey, NextSequence())
+            first.Close(LastSequenceOf(first), _time.GetUtcNow());
+            second.Close(LastSequenceOf(second), _time.GetUtcNow());
+            var child = new ShardState($"shardId-{stream.Shards.Count:D12}", low.StartingHashKey, high.EndingHashKey, NextSequence(), _time.GetUtcNow())
             {
                 ParentShardId = shardId,
                 AdjacentParentShardId = adjacentShardId,
@@ -252,7 +431,13 @@ public sealed class InMemoryKinesisClient : IKinesisClient
     private static List<ChildShard> ChildrenOf(StreamState stream, string shardId) =>
         [.. stream.Shards
             .Where(s => s.ParentShardId == shardId || s.AdjacentParentShardId == shardId)
-            .Select(s => new ChildShard { ShardId = s.ShardId, ParentShards = new[] { s.ParentShardId, s.AdjacentParentShardId }.OfType<string>().ToList() })];
+            .Select(s => new ChildShard
+            {
+                ShardId = s.ShardId,
+                ParentShards = new[] { s.ParentShardId, s.AdjacentParentShardId }.OfType<string>().ToList(),
+                StartingHashKey = s.StartingHashKey.ToString(CultureInfo.InvariantCulture),
+                EndingHashKey = s.EndingHashKey.ToString(CultureInfo.InvariantCulture),
+            })];
 
     // Kinesis routes a record by the MD5 of its partition key; MD5 is the protocol here, not a security measure.
 #pragma warning disable CA5351
@@ -319,8 +504,12 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         public List<ShardState> Shards { get; } = [];
     }
 
-    private sealed class ShardState(string shardId, BigInteger start, BigInteger end, string startingSequence)
+    private sealed class ShardState(string shardId, BigInteger start, BigInteger end, string startingSequence, DateTimeOffset createdAt)
     {
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+
+        public DateTimeOffset? ClosedAt { get; private set; }
+
         public string ShardId { get; } = shardId;
 
         public BigInteger StartingHashKey { get; } = start;
@@ -339,9 +528,10 @@ public sealed class InMemoryKinesisClient : IKinesisClient
 
         public string? EndingSequenceNumber { get; private set; }
 
-        public void Close(string endingSequence)
+        public void Close(string endingSequence, DateTimeOffset closedAt)
         {
             Closed = true;
+            ClosedAt = closedAt;
             EndingSequenceNumber = endingSequence;
         }
     }

@@ -19,10 +19,14 @@ internal static class AwsClients
         services.TryAddSingleton<IKinesisClient>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<KinesisAttribOptions>>().Value;
+
+            // Resolved here, when the host builds the runtime, so a missing region or a bad endpoint stops start-up
+            // with one clear message instead of failing every shard's first read.
+            var (region, endpoint) = KinesisEndpointResolver.Resolve(options.KinesisEndpoint, options.Region);
             return new KinesisHttpClient(new KinesisClientOptions
             {
-                ServiceUrl = options.KinesisEndpoint,
-                Region = options.Region,
+                ServiceUrl = endpoint,
+                Region = region,
                 Credentials = options.Credentials,
             });
         });

@@ -28,4 +28,35 @@ public interface IKinesisClient
 
     /// <summary>Writes up to 500 records; per-record failures are reported in the response, never dropped.</summary>
     Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default);
+
+    // The members below came after the first release of this interface. They have default bodies so an
+    // implementation written against the first version (a test double, say) still compiles; both shipped
+    // implementations override every one of them.
+
+    /// <summary>Writes one record.</summary>
+    Task<PutRecordResponse> PutRecordAsync(PutRecordRequest request, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(PutRecordAsync));
+
+    /// <summary>Starts deleting a stream; it is DELETING until it is gone.</summary>
+    Task DeleteStreamAsync(string streamName, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(DeleteStreamAsync));
+
+    /// <summary>Lists one page of the account's stream names.</summary>
+    Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(ListStreamsAsync));
+
+    /// <summary>Starts splitting an open shard in two; the stream is UPDATING until the children exist.</summary>
+    Task SplitShardAsync(SplitShardRequest request, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(SplitShardAsync));
+
+    /// <summary>Starts merging two adjacent open shards; the stream is UPDATING until the child exists.</summary>
+    Task MergeShardsAsync(MergeShardsRequest request, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(MergeShardsAsync));
+
+    /// <summary>Starts resharding the stream to a number of open shards (uniform scaling).</summary>
+    Task<UpdateShardCountResponse> UpdateShardCountAsync(UpdateShardCountRequest request, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(UpdateShardCountAsync));
+
+    private NotSupportedException NotImplemented(string member) =>
+        new($"{GetType().Name} does not implement IKinesisClient.{member}.");
 }

@@ -23,6 +23,18 @@ public class KinesisException : Exception
     /// <summary>The AWS request id, when there was a response.</summary>
     public string? RequestId { get; }
 
+    /// <summary>The Kinesis operation that failed, e.g. <c>GetRecords</c>, when known.</summary>
+    public string? Operation { get; internal set; }
+
+    /// <summary>The stream the call was about, when known.</summary>
+    public string? StreamName { get; internal set; }
+
+    /// <summary>How many attempts the client made before giving up (1 when the error was not retried).</summary>
+    public int Attempts { get; internal set; } = 1;
+
+    /// <inheritdoc />
+    public override string Message => Attempts > 1 ? $"{base.Message} (gave up after {Attempts} attempts)" : base.Message;
+
     /// <summary>Whether retrying the same call later may succeed (throttling, 5xx, transport).</summary>
     public virtual bool IsRetryable =>
         StatusCode is null || (int)StatusCode >= 500 || StatusCode == HttpStatusCode.TooManyRequests || IsThrottlingErrorType(ErrorType);
@@ -90,16 +102,41 @@ public sealed class AccessDeniedException(string message, HttpStatusCode? status
 }
 
 /// <summary>
-/// The stream is encrypted and AWS KMS refused or failed the call; <see cref="KinesisException.ErrorType"/> tells which
-/// (<c>KMSAccessDeniedException</c>, <c>KMSDisabledException</c>, <c>KMSInvalidStateException</c>,
-/// <c>KMSNotFoundException</c>, <c>KMSOptInRequired</c>, <c>KMSThrottlingException</c>).
+/// The stream is encrypted and AWS KMS refused or failed the call. Each KMS error type has its own subtype
+/// (<see cref="KmsAccessDeniedException"/>, <see cref="KmsDisabledException"/>, <see cref="KmsInvalidStateException"/>,
+/// <see cref="KmsNotFoundException"/>, <see cref="KmsOptInRequiredException"/>, <see cref="KmsThrottlingException"/>);
+/// catch this type to handle them all. <see cref="KinesisException.ErrorType"/> tells which.
 /// </summary>
-public sealed class KmsException(string errorType, string message, HttpStatusCode? statusCode = null, string? requestId = null)
+public class KmsException(string errorType, string message, HttpStatusCode? statusCode = null, string? requestId = null)
     : KinesisException(errorType, message, statusCode, requestId)
 {
     /// <inheritdoc />
     public override bool IsRetryable => ErrorType == "KMSThrottlingException";
 }
+
+/// <summary>KMS denied the stream's key to the caller (<c>KMSAccessDeniedException</c>).</summary>
+public sealed class KmsAccessDeniedException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KmsException("KMSAccessDeniedException", message, statusCode, requestId);
+
+/// <summary>The stream's KMS key is disabled (<c>KMSDisabledException</c>).</summary>
+public sealed class KmsDisabledException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KmsException("KMSDisabledException", message, statusCode, requestId);
+
+/// <summary>The stream's KMS key is not in a usable state (<c>KMSInvalidStateException</c>).</summary>
+public sealed class KmsInvalidStateException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KmsException("KMSInvalidStateException", message, statusCode, requestId);
+
+/// <summary>The stream's KMS key does not exist (<c>KMSNotFoundException</c>).</summary>
+public sealed class KmsNotFoundException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KmsException("KMSNotFoundException", message, statusCode, requestId);
+
+/// <summary>The account is not subscribed to KMS (<c>KMSOptInRequired</c>).</summary>
+public sealed class KmsOptInRequiredException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KmsException("KMSOptInRequired", message, statusCode, requestId);
+
+/// <summary>KMS throttled the call (<c>KMSThrottlingException</c>); retryable.</summary>
+public sealed class KmsThrottlingException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
+    : KmsException("KMSThrottlingException", message, statusCode, requestId);
 
 /// <summary>The ListShards <c>NextToken</c> is older than 300 seconds; list again from the start.</summary>
 public sealed class ExpiredNextTokenException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
@@ -112,6 +149,17 @@ public sealed class ExpiredNextTokenException(string message, HttpStatusCode? st
 /// <summary>The service failed internally; retrying later may succeed.</summary>
 public sealed class InternalFailureException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
     : KinesisException("InternalFailureException", message, statusCode, requestId)
+{
+    /// <inheritdoc />
+    public override bool IsRetryable => true;
+}
+
+/// <summary>
+/// A success status with a body that is not the expected JSON (truncated, garbled by a proxy, or missing a required
+/// field). Retryable: the usual cause is a connection cut mid-body.
+/// </summary>
+public sealed class MalformedResponseException(string message, string? requestId = null, Exception? innerException = null)
+    : KinesisException("MalformedResponse", message, HttpStatusCode.OK, requestId, innerException)
 {
     /// <inheritdoc />
     public override bool IsRetryable => true;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -10,47 +11,55 @@ namespace KinesisAttrib.Kinesis;
 
 /// <summary>
 /// <see cref="IKinesisClient"/> over HTTPS: the Kinesis JSON 1.1 protocol, signed with SigV4, with a per-attempt
-/// timeout and a small bounded retry (jittered exponential backoff) for throttling, 5xx and transport failures.
+/// timeout and a bounded retry (full-jitter exponential backoff, at most <see cref="KinesisClientOptions.MaxAttempts"/>
+/// attempts within <see cref="KinesisClientOptions.RetryBudget"/>) for throttling, 5xx, transport failures and
+/// garbled responses. Validation, access and not-found errors are never retried.
 /// </summary>
 /// <remarks>
-/// Region and credentials come from <see cref="KinesisClientOptions"/> or, when unset, from AWSSDK.Core's default
-/// chains; both are resolved on the first call, never in the constructor, so building the client does no I/O.
+/// Region, endpoint and credentials come from <see cref="KinesisClientOptions"/> or, when unset, from the environment,
+/// the AWS profile and AWSSDK.Core's default credential chain; they are resolved on the first call, never in the
+/// constructor, so building the client does no I/O.
 /// </remarks>
 public sealed class KinesisHttpClient : IKinesisClient, IDisposable
 {
     private const string Service = "kinesis";
     private const string TargetPrefix = "Kinesis_20131202.";
     private const string JsonContentType = "application/x-amz-json-1.1";
-    private static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(5);
 
-    private readonly KinesisClientOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttpClient;
     private readonly Lazy<(string Region, Uri Endpoint)> _target;
     private readonly SemaphoreSlim _credentialsLock = new(1, 1);
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly int _maxAttempts;
+    private readonly TimeSpan _retryBudget;
+    private readonly TimeSpan _retryBaseDelay;
+    private readonly TimeSpan _maxRetryDelay;
     private AWSCredentials? _credentials;
 
     /// <summary>Creates the client.</summary>
-    /// <param name="options">Endpoint, region, credentials, timeout and attempts.</param>
+    /// <param name="options">Endpoint, region, credentials, timeout and retry settings; read once, here.</param>
     /// <param name="httpClient">
     /// An <see cref="HttpClient"/> to send through (e.g. from <c>IHttpClientFactory</c>); it is not disposed with this
     /// client. Null to create and own one.
     /// </param>
     public KinesisHttpClient(KinesisClientOptions options, HttpClient? httpClient = null)
+        : this(options, httpClient, Environment.GetEnvironmentVariable, KinesisEndpointResolver.ProfileRegion)
+    {
+    }
+
+    /// <summary>Creates the client with the given environment and profile lookups (tests pass their own).</summary>
+    internal KinesisHttpClient(KinesisClientOptions options, HttpClient? httpClient, Func<string, string?> environment, Func<string, string?> profileRegion)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Timeout <= TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "KinesisClientOptions.Timeout must be positive.");
-        }
-
-        if (options.MaxAttempts < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxAttempts, "KinesisClientOptions.MaxAttempts must be at least 1.");
-        }
-
-        _options = options;
+        options.Validate();
+        _time = options.TimeProvider;
+        _timeout = options.Timeout;
+        _maxAttempts = options.MaxAttempts;
+        _retryBudget = options.RetryBudget;
+        _retryBaseDelay = options.RetryBaseDelay;
+        _maxRetryDelay = options.MaxRetryDelay;
         _credentials = options.Credentials;
         if (httpClient is null)
         {
@@ -66,19 +75,72 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             _http = httpClient;
         }
 
-        _target = new Lazy<(string, Uri)>(ResolveTarget, LazyThreadSafetyMode.PublicationOnly);
+        var serviceUrl = options.ServiceUrl;
+        var region = options.Region;
+        _target = new Lazy<(string, Uri)>(
+            () => KinesisEndpointResolver.Resolve(serviceUrl, region, environment, profileRegion),
+            LazyThreadSafetyMode.PublicationOnly);
     }
+
+    /// <summary>The region the client signs for (resolved on first use).</summary>
+    public string Region => _target.Value.Region;
+
+    /// <summary>The endpoint the client calls (resolved on first use).</summary>
+    public Uri Endpoint => _target.Value.Endpoint;
 
     /// <inheritdoc />
     public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamName);
+        if (shardCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shardCount), shardCount, $"CreateStream '{streamName}': a stream needs at least one shard.");
+        }
+
         return InvokeAsync<CreateStreamWireRequest, object>(
             "CreateStream",
+            streamName,
             new CreateStreamWireRequest { StreamName = streamName, ShardCount = shardCount },
             KinesisJsonContext.Default.CreateStreamWireRequest,
             responseType: null,
             cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteStreamAsync(string streamName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamName);
+        return InvokeAsync<DeleteStreamWireRequest, object>(
+            "DeleteStream",
+            streamName,
+            new DeleteStreamWireRequest { StreamName = streamName },
+            KinesisJsonContext.Default.DeleteStreamWireRequest,
+            responseType: null,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await InvokeAsync(
+            "ListStreams",
+            null,
+            new ListStreamsWireRequest
+            {
+                Limit = request.Limit,
+                ExclusiveStartStreamName = request.NextToken is null ? request.ExclusiveStartStreamName : null,
+                NextToken = request.NextToken,
+            },
+            KinesisJsonContext.Default.ListStreamsWireRequest,
+            KinesisJsonContext.Default.ListStreamsWireResponse,
+            cancellationToken).ConfigureAwait(false);
+        return new ListStreamsResponse
+        {
+            StreamNames = response!.StreamNames ?? [],
+            HasMoreStreams = response.HasMoreStreams ?? false,
+            NextToken = response.NextToken,
+        };
     }
 
     /// <inheritdoc />
@@ -87,6 +149,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(streamName);
         var response = await InvokeAsync(
             "DescribeStreamSummary",
+            streamName,
             new StreamNameWireRequest { StreamName = streamName },
             KinesisJsonContext.Default.StreamNameWireRequest,
             KinesisJsonContext.Default.DescribeStreamSummaryWireResponse,
@@ -98,16 +161,10 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public async Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var wire = new ListShardsWireRequest
-        {
-            // The service rejects a stream name next to a NextToken; the token already names the stream.
-            StreamName = request.NextToken is null ? request.StreamName : null,
-            NextToken = request.NextToken,
-            MaxResults = request.MaxResults,
-        };
         var response = await InvokeAsync(
             "ListShards",
-            wire,
+            request.StreamName ?? request.StreamArn,
+            KinesisWireMapper.ToWire(request),
             KinesisJsonContext.Default.ListShardsWireRequest,
             KinesisJsonContext.Default.ListShardsWireResponse,
             cancellationToken).ConfigureAwait(false);
@@ -120,20 +177,28 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var response = await InvokeAsync(
             "GetShardIterator",
+            request.StreamName,
             KinesisWireMapper.ToWire(request),
             KinesisJsonContext.Default.GetShardIteratorWireRequest,
             KinesisJsonContext.Default.GetShardIteratorWireResponse,
             cancellationToken).ConfigureAwait(false);
         return response!.ShardIterator
-            ?? throw new KinesisException("MalformedResponse", "Kinesis GetShardIterator returned no ShardIterator.", HttpStatusCode.OK);
+            ?? throw new MalformedResponseException($"Kinesis GetShardIterator{KinesisWireMapper.OnStream(request.StreamName)} returned no ShardIterator.");
     }
 
     /// <inheritdoc />
     public async Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.ShardIterator);
+        if (request.Limit is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Limit, $"GetRecords{KinesisWireMapper.OnStream(request.StreamName)}: Limit must be 1 to 10000.");
+        }
+
         var response = await InvokeAsync(
             "GetRecords",
+            request.StreamName,
             new GetRecordsWireRequest { ShardIterator = request.ShardIterator, Limit = request.Limit },
             KinesisJsonContext.Default.GetRecordsWireRequest,
             KinesisJsonContext.Default.GetRecordsWireResponse,
@@ -142,16 +207,99 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default)
+    public async Task<PutRecordResponse> PutRecordAsync(PutRecordRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var response = await InvokeAsync(
+            "PutRecord",
+            request.StreamName,
+            new PutRecordWireRequest
+            {
+                StreamName = request.StreamName,
+                Data = request.Data,
+                PartitionKey = request.PartitionKey,
+                ExplicitHashKey = request.ExplicitHashKey,
+                SequenceNumberForOrdering = request.SequenceNumberForOrdering,
+            },
+            KinesisJsonContext.Default.PutRecordWireRequest,
+            KinesisJsonContext.Default.PutRecordWireResponse,
+            cancellationToken).ConfigureAwait(false);
+        return new PutRecordResponse
+        {
+            ShardId = response!.ShardId ?? throw new MalformedResponseException("Kinesis PutRecord returned no ShardId."),
+            SequenceNumber = response.SequenceNumber ?? throw new MalformedResponseException("Kinesis PutRecord returned no SequenceNumber."),
+            EncryptionType = response.EncryptionType,
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Records.Count is < 1 or > 500)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(request), request.Records.Count, $"PutRecords on stream '{request.StreamName}': {request.Records.Count} records; one call takes 1 to 500.");
+        }
+
+        var response = await InvokeAsync(
             "PutRecords",
+            request.StreamName,
             KinesisWireMapper.ToWire(request),
             KinesisJsonContext.Default.PutRecordsWireRequest,
             KinesisJsonContext.Default.PutRecordsWireResponse,
             cancellationToken).ConfigureAwait(false);
         return KinesisWireMapper.FromWire(response!, request.Records.Count);
+    }
+
+    /// <inheritdoc />
+    public Task SplitShardAsync(SplitShardRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return InvokeAsync<SplitShardWireRequest, object>(
+            "SplitShard",
+            request.StreamName,
+            new SplitShardWireRequest { StreamName = request.StreamName, ShardToSplit = request.ShardToSplit, NewStartingHashKey = request.NewStartingHashKey },
+            KinesisJsonContext.Default.SplitShardWireRequest,
+            responseType: null,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task MergeShardsAsync(MergeShardsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return InvokeAsync<MergeShardsWireRequest, object>(
+            "MergeShards",
+            request.StreamName,
+            new MergeShardsWireRequest { StreamName = request.StreamName, ShardToMerge = request.ShardToMerge, AdjacentShardToMerge = request.AdjacentShardToMerge },
+            KinesisJsonContext.Default.MergeShardsWireRequest,
+            responseType: null,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<UpdateShardCountResponse> UpdateShardCountAsync(UpdateShardCountRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.TargetShardCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.TargetShardCount, $"UpdateShardCount on stream '{request.StreamName}': the target must be at least one shard.");
+        }
+
+        var response = await InvokeAsync(
+            "UpdateShardCount",
+            request.StreamName,
+            new UpdateShardCountWireRequest { StreamName = request.StreamName, TargetShardCount = request.TargetShardCount, ScalingType = "UNIFORM_SCALING" },
+            KinesisJsonContext.Default.UpdateShardCountWireRequest,
+            KinesisJsonContext.Default.UpdateShardCountWireResponse,
+            cancellationToken).ConfigureAwait(false);
+        return new UpdateShardCountResponse
+        {
+            StreamName = response!.StreamName ?? request.StreamName,
+            CurrentShardCount = response.CurrentShardCount ?? 0,
+            TargetShardCount = response.TargetShardCount ?? request.TargetShardCount,
+        };
     }
 
     /// <summary>Disposes the <see cref="HttpClient"/> if this client created it.</summary>
@@ -167,6 +315,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
 
     private async Task<TResponse?> InvokeAsync<TRequest, TResponse>(
         string operation,
+        string? streamName,
         TRequest request,
         JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse>? responseType,
@@ -174,23 +323,61 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
         where TResponse : class
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
+        var started = _time.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
+            var attemptTimeout = _timeout;
+            if (_retryBudget != System.Threading.Timeout.InfiniteTimeSpan)
+            {
+                var remaining = _retryBudget - _time.GetElapsedTime(started);
+                if (attemptTimeout == System.Threading.Timeout.InfiniteTimeSpan || remaining < attemptTimeout)
+                {
+                    attemptTimeout = remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1);
+                }
+            }
+
             try
             {
-                return await SendOnceAsync(operation, body, responseType, cancellationToken).ConfigureAwait(false);
+                return await SendOnceAsync(operation, streamName, body, responseType, attemptTimeout, cancellationToken).ConfigureAwait(false);
             }
-            catch (KinesisException ex) when (ex.IsRetryable && attempt < _options.MaxAttempts)
+            catch (KinesisException ex) when (ex.IsRetryable)
             {
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                ex.Attempts = attempt;
+                ex.Operation ??= operation;
+                ex.StreamName ??= streamName;
+                var delay = Backoff(attempt, IsThrottling(ex));
+                var budgetSpent = _retryBudget != System.Threading.Timeout.InfiniteTimeSpan
+                    && _time.GetElapsedTime(started) + delay >= _retryBudget;
+                if (attempt >= _maxAttempts || budgetSpent)
+                {
+                    throw;
+                }
+
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KinesisException ex)
+            {
+                ex.Attempts = attempt;
+                ex.Operation ??= operation;
+                ex.StreamName ??= streamName;
+                throw;
             }
         }
     }
 
-    /// <summary>Full jitter: a random delay up to 100 ms × 2^(attempt−1), capped at 5 s.</summary>
-    internal static TimeSpan Backoff(int attempt)
+    private static bool IsThrottling(KinesisException exception) =>
+        exception is ProvisionedThroughputExceededException or LimitExceededException or KmsThrottlingException
+        || exception.StatusCode == HttpStatusCode.TooManyRequests
+        || exception.ErrorType.Contains("Throttl", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Full jitter: a random delay up to base × 2^(attempt−1) (base × 5 after throttling, which needs the shard's
+    /// one-second window to pass), capped at the maximum delay.
+    /// </summary>
+    internal TimeSpan Backoff(int attempt, bool throttled)
     {
-        var ceiling = Math.Min(BackoffCap.TotalMilliseconds, BackoffBase.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        var baseMs = _retryBaseDelay.TotalMilliseconds * (throttled ? 5 : 1);
+        var ceiling = Math.Min(_maxRetryDelay.TotalMilliseconds, baseMs * Math.Pow(2, Math.Min(attempt - 1, 30)));
 #pragma warning disable CA5394 // Jitter, not security.
         return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
 #pragma warning restore CA5394
@@ -198,32 +385,35 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
 
     private async Task<TResponse?> SendOnceAsync<TResponse>(
         string operation,
+        string? streamName,
         byte[] body,
         JsonTypeInfo<TResponse>? responseType,
+        TimeSpan attemptTimeout,
         CancellationToken cancellationToken)
         where TResponse : class
     {
         var (region, endpoint) = _target.Value;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
+        using var timer = new CancellationTokenSource(attemptTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        string? requestId = null;
         try
         {
-            var credentials = await GetCredentialsAsync(timeout.Token).ConfigureAwait(false);
+            var credentials = await GetCredentialsAsync(operation, timeout.Token).ConfigureAwait(false);
 
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonContentType);
             message.Headers.TryAddWithoutValidation("X-Amz-Target", TargetPrefix + operation);
             SigV4Signer.Sign(
                 message, body, credentials.AccessKey, credentials.SecretKey, credentials.UseToken ? credentials.Token : null,
-                region, Service, DateTime.UtcNow);
+                region, Service, _time.GetUtcNow().UtcDateTime);
 
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            var requestId = FirstHeader(response, "x-amzn-RequestId") ?? FirstHeader(response, "x-amz-request-id");
+            requestId = FirstHeader(response, "x-amzn-RequestId") ?? FirstHeader(response, "x-amz-request-id");
             if (!response.IsSuccessStatusCode)
             {
                 var errorBody = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
                 throw KinesisWireMapper.ToException(
-                    operation, response.StatusCode, requestId, FirstHeader(response, "x-amzn-ErrorType"), errorBody,
+                    operation, streamName, response.StatusCode, requestId, FirstHeader(response, "x-amzn-ErrorType"), errorBody,
                     awsMessage => Redact(awsMessage, credentials));
             }
 
@@ -235,51 +425,84 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                return await JsonSerializer.DeserializeAsync(stream, responseType, timeout.Token).ConfigureAwait(false)
-                    ?? throw new KinesisException("MalformedResponse", $"Kinesis {operation} returned an empty body.", response.StatusCode, requestId);
+                return await ReadResponseAsync(stream, responseType, timeout.Token, response.Content.Headers.ContentLength).ConfigureAwait(false)
+                    ?? throw new MalformedResponseException(
+                        $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} returned an empty body{RequestIdSuffix(requestId)}.", requestId);
             }
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new KinesisException(
                 "RequestTimeout",
-                $"Kinesis {operation} did not complete within {_options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (KinesisClientOptions.Timeout).",
+                $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} did not complete within "
+                + $"{attemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s "
+                + "(KinesisClientOptions.Timeout, or what was left of RetryBudget).",
                 innerException: ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new KinesisException("TransportFailure", $"Kinesis {operation} failed to reach {endpoint}: {ex.Message}", innerException: ex);
+            throw new KinesisException(
+                "TransportFailure", $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} failed to reach {endpoint}: {ex.Message}", innerException: ex);
         }
         catch (IOException ex)
         {
-            throw new KinesisException("TransportFailure", $"Kinesis {operation} lost its connection to {endpoint}: {ex.Message}", innerException: ex);
+            throw new KinesisException(
+                "TransportFailure", $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} lost its connection to {endpoint}: {ex.Message}", innerException: ex);
         }
         catch (JsonException ex)
         {
-            throw new KinesisException(
-                "MalformedResponse", $"Kinesis {operation} returned a body that is not the expected JSON: {ex.Message}", HttpStatusCode.OK, innerException: ex);
+            throw new MalformedResponseException(
+                $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} returned a body that is not the expected JSON{RequestIdSuffix(requestId)}: {ex.Message}",
+                requestId,
+                ex);
         }
     }
 
-    private (string Region, Uri Endpoint) ResolveTarget()
+    /// <summary>
+    /// Decodes a response body; GetRecords records go straight into the public model (see
+    /// <see cref="KinesisRecordJsonConverter"/>). The body is first read whole into a pooled buffer and then parsed in
+    /// one synchronous pass: System.Text.Json's streaming mode would scan every record twice to make sure a custom
+    /// converter sees it complete, and Kinesis bodies are bounded (GetRecords at most ~14 MB of base64).
+    /// </summary>
+    internal static async ValueTask<TResponse?> ReadResponseAsync<TResponse>(
+        Stream body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, long? contentLength = null)
     {
-        var region = _options.Region;
-        if (string.IsNullOrWhiteSpace(region))
+        // Pre-size from Content-Length (plus one byte so the final zero-length read needs no growth), trusting it only
+        // up to 32 MiB; a larger body still reads, by doubling.
+        var buffer = ArrayPool<byte>.Shared.Rent(contentLength is > 0 and < 32 * 1024 * 1024 ? (int)contentLength.Value + 1 : 16 * 1024);
+        var length = 0;
+        try
         {
-            region = FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
-        }
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
 
-        if (string.IsNullOrWhiteSpace(region))
+                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return JsonSerializer.Deserialize(buffer.AsSpan(0, length), responseType);
+        }
+        finally
         {
-            throw new InvalidOperationException(
-                "No AWS region for Kinesis: set KinesisClientOptions.Region, the AWS_REGION environment variable, or a region in the AWS profile.");
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        var endpoint = _options.ServiceUrl ?? new Uri($"https://kinesis.{region}.amazonaws.com/");
-        return (region, endpoint);
     }
 
-    private async Task<ImmutableCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
+    private static string RequestIdSuffix(string? requestId) => requestId is null ? string.Empty : $" (request id {requestId})";
+
+    private async Task<ImmutableCredentials> GetCredentialsAsync(string operation, CancellationToken cancellationToken)
     {
         var source = Volatile.Read(ref _credentials);
         if (source is null)
@@ -295,8 +518,17 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             }
         }
 
-        // The SDK's credential objects cache and refresh (e.g. instance role, SSO) behind this call.
-        return await source.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Asked on every request: the SDK's credential objects cache, and refresh (role, SSO, web identity) shortly
+        // before expiry behind this call, so a long-running consumer never signs with expired keys.
+        try
+        {
+            return await source.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonClientException ex)
+        {
+            // A credential source that could not refresh (STS or the container endpoint unreachable) may succeed later.
+            throw new KinesisException("CredentialsUnavailable", $"Kinesis {operation}: the AWS credentials could not be obtained: {ex.Message}", innerException: ex);
+        }
     }
 
     private static async Task<AWSCredentials> ResolveDefaultCredentialsAsync()

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace KinesisAttrib.Kinesis;
 
 /// <summary>Source-generated (reflection-free, AOT-safe) serialization of the Kinesis wire shapes.</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(KinesisRecordJsonConverter)])]
 [JsonSerializable(typeof(CreateStreamWireRequest))]
 [JsonSerializable(typeof(StreamNameWireRequest))]
 [JsonSerializable(typeof(DescribeStreamSummaryWireResponse))]
@@ -15,5 +15,14 @@ namespace KinesisAttrib.Kinesis;
 [JsonSerializable(typeof(GetRecordsWireResponse))]
 [JsonSerializable(typeof(PutRecordsWireRequest))]
 [JsonSerializable(typeof(PutRecordsWireResponse))]
+[JsonSerializable(typeof(PutRecordWireRequest))]
+[JsonSerializable(typeof(PutRecordWireResponse))]
+[JsonSerializable(typeof(DeleteStreamWireRequest))]
+[JsonSerializable(typeof(ListStreamsWireRequest))]
+[JsonSerializable(typeof(ListStreamsWireResponse))]
+[JsonSerializable(typeof(SplitShardWireRequest))]
+[JsonSerializable(typeof(MergeShardsWireRequest))]
+[JsonSerializable(typeof(UpdateShardCountWireRequest))]
+[JsonSerializable(typeof(UpdateShardCountWireResponse))]
 [JsonSerializable(typeof(ErrorWireResponse))]
 internal sealed partial class KinesisJsonContext : JsonSerializerContext;

@@ -19,17 +19,61 @@ public sealed record StreamSummary
     public int RetentionPeriodHours { get; init; }
 }
 
-/// <summary>A ListShards request: by stream name, or the continuation of an earlier page.</summary>
+/// <summary>A ListShards request: by stream name or ARN, or the continuation of an earlier page.</summary>
 public sealed record ListShardsRequest
 {
-    /// <summary>The stream; must be null when <see cref="NextToken"/> is set (the service rejects both).</summary>
+    /// <summary>The stream; left out of the call when <see cref="NextToken"/> is set (the service rejects both).</summary>
     public string? StreamName { get; init; }
+
+    /// <summary>The stream's ARN, instead of <see cref="StreamName"/>; left out when <see cref="NextToken"/> is set.</summary>
+    public string? StreamArn { get; init; }
 
     /// <summary>The token of the previous page.</summary>
     public string? NextToken { get; init; }
 
     /// <summary>At most this many shards per page (1–10,000); null for the service default.</summary>
     public int? MaxResults { get; init; }
+
+    /// <summary>List only the shards after this shard id (by id order); not allowed with <see cref="NextToken"/>.</summary>
+    public string? ExclusiveStartShardId { get; init; }
+
+    /// <summary>List only some shards (e.g. the open ones); not allowed with <see cref="NextToken"/>.</summary>
+    public ShardFilter? ShardFilter { get; init; }
+}
+
+/// <summary>Which shards ListShards returns.</summary>
+public enum ShardFilterType
+{
+    /// <summary>Shards whose id sorts after <see cref="ShardFilter.ShardId"/>.</summary>
+    AfterShardId,
+
+    /// <summary>The shards open at the trim horizon.</summary>
+    AtTrimHorizon,
+
+    /// <summary>Every shard from the trim horizon on (open and closed).</summary>
+    FromTrimHorizon,
+
+    /// <summary>Only the currently open shards.</summary>
+    AtLatest,
+
+    /// <summary>The shards open at <see cref="ShardFilter.Timestamp"/>.</summary>
+    AtTimestamp,
+
+    /// <summary>The shards open at or after <see cref="ShardFilter.Timestamp"/>.</summary>
+    FromTimestamp,
+}
+
+/// <summary>The ListShards <c>ShardFilter</c>.</summary>
+public sealed record ShardFilter
+{
+    /// <summary>The filter.</summary>
+    public required ShardFilterType Type { get; init; }
+
+    /// <summary>For <see cref="ShardFilterType.AfterShardId"/>.</summary>
+    public string? ShardId { get; init; }
+
+    /// <summary>For <see cref="ShardFilterType.AtTimestamp"/> and <see cref="ShardFilterType.FromTimestamp"/>.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
 }
 
 /// <summary>One page of shards.</summary>
@@ -113,6 +157,12 @@ public sealed record GetRecordsRequest
 
     /// <summary>At most this many records (1–10,000).</summary>
     public int? Limit { get; init; }
+
+    /// <summary>The stream the iterator reads, named in error messages only (the iterator already identifies it).</summary>
+    public string? StreamName { get; init; }
+
+    /// <summary>The shard the iterator reads, named in error messages only.</summary>
+    public string? ShardId { get; init; }
 }
 
 /// <summary>A record as Kinesis stores it (possibly a KPL aggregate).</summary>
@@ -142,6 +192,12 @@ public sealed record ChildShard
 
     /// <summary>The child's parents.</summary>
     public required IReadOnlyList<string> ParentShards { get; init; }
+
+    /// <summary>The lowest hash key the child owns (decimal string), when the service reports it.</summary>
+    public string? StartingHashKey { get; init; }
+
+    /// <summary>The highest hash key the child owns (decimal string), when the service reports it.</summary>
+    public string? EndingHashKey { get; init; }
 }
 
 /// <summary>What GetRecords returns.</summary>
@@ -207,4 +263,111 @@ public sealed record PutRecordsResponse
 
     /// <summary>One entry per request record, in request order.</summary>
     public required IReadOnlyList<PutRecordsResultEntry> Records { get; init; }
+}
+
+/// <summary>A PutRecord request: one record.</summary>
+public sealed record PutRecordRequest
+{
+    /// <summary>The stream.</summary>
+    public required string StreamName { get; init; }
+
+    /// <summary>The bytes to store.</summary>
+    public required ReadOnlyMemory<byte> Data { get; init; }
+
+    /// <summary>Chooses the shard (MD5 of the key).</summary>
+    public required string PartitionKey { get; init; }
+
+    /// <summary>Overrides the partition key's hash.</summary>
+    public string? ExplicitHashKey { get; init; }
+
+    /// <summary>Orders this record strictly after the record with this sequence number (same partition key).</summary>
+    public string? SequenceNumberForOrdering { get; init; }
+}
+
+/// <summary>Where PutRecord stored the record.</summary>
+public sealed record PutRecordResponse
+{
+    /// <summary>The shard that holds the record.</summary>
+    public required string ShardId { get; init; }
+
+    /// <summary>The record's sequence number.</summary>
+    public required string SequenceNumber { get; init; }
+
+    /// <summary>NONE or KMS.</summary>
+    public string? EncryptionType { get; init; }
+}
+
+/// <summary>A ListStreams request.</summary>
+public sealed record ListStreamsRequest
+{
+    /// <summary>At most this many names per page; null for the service default.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>List names after this one (the older paging style).</summary>
+    public string? ExclusiveStartStreamName { get; init; }
+
+    /// <summary>The token of the previous page (the newer paging style).</summary>
+    public string? NextToken { get; init; }
+}
+
+/// <summary>One page of stream names.</summary>
+public sealed record ListStreamsResponse
+{
+    /// <summary>The names on this page.</summary>
+    public required IReadOnlyList<string> StreamNames { get; init; }
+
+    /// <summary>Whether more names follow.</summary>
+    public bool HasMoreStreams { get; init; }
+
+    /// <summary>The token for the next page, when the service issues one; otherwise page with <see cref="ListStreamsRequest.ExclusiveStartStreamName"/>.</summary>
+    public string? NextToken { get; init; }
+}
+
+/// <summary>A SplitShard request.</summary>
+public sealed record SplitShardRequest
+{
+    /// <summary>The stream.</summary>
+    public required string StreamName { get; init; }
+
+    /// <summary>The open shard to split.</summary>
+    public required string ShardToSplit { get; init; }
+
+    /// <summary>The lowest hash key (decimal) of the upper child; must lie inside the shard's range, above its start.</summary>
+    public required string NewStartingHashKey { get; init; }
+}
+
+/// <summary>A MergeShards request.</summary>
+public sealed record MergeShardsRequest
+{
+    /// <summary>The stream.</summary>
+    public required string StreamName { get; init; }
+
+    /// <summary>One open shard.</summary>
+    public required string ShardToMerge { get; init; }
+
+    /// <summary>The open shard whose hash-key range is adjacent to <see cref="ShardToMerge"/>'s.</summary>
+    public required string AdjacentShardToMerge { get; init; }
+}
+
+/// <summary>An UpdateShardCount request (uniform scaling).</summary>
+public sealed record UpdateShardCountRequest
+{
+    /// <summary>The stream.</summary>
+    public required string StreamName { get; init; }
+
+    /// <summary>The number of open shards wanted.</summary>
+    public required int TargetShardCount { get; init; }
+}
+
+/// <summary>What UpdateShardCount returns; the stream is UPDATING until the change is done.</summary>
+public sealed record UpdateShardCountResponse
+{
+    /// <summary>The stream.</summary>
+    public required string StreamName { get; init; }
+
+    /// <summary>The open shard count before the change.</summary>
+    public int CurrentShardCount { get; init; }
+
+    /// <summary>The open shard count being moved to.</summary>
+    public int TargetShardCount { get; init; }
 }

@@ -31,6 +31,61 @@ internal static class KinesisWireMapper
         Timestamp = request.Timestamp is { } timestamp ? ToEpochSeconds(timestamp) : null,
     };
 
+    public static string ToWire(ShardFilterType type) => type switch
+    {
+        ShardFilterType.AfterShardId => "AFTER_SHARD_ID",
+        ShardFilterType.AtTrimHorizon => "AT_TRIM_HORIZON",
+        ShardFilterType.FromTrimHorizon => "FROM_TRIM_HORIZON",
+        ShardFilterType.AtLatest => "AT_LATEST",
+        ShardFilterType.AtTimestamp => "AT_TIMESTAMP",
+        ShardFilterType.FromTimestamp => "FROM_TIMESTAMP",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown shard filter type."),
+    };
+
+    public static ListShardsWireRequest ToWire(ListShardsRequest request)
+    {
+        if (request.NextToken is null && string.IsNullOrEmpty(request.StreamName) && string.IsNullOrEmpty(request.StreamArn))
+        {
+            throw new ArgumentException("ListShards needs a StreamName, a StreamArn or a NextToken.", nameof(request));
+        }
+
+        if (request.NextToken is not null && (request.ShardFilter is not null || request.ExclusiveStartShardId is not null))
+        {
+            throw new ArgumentException(
+                "ListShards cannot combine a NextToken with ShardFilter or ExclusiveStartShardId: the token carries the original filter.",
+                nameof(request));
+        }
+
+        if (request.ShardFilter is { Type: ShardFilterType.AfterShardId, ShardId: null or "" })
+        {
+            throw new ArgumentException("ListShards ShardFilter AfterShardId needs a ShardId.", nameof(request));
+        }
+
+        if (request.ShardFilter is { Type: ShardFilterType.AtTimestamp or ShardFilterType.FromTimestamp, Timestamp: null })
+        {
+            throw new ArgumentException($"ListShards ShardFilter {request.ShardFilter.Type} needs a Timestamp.", nameof(request));
+        }
+
+        // The service rejects a stream name or ARN next to a NextToken; the token already names the stream.
+        var continuing = request.NextToken is not null;
+        return new ListShardsWireRequest
+        {
+            StreamName = continuing ? null : request.StreamName,
+            StreamARN = continuing ? null : request.StreamArn,
+            NextToken = request.NextToken,
+            MaxResults = request.MaxResults,
+            ExclusiveStartShardId = request.ExclusiveStartShardId,
+            ShardFilter = request.ShardFilter is { } filter
+                ? new ShardFilterWire
+                {
+                    Type = ToWire(filter.Type),
+                    ShardId = filter.ShardId,
+                    Timestamp = filter.Timestamp is { } at ? ToEpochSeconds(at) : null,
+                }
+                : null,
+        };
+    }
+
     public static PutRecordsWireRequest ToWire(PutRecordsRequest request)
     {
         var entries = new List<PutRecordsWireEntry>(request.Records.Count);
@@ -83,18 +138,8 @@ internal static class KinesisWireMapper
 
     public static GetRecordsResponse FromWire(GetRecordsWireResponse response)
     {
-        var records = new List<KinesisRecord>(response.Records?.Count ?? 0);
-        foreach (var record in response.Records ?? [])
-        {
-            records.Add(new KinesisRecord
-            {
-                SequenceNumber = record.SequenceNumber ?? throw Malformed("GetRecords", "SequenceNumber"),
-                ApproximateArrivalTimestamp = record.ApproximateArrivalTimestamp is { } seconds ? FromEpochSeconds(seconds) : null,
-                Data = record.Data ?? [],
-                PartitionKey = record.PartitionKey ?? string.Empty,
-                EncryptionType = record.EncryptionType,
-            });
-        }
+        // The records were read straight into the public model by KinesisRecordJsonConverter.
+        IReadOnlyList<KinesisRecord> records = response.Records ?? [];
 
         List<ChildShard>? children = null;
         if (response.ChildShards is { } wireChildren)
@@ -105,6 +150,8 @@ internal static class KinesisWireMapper
                 children.Add(new ChildShard
                 {
                     ShardId = child.ShardId ?? throw Malformed("GetRecords", "ChildShards.ShardId"),
+                    StartingHashKey = child.HashKeyRange?.StartingHashKey,
+                    EndingHashKey = child.HashKeyRange?.EndingHashKey,
                     ParentShards = child.ParentShards ?? [],
                 });
             }
@@ -148,6 +195,7 @@ internal static class KinesisWireMapper
     /// <summary>Builds the typed exception for an error response.</summary>
     public static KinesisException ToException(
         string operation,
+        string? streamName,
         HttpStatusCode statusCode,
         string? requestId,
         string? errorTypeHeader,
@@ -174,11 +222,11 @@ internal static class KinesisWireMapper
             awsMessage = redact(awsMessage);
         }
 
-        var message = $"Kinesis {operation} failed with {errorType} (HTTP {(int)statusCode}"
+        var message = $"Kinesis {operation}{OnStream(streamName)} failed with {errorType} (HTTP {(int)statusCode}"
             + (requestId is null ? ")" : $", request id {requestId})")
             + (string.IsNullOrEmpty(awsMessage) ? "." : $": {awsMessage}");
 
-        return errorType switch
+        KinesisException exception = errorType switch
         {
             "ResourceNotFoundException" => new ResourceNotFoundException(message, statusCode, requestId),
             "ResourceInUseException" => new ResourceInUseException(message, statusCode, requestId),
@@ -190,10 +238,22 @@ internal static class KinesisWireMapper
             "ExpiredNextTokenException" => new ExpiredNextTokenException(message, statusCode, requestId),
             "InternalFailureException" or "InternalFailure" or "ServiceUnavailable" or "ServiceUnavailableException"
                 => new InternalFailureException(message, statusCode, requestId),
+            "KMSAccessDeniedException" => new KmsAccessDeniedException(message, statusCode, requestId),
+            "KMSDisabledException" => new KmsDisabledException(message, statusCode, requestId),
+            "KMSInvalidStateException" => new KmsInvalidStateException(message, statusCode, requestId),
+            "KMSNotFoundException" => new KmsNotFoundException(message, statusCode, requestId),
+            "KMSOptInRequired" => new KmsOptInRequiredException(message, statusCode, requestId),
+            "KMSThrottlingException" => new KmsThrottlingException(message, statusCode, requestId),
             _ when errorType.StartsWith("KMS", StringComparison.Ordinal) => new KmsException(errorType, message, statusCode, requestId),
             _ => new KinesisException(errorType, message, statusCode, requestId),
         };
+        exception.Operation = operation;
+        exception.StreamName = streamName;
+        return exception;
     }
+
+    /// <summary><c>" on stream 'x'"</c>, or nothing when the stream is not known.</summary>
+    public static string OnStream(string? streamName) => string.IsNullOrEmpty(streamName) ? string.Empty : $" on stream '{streamName}'";
 
     /// <summary><c>com.amazonaws.kinesis.v20131202#ResourceNotFoundException</c> or <c>X:http://…</c> → <c>X</c>.</summary>
     internal static string? NormalizeErrorType(string? raw)
@@ -227,6 +287,6 @@ internal static class KinesisWireMapper
         _ => "UnknownError",
     };
 
-    private static KinesisException Malformed(string operation, string missing) =>
-        new("MalformedResponse", $"Kinesis {operation} returned a response without {missing}.", HttpStatusCode.OK);
+    private static MalformedResponseException Malformed(string operation, string missing) =>
+        new MalformedResponseException($"Kinesis {operation} returned a response without {missing}.") { Operation = operation };
 }

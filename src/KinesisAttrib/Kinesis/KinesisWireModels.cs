@@ -39,9 +39,24 @@ internal sealed class ListShardsWireRequest
 {
     public string? StreamName { get; init; }
 
+    public string? StreamARN { get; init; }
+
     public string? NextToken { get; init; }
 
     public int? MaxResults { get; init; }
+
+    public string? ExclusiveStartShardId { get; init; }
+
+    public ShardFilterWire? ShardFilter { get; init; }
+}
+
+internal sealed class ShardFilterWire
+{
+    public required string Type { get; init; }
+
+    public string? ShardId { get; init; }
+
+    public double? Timestamp { get; init; }
 }
 
 internal sealed class ListShardsWireResponse
@@ -106,7 +121,8 @@ internal sealed class GetRecordsWireRequest
 
 internal sealed class GetRecordsWireResponse
 {
-    public List<RecordWire>? Records { get; init; }
+    /// <summary>Read by <see cref="KinesisRecordJsonConverter"/> straight into the public model.</summary>
+    public List<KinesisRecord>? Records { get; init; }
 
     public string? NextShardIterator { get; init; }
 
@@ -115,25 +131,13 @@ internal sealed class GetRecordsWireResponse
     public List<ChildShardWire>? ChildShards { get; init; }
 }
 
-internal sealed class RecordWire
-{
-    public string? SequenceNumber { get; init; }
-
-    public double? ApproximateArrivalTimestamp { get; init; }
-
-    /// <summary>Base64 in JSON; System.Text.Json decodes it straight into the array.</summary>
-    public byte[]? Data { get; init; }
-
-    public string? PartitionKey { get; init; }
-
-    public string? EncryptionType { get; init; }
-}
-
 internal sealed class ChildShardWire
 {
     public string? ShardId { get; init; }
 
     public List<string>? ParentShards { get; init; }
+
+    public HashKeyRangeWire? HashKeyRange { get; init; }
 }
 
 internal sealed class PutRecordsWireRequest
@@ -169,6 +173,87 @@ internal sealed class PutRecordsWireResultEntry
     public string? ErrorCode { get; init; }
 
     public string? ErrorMessage { get; init; }
+}
+
+internal sealed class PutRecordWireRequest
+{
+    public required string StreamName { get; init; }
+
+    public required ReadOnlyMemory<byte> Data { get; init; }
+
+    public required string PartitionKey { get; init; }
+
+    public string? ExplicitHashKey { get; init; }
+
+    public string? SequenceNumberForOrdering { get; init; }
+}
+
+internal sealed class PutRecordWireResponse
+{
+    public string? ShardId { get; init; }
+
+    public string? SequenceNumber { get; init; }
+
+    public string? EncryptionType { get; init; }
+}
+
+internal sealed class DeleteStreamWireRequest
+{
+    public required string StreamName { get; init; }
+}
+
+internal sealed class ListStreamsWireRequest
+{
+    public int? Limit { get; init; }
+
+    public string? ExclusiveStartStreamName { get; init; }
+
+    public string? NextToken { get; init; }
+}
+
+internal sealed class ListStreamsWireResponse
+{
+    public List<string>? StreamNames { get; init; }
+
+    public bool? HasMoreStreams { get; init; }
+
+    public string? NextToken { get; init; }
+}
+
+internal sealed class SplitShardWireRequest
+{
+    public required string StreamName { get; init; }
+
+    public required string ShardToSplit { get; init; }
+
+    public required string NewStartingHashKey { get; init; }
+}
+
+internal sealed class MergeShardsWireRequest
+{
+    public required string StreamName { get; init; }
+
+    public required string ShardToMerge { get; init; }
+
+    public required string AdjacentShardToMerge { get; init; }
+}
+
+internal sealed class UpdateShardCountWireRequest
+{
+    public required string StreamName { get; init; }
+
+    public required int TargetShardCount { get; init; }
+
+    public required string ScalingType { get; init; }
+}
+
+internal sealed class UpdateShardCountWireResponse
+{
+    public string? StreamName { get; init; }
+
+    public int? CurrentShardCount { get; init; }
+
+    public int? TargetShardCount { get; init; }
 }
 
 /// <summary>The body of an error response; services differ on the case of the message key.</summary>

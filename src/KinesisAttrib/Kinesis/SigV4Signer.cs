@@ -118,13 +118,20 @@ internal static class SigV4Signer
         return (builder.ToString(), signedHeaders);
     }
 
+    /// <summary>The string to sign: algorithm, time, credential scope and the hash of the canonical request.</summary>
+    public static string StringToSign(string canonicalRequest, string region, string service, DateTime signedAtUtc)
+    {
+        var date = signedAtUtc.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Algorithm}\n{signedAtUtc:yyyyMMdd'T'HHmmss'Z'}\n{date}/{region}/{service}/aws4_request\n{HexSha256(Encoding.UTF8.GetBytes(canonicalRequest))}");
+    }
+
     /// <summary>The hex signature of a canonical request.</summary>
     public static string ComputeSignature(string canonicalRequest, string secretKey, string region, string service, DateTime signedAtUtc)
     {
         var date = signedAtUtc.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var stringToSign = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{Algorithm}\n{signedAtUtc:yyyyMMdd'T'HHmmss'Z'}\n{date}/{region}/{service}/aws4_request\n{HexSha256(Encoding.UTF8.GetBytes(canonicalRequest))}");
+        var stringToSign = StringToSign(canonicalRequest, region, service, signedAtUtc);
 
         var key = HmacSha256(Encoding.UTF8.GetBytes("AWS4" + secretKey), date);
         key = HmacSha256(key, region);

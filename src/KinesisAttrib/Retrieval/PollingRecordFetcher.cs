@@ -8,22 +8,46 @@ namespace KinesisAttrib.Retrieval;
 /// is replaced by one just after that record (nothing skipped, nothing repeated), and <see cref="ResetTo"/> rewinds
 /// to a checkpoint when a batch has to be delivered again.
 /// </summary>
+/// <remarks>
+/// It also keeps the shard's read limits so the service need not throttle it: GetRecords calls start at least
+/// <see cref="MinCallInterval"/> apart (5 calls/s per shard); after a response the next call waits until the
+/// records read have been paid for at <see cref="ReadBytesPerSecond"/> (a 10 MiB response is followed by 5 s of
+/// quiet, as Kinesis requires); and after a throttling error it waits an exponentially growing, jittered back-off
+/// before calling again. Waiting never moves the read position.
+/// </remarks>
 internal sealed class PollingRecordFetcher
 {
+    /// <summary>The shortest gap between two GetRecords calls on one shard (Kinesis allows 5 per second).</summary>
+    internal static readonly TimeSpan MinCallInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The read throughput of a shard (2 MiB/s), used to pace calls after large responses.</summary>
+    internal const double ReadBytesPerSecond = 2 * 1024 * 1024;
+
+    /// <summary>The first back-off after a throttling error; it doubles with each consecutive one.</summary>
+    internal static readonly TimeSpan ThrottleBackoffBase = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest back-off after throttling errors.</summary>
+    internal static readonly TimeSpan ThrottleBackoffMax = TimeSpan.FromSeconds(5);
+
     private readonly IKinesisClient _kinesis;
     private readonly string _streamName;
     private readonly string _shardId;
     private readonly int _maxRecords;
+    private readonly TimeProvider _time;
     private string? _iterator;
     private ExtendedSequenceNumber _position;
+    private long _notBefore;
+    private bool _hasCalled;
+    private int _consecutiveThrottles;
 
-    public PollingRecordFetcher(IKinesisClient kinesis, string streamName, string shardId, int maxRecords, ExtendedSequenceNumber start)
+    public PollingRecordFetcher(IKinesisClient kinesis, string streamName, string shardId, int maxRecords, ExtendedSequenceNumber start, TimeProvider? timeProvider = null)
     {
         _kinesis = kinesis;
         _streamName = streamName;
         _shardId = shardId;
         _maxRecords = maxRecords;
         _position = start;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The position after which the next fetch reads.</summary>
@@ -42,16 +66,32 @@ internal sealed class PollingRecordFetcher
         for (var attempt = 0; ; attempt++)
         {
             _iterator ??= await GetIteratorAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
+            var calledAt = _time.GetTimestamp();
+            _hasCalled = true;
+            _notBefore = calledAt + ToTicks(MinCallInterval);
             GetRecordsResponse response;
             try
             {
-                response = await _kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = _iterator, Limit = _maxRecords }, cancellationToken).ConfigureAwait(false);
+                response = await _kinesis.GetRecordsAsync(
+                    new GetRecordsRequest { ShardIterator = _iterator, Limit = _maxRecords, StreamName = _streamName, ShardId = _shardId },
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (ExpiredIteratorException) when (attempt < 2)
             {
                 _iterator = null;
                 continue;
             }
+            catch (ProvisionedThroughputExceededException)
+            {
+                // The iterator is still good; the caller retries the same read after the back-off.
+                _consecutiveThrottles++;
+                _notBefore = Math.Max(_notBefore, _time.GetTimestamp() + ToTicks(ThrottleBackoff(_consecutiveThrottles)));
+                throw;
+            }
+
+            _consecutiveThrottles = 0;
+            PayForBytes(response);
 
             var records = new KinesisClientRecord[response.Records.Count];
             for (var i = 0; i < records.Length; i++)
@@ -69,6 +109,46 @@ internal sealed class PollingRecordFetcher
             return new FetchResult(records, response.MillisBehindLatest, response.NextShardIterator is null, response.ChildShards);
         }
     }
+
+    /// <summary>The back-off after the n-th consecutive throttling error: 0.5 s doubling to 5 s, minus up to a quarter of jitter.</summary>
+    internal static TimeSpan ThrottleBackoff(int consecutiveThrottles)
+    {
+        var ceiling = Math.Min(ThrottleBackoffMax.TotalMilliseconds, ThrottleBackoffBase.TotalMilliseconds * Math.Pow(2, Math.Min(consecutiveThrottles - 1, 20)));
+#pragma warning disable CA5394 // Jitter, not security.
+        return TimeSpan.FromMilliseconds(ceiling * (0.75 + (0.25 * Random.Shared.NextDouble())));
+#pragma warning restore CA5394
+    }
+
+    private void PayForBytes(GetRecordsResponse response)
+    {
+        long bytes = 0;
+        foreach (var record in response.Records)
+        {
+            bytes += record.Data.Length + record.PartitionKey.Length;
+        }
+
+        var quiet = TimeSpan.FromSeconds(bytes / ReadBytesPerSecond);
+        if (quiet > MinCallInterval)
+        {
+            _notBefore = Math.Max(_notBefore, _time.GetTimestamp() + ToTicks(quiet));
+        }
+    }
+
+    private async Task WaitForTurnAsync(CancellationToken cancellationToken)
+    {
+        if (!_hasCalled)
+        {
+            return;
+        }
+
+        var wait = _notBefore - _time.GetTimestamp();
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)wait / _time.TimestampFrequency), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private Task<string> GetIteratorAsync(CancellationToken cancellationToken)
     {

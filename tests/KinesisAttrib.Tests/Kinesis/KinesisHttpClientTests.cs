@@ -31,6 +31,7 @@ public sealed class KinesisHttpClientTests : IDisposable
                 Credentials = credentials ?? new BasicAWSCredentials(AccessKey, SecretKey),
                 Timeout = timeout ?? TimeSpan.FromSeconds(30),
                 MaxAttempts = maxAttempts,
+                RetryBaseDelay = TimeSpan.FromMilliseconds(5),
             },
             _http);
 
@@ -330,11 +331,17 @@ public sealed class KinesisHttpClientTests : IDisposable
     [InlineData("InvalidArgumentException", typeof(InvalidArgumentException), false)]
     [InlineData("AccessDeniedException", typeof(AccessDeniedException), false)]
     [InlineData("ExpiredNextTokenException", typeof(ExpiredNextTokenException), false)]
-    [InlineData("KMSAccessDeniedException", typeof(KmsException), false)]
+    [InlineData("KMSAccessDeniedException", typeof(KmsAccessDeniedException), false)]
+    [InlineData("KMSDisabledException", typeof(KmsDisabledException), false)]
+    [InlineData("KMSInvalidStateException", typeof(KmsInvalidStateException), false)]
+    [InlineData("KMSNotFoundException", typeof(KmsNotFoundException), false)]
+    [InlineData("KMSOptInRequired", typeof(KmsOptInRequiredException), false)]
+    [InlineData("KMSSomethingNewException", typeof(KmsException), false)]
+    [InlineData("InternalFailureException", typeof(InternalFailureException), true)]
     [InlineData("ValidationException", typeof(KinesisException), false)]
     [InlineData("ProvisionedThroughputExceededException", typeof(ProvisionedThroughputExceededException), true)]
     [InlineData("LimitExceededException", typeof(LimitExceededException), true)]
-    [InlineData("KMSThrottlingException", typeof(KmsException), true)]
+    [InlineData("KMSThrottlingException", typeof(KmsThrottlingException), true)]
     [InlineData("ThrottlingException", typeof(KinesisException), true)]
     public async Task ErrorResponses_MapToTypedExceptions_NamingOperationAwsMessageAndRequestId(string wireType, Type expected, bool retryable)
     {
@@ -352,7 +359,9 @@ public sealed class KinesisHttpClientTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
         Assert.Equal("4f1e-req", error.RequestId);
         Assert.Equal(retryable, error.IsRetryable);
-        Assert.Contains("DescribeStreamSummary", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DescribeStreamSummary on stream 'orders'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("DescribeStreamSummary", error.Operation);
+        Assert.Equal("orders", error.StreamName);
         Assert.Contains("4f1e-req", error.Message, StringComparison.Ordinal);
         Assert.Contains("Stream orders under account 123456789012 not found.", error.Message, StringComparison.Ordinal);
     }
@@ -388,17 +397,33 @@ public sealed class KinesisHttpClientTests : IDisposable
     }
 
     [Fact]
-    public async Task AnUnparsableSuccessBody_IsAMalformedResponse_NotRetried()
+    public async Task AnUnparsableSuccessBody_IsAMalformedResponse_RetriedLikeACutConnection()
     {
         _handler.RespondJson("<html>proxy says hi</html>").RespondJson(SummaryJson);
         using var client = CreateClient();
 
-        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
+        var summary = await client.DescribeStreamSummaryAsync("orders");
+
+        Assert.Equal("ACTIVE", summary.StreamStatus);
+        Assert.Equal(2, _handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task AnUnparsableSuccessBody_OnEveryAttempt_IsAMalformedResponseNamingOperationStreamAndRequestId()
+    {
+        _handler.RespondJson("""{"StreamDescriptionSummary":{"StreamName":""", requestId: "req-trunc-1")
+            .RespondJson("""{"StreamDescriptionSummary":{"StreamName":""", requestId: "req-trunc-2");
+        using var client = CreateClient(maxAttempts: 2);
+
+        var error = await Assert.ThrowsAsync<MalformedResponseException>(() => client.DescribeStreamSummaryAsync("orders"));
 
         Assert.Equal("MalformedResponse", error.ErrorType);
-        Assert.False(error.IsRetryable);
-        Assert.Contains("DescribeStreamSummary", error.Message, StringComparison.Ordinal);
-        Assert.Single(_handler.Requests);
+        Assert.True(error.IsRetryable);
+        Assert.Equal(2, error.Attempts);
+        Assert.Equal("req-trunc-2", error.RequestId);
+        Assert.Contains("DescribeStreamSummary on stream 'orders'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("req-trunc-2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("gave up after 2 attempts", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -454,6 +479,20 @@ public sealed class KinesisHttpClientTests : IDisposable
         Assert.Null(error.StatusCode);
         Assert.IsType<HttpRequestException>(error.InnerException);
         Assert.Contains("ListShards", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ANonRetryableErrorAfterARetry_StopsAtOnce_AndCountsBothAttempts()
+    {
+        _handler.RespondError("InternalFailureException", "boom", HttpStatusCode.InternalServerError)
+            .RespondError("ResourceNotFoundException", "Stream orders under account 123456789012 not found.")
+            .RespondJson(SummaryJson);
+        using var client = CreateClient();
+
+        var error = await Assert.ThrowsAsync<ResourceNotFoundException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.Equal(2, error.Attempts);
         Assert.Equal(2, _handler.Requests.Count);
     }
 
@@ -544,14 +583,23 @@ public sealed class KinesisHttpClientTests : IDisposable
     }
 
     [Fact]
-    public void Backoff_IsJitteredAndCapped()
+    public void Backoff_IsJitteredAndCapped_AndLongerAfterThrottling()
     {
-        for (var attempt = 1; attempt < 20; attempt++)
+        using var client = new KinesisHttpClient(new KinesisClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromSeconds(5) }, _http);
+        var distinct = new HashSet<TimeSpan>();
+        for (var attempt = 1; attempt < 40; attempt++)
         {
-            var delay = KinesisHttpClient.Backoff(attempt);
+            var delay = client.Backoff(attempt, throttled: false);
             Assert.InRange(delay, TimeSpan.Zero, TimeSpan.FromSeconds(5));
             Assert.True(delay <= TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1)));
+            distinct.Add(delay);
+
+            var throttled = client.Backoff(attempt, throttled: true);
+            Assert.InRange(throttled, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+            Assert.True(throttled <= TimeSpan.FromMilliseconds(500 * Math.Pow(2, attempt - 1)));
         }
+
+        Assert.True(distinct.Count > 30, "the backoff is jittered");
     }
 }
 
@@ -560,22 +608,16 @@ public sealed class KinesisHttpClientRegionTests
     [Fact]
     public async Task MissingRegion_IsAClearInvalidOperationNamingWhatToSet()
     {
-        // Only meaningful where no region is configured; never probe instance metadata from a test.
-        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
-        FallbackRegionFactory.Reset();
-        if (FallbackRegionFactory.GetRegionEndpoint() is not null)
-        {
-            return;
-        }
-
         using var handler = new FakeKinesisHandler();
         using var http = new HttpClient(handler);
-        using var client = new KinesisHttpClient(new KinesisClientOptions { Credentials = new BasicAWSCredentials("AKID", "SECRET") }, http);
+        using var client = new KinesisHttpClient(
+            new KinesisClientOptions { Credentials = new BasicAWSCredentials("AKID", "SECRET") }, http, _ => null, _ => null);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.DescribeStreamSummaryAsync("orders"));
 
         Assert.Contains("KinesisClientOptions.Region", error.Message, StringComparison.Ordinal);
         Assert.Contains("AWS_REGION", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AWS profile 'default'", error.Message, StringComparison.Ordinal);
         Assert.Empty(handler.Requests);
     }
 }

@@ -79,7 +79,7 @@ public sealed class SigV4SignerTests
         string[] regions = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1"];
         string[] endpoints = ["https://kinesis.us-east-1.amazonaws.com/", "http://127.0.0.1:4567/", "https://vpce-1.kinesis.eu-west-1.vpce.amazonaws.com/"];
 
-        for (var i = 0; i < 25; i++)
+        for (var i = 0; i < 50; i++)
         {
             var operation = operations[random.Next(operations.Length)];
             var region = regions[random.Next(regions.Length)];
@@ -95,9 +95,11 @@ public sealed class SigV4SignerTests
             ours.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202." + operation);
             // AWSSDK.Core always adds and signs the payload hash header; send it too so both sign the same header set.
             ours.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", SigV4Signer.HexSha256(body));
-            SigV4Signer.Sign(ours, body, accessKey, secretKey, null, region, "kinesis", signedAt);
+            // Every other request carries session credentials.
+            var token = i % 2 == 0 ? null : RandomString(random, 200 + random.Next(200), "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/+=");
+            SigV4Signer.Sign(ours, body, accessKey, secretKey, token, region, "kinesis", signedAt);
 
-            var sdk = SignWithAwsSdk(endpoint, operation, body, accessKey, secretKey, region, signedAt);
+            var sdk = SignWithAwsSdk(endpoint, operation, body, accessKey, secretKey, token, region, signedAt);
 
             Assert.Equal(sdk, ours.Headers.GetValues("Authorization").Single());
         }
@@ -115,7 +117,7 @@ public sealed class SigV4SignerTests
         Assert.Equal(sdk.Signature, SigV4Signer.ComputeSignature(canonical, SuiteSecretKey, "us-east-1", "kinesis", at));
     }
 
-    private static string SignWithAwsSdk(Uri endpoint, string operation, byte[] body, string accessKey, string secretKey, string region, DateTime signedAt)
+    private static string SignWithAwsSdk(Uri endpoint, string operation, byte[] body, string accessKey, string secretKey, string? token, string region, DateTime signedAt)
     {
         // Any concrete client config serves to carry the signing region and service name into AWS4Signer.
         var config = new AmazonDynamoDBConfig
@@ -134,6 +136,10 @@ public sealed class SigV4SignerTests
         };
         request.Headers["Content-Type"] = "application/x-amz-json-1.1";
         request.Headers["X-Amz-Target"] = "Kinesis_20131202." + operation;
+        if (token is not null)
+        {
+            request.Headers["X-Amz-Security-Token"] = token;
+        }
 
         var result = new AWS4Signer().SignRequest(request, config, null, accessKey, secretKey, signedAt);
         return result.ForAuthorizationHeader;
