@@ -14,8 +14,9 @@ namespace KinesisAttrib.Leases;
 /// One taker cycle (<see cref="TakeLeasesAsync"/>) scans the table once and then, in this order: takes leases this
 /// worker owns but does not hold (a restart with the same worker id), expired leases, then free ones, up to its target
 /// <c>min(MaxLeasesForWorker, ceil(unfinished / live workers))</c>, several per cycle; steals from the most loaded
-/// worker only when that worker holds at least two more leases than this one (at most
-/// <c>MaxLeasesToStealAtOneTime</c> per cycle); and asks for a graceful hand-off of leases above its target. Every
+/// worker only when that worker holds at least two more leases than this one and is not itself above the target (at
+/// most <c>MaxLeasesToStealAtOneTime</c> per cycle; a worker holding nothing may steal from anyone, to become visible);
+/// and asks for a graceful hand-off of leases above its target. Every
 /// steal lowers the sum of squared lease counts, so steals stop (no oscillation). See docs/design/leases.md.
 /// </remarks>
 internal sealed partial class LeaseCoordinator
@@ -138,13 +139,16 @@ internal sealed partial class LeaseCoordinator
         }
 
         // 2. Steal only when nothing was free and the load is uneven by two or more: each steal narrows the gap
-        // between two workers without inverting it, so the sum of squared counts falls and stealing stops.
+        // between two workers without inverting it, so the sum of squared counts falls and stealing stops. A stolen
+        // shard is processed twice until the victim's next renewal, so prefer waiting for a graceful hand-off.
         if (!contended && mine < target)
         {
             var load = othersLeases.ToDictionary(kv => kv.Key, kv => kv.Value.Count, StringComparer.Ordinal);
             for (var stolen = 0; stolen < _settings.MaxLeasesToStealAtOneTime && mine < target; stolen++)
             {
-                var victim = load.Where(kv => kv.Value - mine >= 2)
+                // A worker above the target sees this one (once it holds a lease) and hands leases off by itself:
+                // steal from it only to become visible. Otherwise steal only from workers that will not shed.
+                var victim = load.Where(kv => kv.Value - mine >= 2 && (mine == 0 || kv.Value <= target))
                     .OrderByDescending(kv => kv.Value)
                     .ThenBy(kv => kv.Key, StringComparer.Ordinal)
                     .Select(kv => kv.Key)

@@ -91,24 +91,46 @@ public sealed class LeaseBalancingTests
     {
         var store = new InMemoryLeaseStore();
         var time = new FakeTimeProvider();
-        for (var i = 0; i < 6; i++)
+        var owners = new[] { "x", "x", "x", "x", "y", "y", "y", "y", "z", "z", "z", "z", "thief" };
+        for (var i = 0; i < owners.Length; i++)
         {
-            await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = $"s-{i}", LeaseOwner = i < 4 ? "busy" : "other", Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+            await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = $"s-{i:D2}", LeaseOwner = owners[i], Checkpoint = ExtendedSequenceNumber.TrimHorizon });
         }
 
         var thief = new LeaseCoordinator(store, "thief", new LeaseSettings(Failover, Failover * 3 / 4, MaxLeasesToStealAtOneTime: 1), time, NullLogger.Instance, LeaseKeys.SingleStream);
 
+        // x, y, z hold 4 each, the thief 1 (13 leases, 4 workers: target 4). One steal per cycle, each from a worker
+        // at least two ahead; after two the gaps are at most one and stealing stops.
         var first = await thief.TakeLeasesAsync(CancellationToken.None);
         var second = await thief.TakeLeasesAsync(CancellationToken.None);
         var third = await thief.TakeLeasesAsync(CancellationToken.None);
 
-        // busy 4, other 2, thief 0 (target 2): one steal per cycle, from busy; then busy 3 vs thief 1 (gap 2): one more;
-        // then busy 2, other 2, thief 2: no gap of two, nothing more.
-        Assert.Contains(first.Single().LeaseKey, new[] { "s-0", "s-1", "s-2", "s-3" });
+        Assert.Equal(2, first.Count);
+        Assert.Contains(first, l => l.LeaseKey == "s-12");
         Assert.Single(second);
         Assert.Empty(third);
-        var owners = (await store.ListLeasesAsync()).GroupBy(l => l.LeaseOwner).ToDictionary(g => g.Key!, g => g.Count());
-        Assert.Equal(new Dictionary<string, int> { ["busy"] = 2, ["other"] = 2, ["thief"] = 2 }, owners);
+        var load = (await store.ListLeasesAsync()).GroupBy(l => l.LeaseOwner!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(3, load["thief"]);
+        Assert.Equal([3, 3, 4], new[] { load["x"], load["y"], load["z"] }.Order());
+    }
+
+    [Fact]
+    public async Task Stealing_WaitsForAWorkerAboveItsShareToHandLeasesOff()
+    {
+        var store = new InMemoryLeaseStore();
+        var time = new FakeTimeProvider();
+        for (var i = 0; i < 6; i++)
+        {
+            await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = $"s-{i}", LeaseOwner = i < 5 ? "busy" : "other", Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+        }
+
+        var thief = new LeaseCoordinator(store, "newcomer", new LeaseSettings(Failover, Failover * 3 / 4, MaxLeasesToStealAtOneTime: 5), time, NullLogger.Instance, LeaseKeys.SingleStream);
+
+        // Holding nothing, the newcomer is invisible to busy: it steals one lease to be seen (not five).
+        Assert.Single(await thief.TakeLeasesAsync(CancellationToken.None));
+
+        // busy (4) is above the target (2) and will hand off by itself once it sees the newcomer: no further steal.
+        Assert.Empty(await thief.TakeLeasesAsync(CancellationToken.None));
     }
 
     [Fact]
