@@ -33,8 +33,8 @@ public sealed class KinesisAttribOptions
     public TimeSpan FailoverTime { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long a held lease may go without a write before it is renewed. Default: three quarters of
-    /// <see cref="FailoverTime"/> (the KCL renews every third); a failed renewal is retried every sixteenth of the
+    /// How long a held lease may go without a write before it is renewed. Default: four fifths of
+    /// <see cref="FailoverTime"/> (8 s; the KCL renews every third); a failed renewal is retried every sixteenth of the
     /// failover time, and a checkpoint counts as a renewal. See docs/design/leases.md for why this is safe.
     /// </summary>
     public TimeSpan? LeaseRenewalInterval { get; set; }
@@ -79,7 +79,7 @@ public sealed class KinesisAttribOptions
     /// <summary>How often finished leases are considered for deletion. Default 5 minutes (KCL <c>completedLeaseCleanupInterval</c>).</summary>
     public TimeSpan LeaseCleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    internal TimeSpan EffectiveRenewalInterval => LeaseRenewalInterval ?? FailoverTime * 3 / 4;
+    internal TimeSpan EffectiveRenewalInterval => LeaseRenewalInterval ?? FailoverTime * 4 / 5;
 
     internal TimeSpan EffectiveTakerInterval => LeaseTakerInterval ?? FailoverTime;
 
