@@ -85,9 +85,16 @@ internal sealed partial class LeaseCoordinator
             }
 
             unfinished++;
-            if (_held.ContainsKey(lease.LeaseKey))
+            if (_held.TryGetValue(lease.LeaseKey, out var mineHeld))
             {
-                continue;
+                if (lease.LeaseOwner == _workerId)
+                {
+                    continue;
+                }
+
+                // The scan is a consistent read made after this worker's last take of the lease: another owner means
+                // it was stolen. Stop now rather than at the next renewal, and count it as the new owner's below.
+                MarkLost(mineHeld);
             }
 
             if (lease.LeaseOwner is not { } owner)
