@@ -55,10 +55,14 @@ internal sealed class ShardSyncer
             MarkAncestors(shardId, inStream, finishedAncestors);
         }
 
+        // A new application starting at LATEST reads the open shards from their tips; closed shards hold only records
+        // from before it started, so they get no lease (as in the KCL). Later syncs lease everything new.
+        var skipClosed = existing.Count == 0 && _initialPosition == InitialPosition.Latest;
+
         var created = 0;
         foreach (var shard in shards)
         {
-            if (existing.Contains(shard.ShardId) || finishedAncestors.Contains(shard.ShardId))
+            if (existing.Contains(shard.ShardId) || finishedAncestors.Contains(shard.ShardId) || (skipClosed && shard.EndingSequenceNumber is not null))
             {
                 continue;
             }
@@ -74,7 +78,9 @@ internal sealed class ShardSyncer
                 parents.Add(adjacent);
             }
 
-            var hasLiveParent = parents.Any(p => inStream.ContainsKey(p) || existing.Contains(p));
+            var hasLiveParent = skipClosed
+                ? parents.Any(existing.Contains)
+                : parents.Any(p => inStream.ContainsKey(p) || existing.Contains(p));
             if (await CreateAsync(shard.ShardId, parents, hasLiveParent, shard.StartingHashKey, shard.EndingHashKey, cancellationToken).ConfigureAwait(false))
             {
                 created++;

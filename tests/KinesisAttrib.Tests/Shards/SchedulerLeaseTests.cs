@@ -165,4 +165,32 @@ public sealed class SchedulerLeaseTests
         Assert.All(payloads, p => Assert.StartsWith("new", p, StringComparison.Ordinal));
         Assert.All(sink.Initialized, i => Assert.Equal(ExtendedSequenceNumber.AtTimestamp, i.Start));
     }
+    [Fact]
+    public async Task Scheduler_AtLatestOnAReshardedStream_StartsTheOpenShardsAtTheirTips_AndLeasesNoClosedShard()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 50, "old");
+        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await PutAsync(kinesis, "orders", 50, 50, "old");
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+        var scheduler = new Scheduler("app", "orders", InitialPosition.Latest, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a"));
+
+        var run = scheduler.RunAsync(stop.Token);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.ActiveShards.Count == 2), Timeout, "both open shards are being read");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Initialized.Count == 2), Timeout, "both processors are initialized");
+
+        // Both consumers poll every 20 ms once they hold a LATEST iterator; records put after that must all arrive.
+        var polls = kinesis.GetRecordsCallCount;
+        await Eventually.WaitUntilAsync(() => Task.FromResult(kinesis.GetRecordsCallCount >= polls + 20), Timeout, "both shards are being polled");
+        await PutAsync(kinesis, "orders", 0, 40, "new");
+        await sink.WhenCountReaches(40, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.All(Payloads(sink), p => Assert.StartsWith("new", p, StringComparison.Ordinal));
+        Assert.Equal([left, right], (await store.ListLeasesAsync()).Select(l => l.LeaseKey).Order(StringComparer.Ordinal));
+    }
 }
