@@ -364,16 +364,6 @@ internal sealed partial class LeaseCoordinator
         }
     }
 
-    /// <summary>Forgets every held lease without writing (a crashed worker's view: the leases expire).</summary>
-    public void Abandon()
-    {
-        foreach (var held in _held.Values)
-        {
-            _held.TryRemove(held.LeaseKey, out _);
-            held.MarkLost();
-        }
-    }
-
     private void MarkLost(HeldLease held)
     {
         _held.TryRemove(held.LeaseKey, out _);

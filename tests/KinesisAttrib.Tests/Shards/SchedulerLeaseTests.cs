@@ -37,6 +37,12 @@ public sealed class SchedulerLeaseTests
         Assert.Equal(0, result.FailedRecordCount);
     }
 
+    private static async Task<int> CountRecordsAsync(IKinesisClient kinesis, string shardId)
+    {
+        var iterator = await kinesis.GetShardIteratorAsync(new GetShardIteratorRequest { StreamName = "orders", ShardId = shardId, IteratorType = ShardIteratorType.TrimHorizon });
+        return (await kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = 10_000 })).Records.Count;
+    }
+
     private static List<string> Payloads(RecordingSink sink)
         => [.. sink.ByShard().Values.SelectMany(l => l).Select(r => Encoding.UTF8.GetString(r.Data.Span))];
 
@@ -192,5 +198,40 @@ public sealed class SchedulerLeaseTests
 
         Assert.All(Payloads(sink), p => Assert.StartsWith("new", p, StringComparison.Ordinal));
         Assert.Equal([left, right], (await store.ListLeasesAsync()).Select(l => l.LeaseKey).Order(StringComparer.Ordinal));
+    }
+    [Fact]
+    public async Task Scheduler_WhenAnotherWorkerTakesALease_ItsProcessorGetsLeaseLost_StopsReadingTheShard_AndWritesNoCheckpoint()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 2);
+        await PutAsync(kinesis, "orders", 0, 100);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        var options = FastOptions("a");
+        options.FailoverTime = TimeSpan.FromSeconds(30);
+        options.LeaseRenewalInterval = TimeSpan.FromSeconds(10);
+        using var stop = new CancellationTokenSource();
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options);
+        var run = scheduler.RunAsync(stop.Token);
+        await sink.WhenCountReaches(100, Timeout);
+
+        // Another worker takes one lease (it stays live for the failover time, so "a" must not take it back).
+        const string Stolen = "shardId-000000000000";
+        var taken = await store.TakeLeaseAsync((await store.GetLeaseAsync(Stolen))!, "b");
+        var theirs = await store.UpdateCheckpointAsync(taken!, taken!.Checkpoint);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((Stolen, "LeaseLost"))), Timeout, "the processor of the stolen shard gets LeaseLost");
+        Assert.DoesNotContain(Stolen, scheduler.ActiveShards);
+
+        var before = sink.ByShard()[Stolen].Count;
+        await PutAsync(kinesis, "orders", 100, 100);
+        var inOther = await CountRecordsAsync(kinesis, "shardId-000000000001");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.ByShard()["shardId-000000000001"].Count >= inOther), Timeout, "every record of the other shard arrives");
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Equal(before, sink.ByShard()[Stolen].Count);
+        var stored = (await store.GetLeaseAsync(Stolen))!;
+        Assert.Equal("b", stored.LeaseOwner);
+        Assert.Equal(theirs!.LeaseCounter, stored.LeaseCounter);
     }
 }
