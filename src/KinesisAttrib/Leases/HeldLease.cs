@@ -37,6 +37,9 @@ internal sealed class HeldLease
     /// <summary>True when the last renewal attempt failed (it is retried sooner than the renewal interval).</summary>
     public bool RenewalFailing { get; set; }
 
+    /// <summary>Its shard may not be processed before this timestamp (a stolen lease waits for the victim to stop).</summary>
+    public long StartNotBefore { get; init; }
+
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
     public CancellationToken Lost => _lost.Token;

@@ -54,6 +54,9 @@ internal sealed partial class LeaseCoordinator
 
     public ICollection<HeldLease> HeldLeases => _held.Values;
 
+    /// <summary>True when the held lease's shard may be processed now (a stolen one waits for its former owner to stop).</summary>
+    public bool CanStart(HeldLease held) => _time.GetTimestamp() >= held.StartNotBefore;
+
     /// <summary>This stream's leases as read by the last taker cycle.</summary>
     public IReadOnlyList<Lease> LastScan { get; private set; } = [];
 
@@ -168,7 +171,7 @@ internal sealed partial class LeaseCoordinator
                 var candidates = othersLeases[victim];
                 var lease = candidates.OrderBy(Spread).First();
                 candidates.Remove(lease);
-                var updated = await TakeAsync(lease, now, cancellationToken).ConfigureAwait(false);
+                var updated = await TakeAsync(lease, now, cancellationToken, stolen: true).ConfigureAwait(false);
                 if (updated is null)
                 {
                     break;
@@ -195,7 +198,7 @@ internal sealed partial class LeaseCoordinator
         return taken;
     }
 
-    private async Task<Lease?> TakeAsync(Lease lease, long now, CancellationToken cancellationToken)
+    private async Task<Lease?> TakeAsync(Lease lease, long now, CancellationToken cancellationToken, bool stolen = false)
     {
         var sentAt = _time.GetTimestamp();
         var updated = await _store.TakeLeaseAsync(lease, _workerId, cancellationToken).ConfigureAwait(false);
@@ -204,7 +207,9 @@ internal sealed partial class LeaseCoordinator
             return null;
         }
 
-        _held[updated.LeaseKey] = new HeldLease(updated, sentAt);
+        // A stolen shard's former owner is alive and may be mid-batch: start only once it must have noticed.
+        var startAt = stolen ? sentAt + (long)(_settings.StolenLeaseStartDelay.TotalSeconds * _time.TimestampFrequency) : sentAt;
+        _held[updated.LeaseKey] = new HeldLease(updated, sentAt) { StartNotBefore = startAt };
         _observed[updated.LeaseKey] = (updated.LeaseCounter, now);
         KinesisAttribLog.LeaseTaken(_logger, updated.LeaseKey, _workerId, lease.LeaseOwner);
         return updated;

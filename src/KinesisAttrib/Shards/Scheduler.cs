@@ -194,7 +194,7 @@ public sealed class Scheduler
                 continue;
             }
 
-            if (!ParentsFinished(held.Current))
+            if (!ParentsFinished(held.Current) || !_coordinator.CanStart(held))
             {
                 continue;
             }

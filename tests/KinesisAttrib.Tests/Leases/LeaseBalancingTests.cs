@@ -206,6 +206,34 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     [Fact]
+    public async Task StolenLease_StartsOnlyOnceItsFormerOwnerMustHaveNoticed_WhileAFreeLeaseStartsAtOnce()
+    {
+        var store = new InMemoryLeaseStore();
+        var time = new FakeTimeProvider();
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "s-0", LeaseOwner = "busy", Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "s-1", LeaseOwner = "busy", Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "s-2", Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+        var settings = new LeaseSettings(Failover, TimeSpan.FromSeconds(8), TakerInterval: TimeSpan.FromSeconds(5));
+        var thief = new LeaseCoordinator(store, "thief", settings, time, NullLogger.Instance, LeaseKeys.SingleStream);
+
+        // The thief's share is 2: it takes the free lease (startable at once) and steals nothing (busy is only one ahead).
+        var free = Assert.Single(await thief.TakeLeasesAsync(CancellationToken.None));
+        Assert.True(thief.CanStart(thief.HeldLeases.Single(h => h.LeaseKey == free.LeaseKey)));
+
+        // A newcomer holding nothing steals one of busy's leases to become visible.
+        var newcomer = new LeaseCoordinator(store, "newcomer", settings, time, NullLogger.Instance, LeaseKeys.SingleStream);
+        var stolen = Assert.Single(await newcomer.TakeLeasesAsync(CancellationToken.None));
+        var held = newcomer.HeldLeases.Single(h => h.LeaseKey == stolen.LeaseKey);
+
+        // The victim notices within min(taker interval, renewal interval) = 5 s; plus one retry interval.
+        Assert.Equal(TimeSpan.FromSeconds(5) + settings.RetryInterval, settings.StolenLeaseStartDelay);
+        time.Advance(settings.StolenLeaseStartDelay - TimeSpan.FromMilliseconds(1));
+        Assert.False(newcomer.CanStart(held));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(newcomer.CanStart(held));
+    }
+
+    [Fact]
     public async Task Owner_WhoseRenewalsFail_GivesTheLeaseUpBeforeAnotherWorkerCanTakeIt()
     {
         var store = new FlakyLeaseStore(new InMemoryLeaseStore());
