@@ -87,6 +87,14 @@ public sealed class InMemoryLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
+    public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentException.ThrowIfNullOrEmpty(pendingCheckpoint.SequenceNumber, nameof(pendingCheckpoint));
+        return Update(lease, checkOwner: true, stored => stored with { PendingCheckpoint = pendingCheckpoint, LeaseCounter = stored.LeaseCounter + 1 });
+    }
+
+    /// <inheritdoc />
     public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);

@@ -32,7 +32,11 @@ public sealed class KinesisAttribOptions
     /// <summary>A lease whose counter has not moved for this long (on this worker's clock) is expired. KCL default 10 s.</summary>
     public TimeSpan FailoverTime { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often held leases are renewed. Default: a third of <see cref="FailoverTime"/>.</summary>
+    /// <summary>
+    /// How long a held lease may go without a write before it is renewed. Default: four fifths of
+    /// <see cref="FailoverTime"/> (8 s; the KCL renews every third); a failed renewal is retried every sixteenth of the
+    /// failover time, and a checkpoint counts as a renewal. See docs/design/leases.md for why this is safe.
+    /// </summary>
     public TimeSpan? LeaseRenewalInterval { get; set; }
 
     /// <summary>How often the lease table is scanned for leases to take. Default: <see cref="FailoverTime"/>.</summary>
@@ -53,7 +57,29 @@ public sealed class KinesisAttribOptions
     /// <summary>On host stop, how long shard consumers may take to finish the batch in hand and checkpoint.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    internal TimeSpan EffectiveRenewalInterval => LeaseRenewalInterval ?? FailoverTime / 3;
+    /// <summary>
+    /// The most leases (shards of one stream) this worker holds at once (1 or more). KCL <c>maxLeasesForWorker</c>;
+    /// default unlimited (<see cref="int.MaxValue"/>). Shards beyond what all workers together may hold stay unprocessed.
+    /// </summary>
+    public int MaxLeasesForWorker { get; set; } = int.MaxValue;
+
+    /// <summary>
+    /// The most leases this worker steals from overloaded workers per taker cycle (1 to 100). KCL
+    /// <c>maxLeasesToStealAtOneTime</c>; default 1. A stolen shard is processed by both workers until the victim's next
+    /// renewal, so a higher value rebalances faster at the price of more duplicate deliveries.
+    /// </summary>
+    public int MaxLeasesToStealAtOneTime { get; set; } = 1;
+
+    /// <summary>
+    /// How long the lease of a finished (SHARD_END) shard is kept after all its children have started, before it is
+    /// deleted. Default 1 hour; zero deletes at the next cleanup.
+    /// </summary>
+    public TimeSpan CompletedLeaseRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often finished leases are considered for deletion. Default 5 minutes (KCL <c>completedLeaseCleanupInterval</c>).</summary>
+    public TimeSpan LeaseCleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    internal TimeSpan EffectiveRenewalInterval => LeaseRenewalInterval ?? FailoverTime * 4 / 5;
 
     internal TimeSpan EffectiveTakerInterval => LeaseTakerInterval ?? FailoverTime;
 
@@ -70,12 +96,16 @@ public sealed class KinesisAttribOptions
 
         Require(!string.IsNullOrWhiteSpace(WorkerId) && WorkerId.Length <= 256, nameof(WorkerId), WorkerId, "1 to 256 characters");
         Require(FailoverTime >= TimeSpan.FromMilliseconds(500), nameof(FailoverTime), FailoverTime, "at least 500 ms");
-        Require(EffectiveRenewalInterval > TimeSpan.Zero && EffectiveRenewalInterval < FailoverTime, nameof(LeaseRenewalInterval), EffectiveRenewalInterval, "greater than zero and less than FailoverTime");
+        Require(EffectiveRenewalInterval > TimeSpan.Zero && EffectiveRenewalInterval <= FailoverTime * 7 / 8, nameof(LeaseRenewalInterval), EffectiveRenewalInterval, "greater than zero and at most 7/8 of FailoverTime (a failed renewal needs time to be retried before the lease expires)");
         Require(EffectiveTakerInterval > TimeSpan.Zero, nameof(LeaseTakerInterval), EffectiveTakerInterval, "greater than zero");
         Require(ShardSyncInterval > TimeSpan.Zero, nameof(ShardSyncInterval), ShardSyncInterval, "greater than zero");
         Require(IdleTimeBetweenReads >= TimeSpan.Zero, nameof(IdleTimeBetweenReads), IdleTimeBetweenReads, "zero or more");
         Require(MaxRecords is >= 1 and <= 10_000, nameof(MaxRecords), MaxRecords, "1 to 10000");
         Require(ProcessingRetryDelay >= TimeSpan.Zero, nameof(ProcessingRetryDelay), ProcessingRetryDelay, "zero or more");
         Require(ShutdownTimeout > TimeSpan.Zero, nameof(ShutdownTimeout), ShutdownTimeout, "greater than zero");
+        Require(MaxLeasesForWorker >= 1, nameof(MaxLeasesForWorker), MaxLeasesForWorker, "1 or more");
+        Require(MaxLeasesToStealAtOneTime is >= 1 and <= 100, nameof(MaxLeasesToStealAtOneTime), MaxLeasesToStealAtOneTime, "1 to 100");
+        Require(CompletedLeaseRetention >= TimeSpan.Zero, nameof(CompletedLeaseRetention), CompletedLeaseRetention, "zero or more");
+        Require(LeaseCleanupInterval > TimeSpan.Zero, nameof(LeaseCleanupInterval), LeaseCleanupInterval, "greater than zero");
     }
 }

@@ -57,6 +57,11 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
         var leaseStores = _services.GetRequiredService<ILeaseStoreFactory>();
 
         var seen = new Dictionary<(string App, string Stream), string>();
+
+        // An application that consumes several streams shares one lease table between them: its lease keys carry the stream name.
+        var streamsPerApplication = handlers
+            .GroupBy(h => h.ApplicationName ?? _options.ApplicationName ?? "", StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(h => _options.StreamNames.TryGetValue(h.StreamName, out var m) ? m : h.StreamName).Distinct(StringComparer.Ordinal).Count(), StringComparer.Ordinal);
         foreach (var handler in handlers)
         {
             var application = handler.ApplicationName ?? _options.ApplicationName
@@ -78,7 +83,8 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
                 leaseStores.Create(application),
                 _options,
                 _loggerFactory,
-                initialTimestamp: handler.InitialTimestamp));
+                initialTimestamp: handler.InitialTimestamp,
+                multiStreamLeaseKeys: streamsPerApplication[application] > 1));
         }
 
         _running = Task.WhenAll(_schedulers.Select(RunSchedulerAsync));

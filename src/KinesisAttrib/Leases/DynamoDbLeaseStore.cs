@@ -231,6 +231,29 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
+    public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentException.ThrowIfNullOrEmpty(pendingCheckpoint.SequenceNumber, nameof(pendingCheckpoint));
+
+        var values = Values(lease);
+        values[":pending"] = new AttributeValue { S = pendingCheckpoint.SequenceNumber };
+        values[":pendingSubSequence"] = A.Number(pendingCheckpoint.SubSequenceNumber);
+        var names = Names(includeOwner: true);
+        names["#pending"] = A.PendingCheckpoint;
+        names["#pendingSubSequence"] = A.PendingCheckpointSubSequenceNumber;
+
+        return UpdateAsync(
+            lease,
+            "prepare checkpoint",
+            "SET #pending = :pending, #pendingSubSequence = :pendingSubSequence, #counter = :newCounter",
+            OwnedCondition(lease, values),
+            names,
+            values,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);

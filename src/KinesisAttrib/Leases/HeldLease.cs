@@ -2,16 +2,21 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace KinesisAttrib.Leases;
 
-/// <summary>A lease this worker holds: the latest stored version, a gate serialising writes to it, and a token that fires when it is lost.</summary>
-[SuppressMessage("Reliability", "CA1001", Justification = "The token source has no timer and its wait handle is never created; linked sources that observe it are disposed by their owners.")]
+/// <summary>
+/// A lease this worker holds: the latest stored version, a gate serialising writes to it, a token that fires when it
+/// is lost, and one that fires when the balancer asks for it to be handed to another worker.
+/// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "The token sources have no timer and their wait handles are never created; linked sources that observe them are disposed by their owners.")]
 internal sealed class HeldLease
 {
     private readonly CancellationTokenSource _lost = new();
+    private readonly CancellationTokenSource _handoff = new();
 
-    public HeldLease(Lease lease, long takenAt)
+    public HeldLease(Lease lease, long writtenAt)
     {
         Current = lease;
-        LastRenewedAt = takenAt;
+        LastRenewedAt = writtenAt;
+        LastAttemptAt = writtenAt;
     }
 
     public string LeaseKey => Current.LeaseKey;
@@ -19,7 +24,21 @@ internal sealed class HeldLease
     /// <summary>The lease as last written by this worker (its counter is the condition of the next write).</summary>
     public Lease Current { get; private set; }
 
+    /// <summary>
+    /// When the request of the last successful write (take, renewal, checkpoint) was sent, on this worker's clock.
+    /// Every other worker saw the counter move after this instant, so none can judge the lease expired before
+    /// <c>LastRenewedAt + FailoverTime</c> on a clock running at the same rate.
+    /// </summary>
     public long LastRenewedAt { get; private set; }
+
+    /// <summary>When the last renewal was attempted (successful or not).</summary>
+    public long LastAttemptAt { get; set; }
+
+    /// <summary>True when the last renewal attempt failed (it is retried sooner than the renewal interval).</summary>
+    public bool RenewalFailing { get; set; }
+
+    /// <summary>Its shard may not be processed before this timestamp (a stolen lease waits for the victim to stop).</summary>
+    public long StartNotBefore { get; init; }
 
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
@@ -27,11 +46,20 @@ internal sealed class HeldLease
 
     public bool IsLost => _lost.IsCancellationRequested;
 
-    public void Update(Lease lease, long at)
+    /// <summary>Fires when this worker should finish the shard gracefully and release the lease (rebalancing).</summary>
+    public CancellationToken HandoffRequested => _handoff.Token;
+
+    public bool IsHandoffRequested => _handoff.IsCancellationRequested;
+
+    public void Update(Lease lease, long sentAt)
     {
         Current = lease;
-        LastRenewedAt = at;
+        LastRenewedAt = sentAt;
+        LastAttemptAt = sentAt;
+        RenewalFailing = false;
     }
 
     public void MarkLost() => _lost.Cancel();
+
+    public void RequestHandoff() => _handoff.Cancel();
 }

@@ -38,6 +38,13 @@ public interface ILeaseStore
     /// </summary>
     Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a prepared checkpoint (<c>pendingCheckpoint</c> and <c>pendingCheckpointSubSequenceNumber</c>) without
+    /// changing the checkpoint, and increments the counter, if the stored owner and counter equal
+    /// <paramref name="lease"/>'s. Returns the updated lease or null. The next <see cref="UpdateCheckpointAsync"/> clears it.
+    /// </summary>
+    Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default);
+
     /// <summary>Clears the owner and increments the counter, if the stored owner and counter equal <paramref name="lease"/>'s. Returns the updated lease or null.</summary>
     Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default);
 

@@ -6,15 +6,24 @@ using Microsoft.Extensions.Logging;
 namespace KinesisAttrib.Leases;
 
 /// <summary>
-/// Holds this worker's leases of one application: takes free and expired leases, renews held ones, and performs
-/// every conditional write for them (checkpoints, release) one at a time per lease so a write never races its own
-/// renewal. A lease whose conditional write fails is lost at once: its <see cref="HeldLease.Lost"/> token fires.
+/// Holds this worker's leases of one stream: takes and balances them, renews them, and performs every conditional
+/// write for them (checkpoints, release) one at a time per lease so a write never races its own renewal. A lease
+/// whose conditional write fails is lost at once: its <see cref="HeldLease.Lost"/> token fires.
 /// </summary>
-internal sealed class LeaseCoordinator
+/// <remarks>
+/// One taker cycle (<see cref="TakeLeasesAsync"/>) scans the table once and then, in this order: takes leases this
+/// worker owns but does not hold (a restart with the same worker id), expired leases, then free ones, up to its target
+/// <c>min(MaxLeasesForWorker, ceil(unfinished / live workers))</c>, several per cycle; steals from the most loaded
+/// worker only when that worker holds at least two more leases than this one and is not itself above the target (at
+/// most <c>MaxLeasesToStealAtOneTime</c> per cycle; a worker holding nothing may steal from anyone, to become visible);
+/// and asks for a graceful hand-off of leases above its target. Every
+/// steal lowers the sum of squared lease counts, so steals stop (no oscillation). See docs/design/leases.md.
+/// </remarks>
+internal sealed partial class LeaseCoordinator
 {
     private readonly ILeaseStore _store;
     private readonly string _workerId;
-    private readonly TimeSpan _failoverTime;
+    private readonly LeaseSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, HeldLease> _held = new(StringComparer.Ordinal);
@@ -23,80 +32,207 @@ internal sealed class LeaseCoordinator
     private readonly Dictionary<string, (long Counter, long SeenAt)> _observed = new(StringComparer.Ordinal);
 
     public LeaseCoordinator(ILeaseStore store, string workerId, TimeSpan failoverTime, TimeProvider time, ILogger logger)
+        : this(store, workerId, new LeaseSettings(failoverTime, failoverTime / 3), time, logger, LeaseKeys.SingleStream)
+    {
+    }
+
+    public LeaseCoordinator(ILeaseStore store, string workerId, LeaseSettings settings, TimeProvider time, ILogger logger, LeaseKeys keys)
     {
         _store = store;
         _workerId = workerId;
-        _failoverTime = failoverTime;
+        _settings = settings;
         _time = time;
         _logger = logger;
+        Keys = keys;
     }
+
+    public string WorkerId => _workerId;
+
+    public LeaseKeys Keys { get; }
+
+    public LeaseSettings Settings => _settings;
 
     public ICollection<HeldLease> HeldLeases => _held.Values;
 
-    /// <summary>Scans the table and takes free and expired leases up to this worker's fair share.</summary>
+    /// <summary>True when the held lease's shard may be processed now (a stolen one waits for its former owner to stop).</summary>
+    public bool CanStart(HeldLease held) => _time.GetTimestamp() >= held.StartNotBefore;
+
+    /// <summary>This stream's leases as read by the last taker cycle.</summary>
+    public IReadOnlyList<Lease> LastScan { get; private set; } = [];
+
+    /// <summary>Scans the table, takes free and expired leases up to this worker's target, steals when the load is uneven, and asks for hand-off of leases above the target.</summary>
+    /// <returns>The leases taken in this cycle.</returns>
     public async Task<IReadOnlyList<Lease>> TakeLeasesAsync(CancellationToken cancellationToken)
     {
-        var all = await _store.ListLeasesAsync(cancellationToken).ConfigureAwait(false);
+        var all = (await _store.ListLeasesAsync(cancellationToken).ConfigureAwait(false)).Where(l => Keys.Owns(l.LeaseKey)).ToList();
+        LastScan = all;
         var now = _time.GetTimestamp();
-        var live = new HashSet<string>(StringComparer.Ordinal);
-        var takeable = new List<Lease>();
-        var activeOwners = new HashSet<string>(StringComparer.Ordinal) { _workerId };
-        var unfinished = 0;
+        var live = all.Select(l => l.LeaseKey).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _observed.Keys.Where(k => !live.Contains(k)).ToList())
+        {
+            _observed.Remove(key);
+        }
 
+        var ownedNotHeld = new List<Lease>();
+        var expired = new List<Lease>();
+        var free = new List<Lease>();
+        var othersLeases = new Dictionary<string, List<Lease>>(StringComparer.Ordinal);
+        var unfinished = 0;
         foreach (var lease in all)
         {
-            live.Add(lease.LeaseKey);
+            // Observe every counter on every scan, so expiry is measured from the first time a value was seen.
+            var isExpired = IsExpired(lease, now);
             if (lease.Checkpoint.IsShardEnd)
             {
                 continue;
             }
 
             unfinished++;
-            var expired = IsExpired(lease, now);
-            if (lease.LeaseOwner is { } owner && !expired)
+            if (_held.TryGetValue(lease.LeaseKey, out var mineHeld))
             {
-                activeOwners.Add(owner);
+                if (lease.LeaseOwner == _workerId)
+                {
+                    continue;
+                }
+
+                // The scan is a consistent read made after this worker's last take of the lease: another owner means
+                // it was stolen. Stop now rather than at the next renewal, and count it as the new owner's below.
+                MarkLost(mineHeld);
             }
 
-            if (_held.ContainsKey(lease.LeaseKey))
+            if (lease.LeaseOwner is not { } owner)
             {
-                continue;
+                free.Add(lease);
             }
-
-            if (lease.LeaseOwner is null || expired || lease.LeaseOwner == _workerId)
+            else if (owner == _workerId)
             {
-                takeable.Add(lease);
+                ownedNotHeld.Add(lease);
+            }
+            else if (isExpired)
+            {
+                expired.Add(lease);
+            }
+            else
+            {
+                if (!othersLeases.TryGetValue(owner, out var list))
+                {
+                    othersLeases[owner] = list = [];
+                }
+
+                list.Add(lease);
             }
         }
 
-        foreach (var key in _observed.Keys.Where(k => !live.Contains(k)).ToList())
-        {
-            _observed.Remove(key);
-        }
-
-        // Fair share: no more than ceil(unfinished / active workers). Balancing by stealing comes with the multi-worker work.
-        var target = (unfinished + activeOwners.Count - 1) / activeOwners.Count;
+        var workers = othersLeases.Count + 1;
+        var target = (int)Math.Min(_settings.MaxLeasesForWorker, ((long)unfinished + workers - 1) / workers);
+        var mine = _held.Values.Count(h => !h.IsHandoffRequested);
         var taken = new List<Lease>();
-        foreach (var lease in takeable.OrderBy(l => l.LeaseOwner is null ? 1 : 0).ThenBy(l => l.LeaseKey, StringComparer.Ordinal))
+
+        // 1. Free and expired leases, several per cycle: a new worker on a large stream fills its share at once.
+        var contended = false;
+        foreach (var lease in ownedNotHeld.Concat(expired.OrderBy(Spread)).Concat(free.OrderBy(Spread)))
         {
-            if (_held.Count >= target)
+            if (mine >= target)
             {
                 break;
             }
 
-            var updated = await _store.TakeLeaseAsync(lease, _workerId, cancellationToken).ConfigureAwait(false);
+            var updated = await TakeAsync(lease, now, cancellationToken).ConfigureAwait(false);
             if (updated is null)
             {
+                contended = true;
                 continue;
             }
 
-            _held[updated.LeaseKey] = new HeldLease(updated, now);
-            _observed[updated.LeaseKey] = (updated.LeaseCounter, now);
-            KinesisAttribLog.LeaseTaken(_logger, updated.LeaseKey, _workerId, lease.LeaseOwner);
             taken.Add(updated);
+            mine++;
+        }
+
+        // 2. Steal only when nothing was free and the load is uneven by two or more: each steal narrows the gap
+        // between two workers without inverting it, so the sum of squared counts falls and stealing stops. A stolen
+        // shard is processed twice until the victim's next renewal, so prefer waiting for a graceful hand-off.
+        if (!contended && mine < target)
+        {
+            var load = othersLeases.ToDictionary(kv => kv.Key, kv => kv.Value.Count, StringComparer.Ordinal);
+            for (var stolen = 0; stolen < _settings.MaxLeasesToStealAtOneTime && mine < target; stolen++)
+            {
+                // A worker above the target sees this one (once it holds a lease) and hands leases off by itself:
+                // steal from it only to become visible. Otherwise steal only from workers that will not shed.
+                var victim = load.Where(kv => kv.Value - mine >= 2 && (mine == 0 || kv.Value <= target))
+                    .OrderByDescending(kv => kv.Value)
+                    .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                    .Select(kv => kv.Key)
+                    .FirstOrDefault();
+                if (victim is null)
+                {
+                    break;
+                }
+
+                var candidates = othersLeases[victim];
+                var lease = candidates.OrderBy(Spread).First();
+                candidates.Remove(lease);
+                var updated = await TakeAsync(lease, now, cancellationToken, stolen: true).ConfigureAwait(false);
+                if (updated is null)
+                {
+                    break;
+                }
+
+                LogLeaseStolen(_logger, lease.LeaseKey, _workerId, victim, load[victim], mine);
+                load[victim]--;
+                taken.Add(updated);
+                mine++;
+            }
+        }
+
+        // 3. Above the target (workers joined, or a maximum was lowered): hand leases off gracefully instead of
+        // waiting to be stolen from; the consumer checkpoints and releases, and a worker below its target takes them.
+        if (mine > target)
+        {
+            foreach (var held in _held.Values.Where(h => !h.IsHandoffRequested).OrderByDescending(h => Spread(h.Current)).Take(mine - target))
+            {
+                LogHandoffRequested(_logger, held.LeaseKey, _workerId, mine, target);
+                held.RequestHandoff();
+            }
         }
 
         return taken;
+    }
+
+    private async Task<Lease?> TakeAsync(Lease lease, long now, CancellationToken cancellationToken, bool stolen = false)
+    {
+        var sentAt = _time.GetTimestamp();
+        var updated = await _store.TakeLeaseAsync(lease, _workerId, cancellationToken).ConfigureAwait(false);
+        if (updated is null)
+        {
+            return null;
+        }
+
+        // A stolen shard's former owner is alive and may be mid-batch: start only once it must have noticed.
+        var startAt = stolen ? sentAt + (long)(_settings.StolenLeaseStartDelay.TotalSeconds * _time.TimestampFrequency) : sentAt;
+        _held[updated.LeaseKey] = new HeldLease(updated, sentAt) { StartNotBefore = startAt };
+        _observed[updated.LeaseKey] = (updated.LeaseCounter, now);
+        KinesisAttribLog.LeaseTaken(_logger, updated.LeaseKey, _workerId, lease.LeaseOwner);
+        return updated;
+    }
+
+    // A per-worker pseudo-random but stable order, so workers racing for the same free or stolen leases mostly pick different ones.
+    private long Spread(Lease lease)
+    {
+        unchecked
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in _workerId)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            foreach (var c in lease.LeaseKey)
+            {
+                hash = (hash ^ c) * 1099511628211UL;
+            }
+
+            return (long)(hash >> 1);
+        }
     }
 
     private bool IsExpired(Lease lease, long now)
@@ -107,14 +243,27 @@ internal sealed class LeaseCoordinator
             return false;
         }
 
-        return _time.GetElapsedTime(seen.SeenAt, now) >= _failoverTime;
+        return _time.GetElapsedTime(seen.SeenAt, now) >= _settings.FailoverTime;
     }
 
-    /// <summary>Renews every held lease; a lease whose renewal is refused is lost.</summary>
+    /// <summary>
+    /// Renews the held leases that are due: not written for the renewal interval (a checkpoint counts), or whose last
+    /// renewal failed and the retry interval has passed. A refused renewal loses the lease; a lease not written
+    /// successfully for <see cref="LeaseSettings.SelfFenceAfter"/> is given up before any other worker may take it.
+    /// </summary>
     public async Task RenewLeasesAsync(CancellationToken cancellationToken)
     {
         foreach (var held in _held.Values)
         {
+            var now = _time.GetTimestamp();
+            var sinceWrite = _time.GetElapsedTime(held.LastRenewedAt, now);
+            var due = sinceWrite >= _settings.SelfFenceAfter
+                || (held.RenewalFailing ? _time.GetElapsedTime(held.LastAttemptAt, now) >= _settings.RetryInterval : sinceWrite >= _settings.RenewalInterval);
+            if (!due)
+            {
+                continue;
+            }
+
             await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
@@ -123,6 +272,15 @@ internal sealed class LeaseCoordinator
                     continue;
                 }
 
+                var sentAt = _time.GetTimestamp();
+                if (_time.GetElapsedTime(held.LastRenewedAt, sentAt) >= _settings.SelfFenceAfter)
+                {
+                    // Too late to renew safely: another worker may judge it expired any moment now.
+                    MarkLost(held);
+                    continue;
+                }
+
+                held.LastAttemptAt = sentAt;
                 Lease? renewed;
                 try
                 {
@@ -130,13 +288,9 @@ internal sealed class LeaseCoordinator
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // A store outage must not keep a worker processing a shard it may no longer own.
+                    // Retried every RetryInterval until renewed or self-fenced.
                     KinesisAttribLog.LeaseRenewalFailed(_logger, ex, held.LeaseKey);
-                    if (_time.GetElapsedTime(held.LastRenewedAt) >= _failoverTime)
-                    {
-                        MarkLost(held);
-                    }
-
+                    held.RenewalFailing = true;
                     continue;
                 }
 
@@ -146,7 +300,7 @@ internal sealed class LeaseCoordinator
                 }
                 else
                 {
-                    held.Update(renewed, _time.GetTimestamp());
+                    held.Update(renewed, sentAt);
                 }
             }
             finally
@@ -156,25 +310,33 @@ internal sealed class LeaseCoordinator
         }
     }
 
-    /// <summary>Writes a checkpoint for a held lease. Throws <see cref="LeaseLostException"/> when the lease is no longer ours.</summary>
-    public async Task CheckpointAsync(HeldLease held, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken)
+    /// <summary>Writes a checkpoint for a held lease (which also renews it). Throws <see cref="LeaseLostException"/> when the lease is no longer ours.</summary>
+    public Task CheckpointAsync(HeldLease held, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken)
+        => WriteAsync(held, checkpoint, "checkpoint", (lease, ct) => _store.UpdateCheckpointAsync(lease, checkpoint, ct), cancellationToken);
+
+    /// <summary>Stores a prepared checkpoint (<c>pendingCheckpoint*</c>) for a held lease. Throws <see cref="LeaseLostException"/> when the lease is no longer ours.</summary>
+    public Task PrepareCheckpointAsync(HeldLease held, ExtendedSequenceNumber pending, CancellationToken cancellationToken)
+        => WriteAsync(held, pending, "prepare a checkpoint", (lease, ct) => _store.PrepareCheckpointAsync(lease, pending, ct), cancellationToken);
+
+    private async Task WriteAsync(HeldLease held, ExtendedSequenceNumber position, string what, Func<Lease, CancellationToken, Task<Lease?>> write, CancellationToken cancellationToken)
     {
         await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (held.IsLost)
             {
-                throw new LeaseLostException(held.LeaseKey, $"Cannot checkpoint shard '{held.LeaseKey}' at {checkpoint}: worker '{_workerId}' no longer holds its lease.");
+                throw new LeaseLostException(held.LeaseKey, $"Cannot {what} for shard '{held.LeaseKey}' at {position}: worker '{_workerId}' no longer holds its lease.");
             }
 
-            var updated = await _store.UpdateCheckpointAsync(held.Current, checkpoint, cancellationToken).ConfigureAwait(false);
+            var sentAt = _time.GetTimestamp();
+            var updated = await write(held.Current, cancellationToken).ConfigureAwait(false);
             if (updated is null)
             {
                 MarkLost(held);
-                throw new LeaseLostException(held.LeaseKey, $"Checkpoint of shard '{held.LeaseKey}' at {checkpoint} was refused: another worker took the lease from '{_workerId}'.");
+                throw new LeaseLostException(held.LeaseKey, $"The request to {what} for shard '{held.LeaseKey}' at {position} was refused: another worker took the lease from '{_workerId}'.");
             }
 
-            held.Update(updated, _time.GetTimestamp());
+            held.Update(updated, sentAt);
         }
         finally
         {
@@ -182,7 +344,7 @@ internal sealed class LeaseCoordinator
         }
     }
 
-    /// <summary>Gives a lease back (owner cleared) so another worker can take it at once, and forgets it.</summary>
+    /// <summary>Gives a lease back (owner cleared) so another worker can take it at its next cycle without waiting for expiry, and forgets it.</summary>
     public async Task ReleaseAsync(HeldLease held, CancellationToken cancellationToken)
     {
         await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -213,4 +375,10 @@ internal sealed class LeaseCoordinator
         held.MarkLost();
         KinesisAttribLog.LeaseLost(_logger, held.LeaseKey, _workerId);
     }
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Worker {WorkerId} stole lease {LeaseKey} from {Victim} ({VictimCount} leases against {OwnCount})")]
+    private static partial void LogLeaseStolen(ILogger logger, string leaseKey, string workerId, string victim, int victimCount, int ownCount);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Worker {WorkerId} hands off lease {LeaseKey}: it holds {OwnCount} leases, its share is {Target}")]
+    private static partial void LogHandoffRequested(ILogger logger, string leaseKey, string workerId, int ownCount, int target);
 }

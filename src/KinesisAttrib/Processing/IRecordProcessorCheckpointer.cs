@@ -27,4 +27,17 @@ public interface IRecordProcessorCheckpointer
 
     /// <summary>Checkpoints at an explicit position, which must lie between the last checkpoint and <see cref="LargestPermittedCheckpoint"/>.</summary>
     ValueTask CheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// First phase of a two-phase checkpoint at <see cref="LargestPermittedCheckpoint"/>: stores it as the pending
+    /// checkpoint (<c>pendingCheckpoint*</c>) without moving the checkpoint. Commit it with
+    /// <see cref="IPreparedCheckpointer.CheckpointAsync"/> once the side effects it covers are durable; a worker that
+    /// takes the shard before the commit sees it in <see cref="InitializationInput.PendingCheckpoint"/>.
+    /// </summary>
+    ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(CancellationToken cancellationToken = default)
+        => PrepareCheckpointAsync(LargestPermittedCheckpoint.SequenceNumber, LargestPermittedCheckpoint.SubSequenceNumber, cancellationToken);
+
+    /// <summary>First phase of a two-phase checkpoint at an explicit position (see <see cref="PrepareCheckpointAsync(CancellationToken)"/>).</summary>
+    ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default)
+        => throw new NotSupportedException($"{GetType().Name} does not support two-phase checkpoints.");
 }

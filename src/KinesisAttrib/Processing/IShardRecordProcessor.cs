@@ -36,6 +36,12 @@ public sealed record InitializationInput(ShardContext Shard, ExtendedSequenceNum
 
     /// <summary>The shard.</summary>
     public string ShardId => Shard.ShardId;
+
+    /// <summary>
+    /// A checkpoint a previous owner prepared but did not commit (<c>pendingCheckpoint*</c>), or null. Delivery still
+    /// resumes after <see cref="ExtendedSequenceNumber"/>; the processor decides whether the prepared work was done.
+    /// </summary>
+    public ExtendedSequenceNumber? PendingCheckpoint { get; init; }
 }
 
 /// <summary>Input of <see cref="IShardRecordProcessor.ProcessRecordsAsync"/>.</summary>

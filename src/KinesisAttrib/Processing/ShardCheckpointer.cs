@@ -12,11 +12,12 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
     {
         _coordinator = coordinator;
         _lease = lease;
+        ShardId = coordinator.Keys.ShardIdOf(lease.LeaseKey);
         LastCheckpoint = lease.Current.Checkpoint;
         LargestPermittedCheckpoint = LastCheckpoint;
     }
 
-    public string ShardId => _lease.LeaseKey;
+    public string ShardId { get; }
 
     public ExtendedSequenceNumber LastCheckpoint { get; private set; }
 
@@ -37,13 +38,36 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
         return WriteAsync(new ExtendedSequenceNumber(sequenceNumber, subSequenceNumber), cancellationToken);
     }
 
+    public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(CancellationToken cancellationToken = default)
+        => PrepareAsync(LargestPermittedCheckpoint, cancellationToken);
+
+    public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sequenceNumber);
+        return PrepareAsync(new ExtendedSequenceNumber(sequenceNumber, subSequenceNumber), cancellationToken);
+    }
+
+    private async ValueTask<IPreparedCheckpointer> PrepareAsync(ExtendedSequenceNumber position, CancellationToken cancellationToken)
+    {
+        Validate(position);
+        await _coordinator.PrepareCheckpointAsync(_lease, position, cancellationToken).ConfigureAwait(false);
+        return new Prepared(this, position);
+    }
+
     private async ValueTask WriteAsync(ExtendedSequenceNumber position, CancellationToken cancellationToken)
     {
-        if (position == LastCheckpoint)
+        if (position == LastCheckpoint && _lease.Current.PendingCheckpoint is null)
         {
             return;
         }
 
+        Validate(position);
+        await _coordinator.CheckpointAsync(_lease, position, cancellationToken).ConfigureAwait(false);
+        LastCheckpoint = position;
+    }
+
+    private void Validate(ExtendedSequenceNumber position)
+    {
         var nothingDelivered = LargestPermittedCheckpoint.IsSentinel && !LargestPermittedCheckpoint.IsShardEnd;
         if (position != LargestPermittedCheckpoint && (nothingDelivered || ExtendedSequenceNumber.Compare(position, LargestPermittedCheckpoint) > 0))
         {
@@ -61,8 +85,18 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
         {
             throw new ArgumentOutOfRangeException(nameof(position), position.ToString(), $"Cannot checkpoint shard '{ShardId}' at {position}: only record positions and SHARD_END can be checkpointed.");
         }
+    }
 
-        await _coordinator.CheckpointAsync(_lease, position, cancellationToken).ConfigureAwait(false);
-        LastCheckpoint = position;
+    private sealed class Prepared(ShardCheckpointer owner, ExtendedSequenceNumber position) : IPreparedCheckpointer
+    {
+        public ExtendedSequenceNumber PendingCheckpoint => position;
+
+        public async ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
+        {
+            // Checked again: a one-phase checkpoint may have moved past the prepared position meanwhile.
+            owner.Validate(position);
+            await owner._coordinator.CheckpointAsync(owner._lease, position, cancellationToken).ConfigureAwait(false);
+            owner.LastCheckpoint = position;
+        }
     }
 }

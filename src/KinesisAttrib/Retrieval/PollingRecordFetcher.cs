@@ -34,14 +34,16 @@ internal sealed class PollingRecordFetcher
     private readonly string _shardId;
     private readonly int _maxRecords;
     private readonly TimeProvider _time;
+    private readonly DateTimeOffset? _initialTimestamp;
     private string? _iterator;
     private ExtendedSequenceNumber _position;
     private long _notBefore;
     private bool _hasCalled;
     private int _consecutiveThrottles;
 
-    public PollingRecordFetcher(IKinesisClient kinesis, string streamName, string shardId, int maxRecords, ExtendedSequenceNumber start, TimeProvider? timeProvider = null)
+    public PollingRecordFetcher(IKinesisClient kinesis, string streamName, string shardId, int maxRecords, ExtendedSequenceNumber start, TimeProvider? timeProvider = null, DateTimeOffset? initialTimestamp = null)
     {
+        _initialTimestamp = initialTimestamp;
         _kinesis = kinesis;
         _streamName = streamName;
         _shardId = shardId;
@@ -156,6 +158,7 @@ internal sealed class PollingRecordFetcher
         {
             "TRIM_HORIZON" => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.TrimHorizon },
             "LATEST" => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.Latest },
+            "AT_TIMESTAMP" when _initialTimestamp is { } timestamp => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtTimestamp, Timestamp = timestamp },
             "SHARD_END" or "AT_TIMESTAMP" => throw new InvalidOperationException($"Shard '{_shardId}' cannot be read from {_position.SequenceNumber}."),
             _ => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AfterSequenceNumber, StartingSequenceNumber = _position.SequenceNumber },
         };

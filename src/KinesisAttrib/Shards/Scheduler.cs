@@ -27,6 +27,8 @@ public sealed class Scheduler
     private readonly ILogger _logger;
     private readonly LeaseCoordinator _coordinator;
     private readonly ShardSyncer _syncer;
+    private readonly LeaseCleaner _cleaner;
+    private readonly LeaseKeys _keys;
     private readonly Dictionary<string, RunningConsumer> _consumers = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -41,6 +43,11 @@ public sealed class Scheduler
     /// <param name="loggerFactory">Logging; null for none.</param>
     /// <param name="timeProvider">The clock; null for the system clock.</param>
     /// <param name="initialTimestamp">Where shards without a checkpoint start when <paramref name="initialPosition"/> is <see cref="InitialPosition.AtTimestamp"/>.</param>
+    /// <param name="multiStreamLeaseKeys">
+    /// True when the application consumes more than one stream through <paramref name="leaseStore"/>: lease keys become
+    /// <c>{streamName}:{shardId}</c> and this scheduler only considers its stream's leases. False (the default) keeps
+    /// bare shard ids, the KCL single-stream schema.
+    /// </param>
     public Scheduler(
         string applicationName,
         string streamName,
@@ -51,7 +58,8 @@ public sealed class Scheduler
         KinesisAttribOptions options,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
-        DateTimeOffset? initialTimestamp = null)
+        DateTimeOffset? initialTimestamp = null,
+        bool multiStreamLeaseKeys = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(applicationName);
         ArgumentException.ThrowIfNullOrEmpty(streamName);
@@ -74,8 +82,10 @@ public sealed class Scheduler
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KinesisAttrib.Scheduler");
-        _coordinator = new LeaseCoordinator(leaseStore, options.WorkerId, options.FailoverTime, _time, _logger);
-        _syncer = new ShardSyncer(kinesis, leaseStore, streamName, initialPosition, _logger);
+        _keys = multiStreamLeaseKeys ? LeaseKeys.ForStream(streamName) : LeaseKeys.SingleStream;
+        _coordinator = new LeaseCoordinator(leaseStore, options.WorkerId, LeaseSettings.From(options), _time, _logger, _keys);
+        _syncer = new ShardSyncer(kinesis, leaseStore, streamName, initialPosition, _keys, _logger);
+        _cleaner = new LeaseCleaner(leaseStore, _keys, options.CompletedLeaseRetention, _time, _logger);
     }
 
     /// <summary>The application name.</summary>
@@ -94,10 +104,16 @@ public sealed class Scheduler
         {
             lock (_consumers)
             {
-                return [.. _consumers.Keys];
+                return [.. _consumers.Keys.Select(_keys.ShardIdOf)];
             }
         }
     }
+
+    /// <summary>The shards whose leases this worker holds now (including those waiting for their parents to finish).</summary>
+    public IReadOnlyCollection<string> HeldShards => [.. _coordinator.HeldLeases.Where(h => !h.IsLost).Select(h => _keys.ShardIdOf(h.LeaseKey))];
+
+    /// <summary>True when lease keys carry the stream name (<c>{streamName}:{shardId}</c>).</summary>
+    public bool UsesMultiStreamLeaseKeys => _keys.IsMultiStream;
 
     /// <summary>
     /// Runs until <paramref name="stopping"/> fires (graceful stop, returns normally) or <paramref name="aborted"/>
@@ -112,6 +128,7 @@ public sealed class Scheduler
 
         var renewer = RenewLoopAsync(loopCts.Token);
         var lastSync = _time.GetTimestamp();
+        var lastCleanup = lastSync;
         try
         {
             while (!loopCts.IsCancellationRequested)
@@ -126,6 +143,11 @@ public sealed class Scheduler
 
                     await _coordinator.TakeLeasesAsync(loopCts.Token).ConfigureAwait(false);
                     await StartConsumersAsync(stopping, aborted, loopCts.Token).ConfigureAwait(false);
+                    if (_time.GetElapsedTime(lastCleanup) >= _options.LeaseCleanupInterval)
+                    {
+                        await _cleaner.CleanUpAsync(_coordinator.LastScan, loopCts.Token).ConfigureAwait(false);
+                        lastCleanup = _time.GetTimestamp();
+                    }
                 }
                 catch (Exception ex) when (!loopCts.IsCancellationRequested)
                 {
@@ -165,13 +187,20 @@ public sealed class Scheduler
                 }
             }
 
-            if (!await ParentsFinishedAsync(held.Current, cancellationToken).ConfigureAwait(false))
+            if (held.IsHandoffRequested)
+            {
+                // Not started yet (its parents are unfinished): nothing to checkpoint, hand it over at once.
+                await _coordinator.ReleaseAsync(held, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!ParentsFinished(held.Current) || !_coordinator.CanStart(held))
             {
                 continue;
             }
 
-            var shard = new ShardContext(_applicationName, _streamName, held.LeaseKey, _options.WorkerId);
-            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options, _time, _logger);
+            var shard = new ShardContext(_applicationName, _streamName, _keys.ShardIdOf(held.LeaseKey), _options.WorkerId);
+            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options, _time, _logger, InitialTimestamp);
             var running = new RunningConsumer(held, consumer);
             lock (_consumers)
             {
@@ -196,7 +225,13 @@ public sealed class Scheduler
 
             if (outcome == ConsumerOutcome.ShardEnded)
             {
-                // Children of the ended shard may be startable now; sync to learn about them without waiting.
+                // Children of the ended shard may be startable now: create their leases from GetRecords' ChildShards
+                // (real Kinesis) and sync with ListShards (emulators report no ChildShards) without waiting.
+                if (running.Consumer.ChildShards is { Count: > 0 } children)
+                {
+                    await _syncer.CreateChildLeasesAsync(children, aborted).ConfigureAwait(false);
+                }
+
                 await _syncer.SyncAsync(aborted).ConfigureAwait(false);
             }
         }
@@ -216,11 +251,20 @@ public sealed class Scheduler
         }
     }
 
-    private async Task<bool> ParentsFinishedAsync(Lease lease, CancellationToken cancellationToken)
+    // Judged from the taker's scan of this cycle (no extra reads): a child starts only when every parent lease is at
+    // SHARD_END or gone (cleaned up after finishing). Both parents of a merge count.
+    private bool ParentsFinished(Lease lease)
     {
-        foreach (var parentKey in lease.ParentShardIds)
+        if (lease.ParentShardIds.Count == 0)
         {
-            var parent = await _leaseStore.GetLeaseAsync(parentKey, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        var scan = _coordinator.LastScan;
+        foreach (var parentShard in lease.ParentShardIds)
+        {
+            var parentKey = _keys.LeaseKeyOf(parentShard);
+            var parent = scan.FirstOrDefault(l => l.LeaseKey == parentKey);
             if (parent is not null && !parent.Checkpoint.IsShardEnd)
             {
                 return false;
@@ -236,7 +280,8 @@ public sealed class Scheduler
         {
             try
             {
-                await Task.Delay(_options.EffectiveRenewalInterval, _time, cancellationToken).ConfigureAwait(false);
+                // Ticks often but writes only leases that are due (see LeaseCoordinator.RenewLeasesAsync).
+                await Task.Delay(_coordinator.Settings.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
                 await _coordinator.RenewLeasesAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

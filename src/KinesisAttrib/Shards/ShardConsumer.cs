@@ -36,9 +36,11 @@ internal sealed class ShardConsumer
     private readonly KinesisAttribOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly DateTimeOffset? _initialTimestamp;
 
-    public ShardConsumer(ShardContext shard, HeldLease lease, LeaseCoordinator coordinator, IShardRecordProcessor processor, IKinesisClient kinesis, KinesisAttribOptions options, TimeProvider time, ILogger logger)
+    public ShardConsumer(ShardContext shard, HeldLease lease, LeaseCoordinator coordinator, IShardRecordProcessor processor, IKinesisClient kinesis, KinesisAttribOptions options, TimeProvider time, ILogger logger, DateTimeOffset? initialTimestamp = null)
     {
+        _initialTimestamp = initialTimestamp;
         _shard = shard;
         _lease = lease;
         _coordinator = coordinator;
@@ -49,18 +51,27 @@ internal sealed class ShardConsumer
         _logger = logger;
     }
 
-    /// <summary>Runs until the shard ends, the lease is lost, or <paramref name="stopping"/> asks for a graceful stop.</summary>
+    /// <summary>The children the closed shard reported in its last GetRecords response (real Kinesis only), once it ended.</summary>
+    public IReadOnlyList<ChildShard>? ChildShards { get; private set; }
+
+    /// <summary>
+    /// Runs until the shard ends, the lease is lost, or <paramref name="stopping"/> (or the lease's hand-off request)
+    /// asks for a graceful stop.
+    /// </summary>
     /// <param name="stopping">Graceful stop: the batch in hand is finished and checkpointed first.</param>
     /// <param name="aborted">Hard stop: everything is cancelled.</param>
     public async Task<ConsumerOutcome> RunAsync(CancellationToken stopping, CancellationToken aborted)
     {
+        using var gracefulCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, _lease.HandoffRequested);
+        stopping = gracefulCts.Token;
         using var readCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted, _lease.Lost);
         using var workCts = CancellationTokenSource.CreateLinkedTokenSource(aborted, _lease.Lost);
         var checkpointer = new ShardCheckpointer(_coordinator, _lease);
-        var fetcher = new PollingRecordFetcher(_kinesis, _shard.StreamName, _shard.ShardId, _options.MaxRecords, checkpointer.LastCheckpoint);
+        var fetcher = new PollingRecordFetcher(_kinesis, _shard.StreamName, _shard.ShardId, _options.MaxRecords, checkpointer.LastCheckpoint, initialTimestamp: _initialTimestamp);
 
         KinesisAttribLog.ConsumerStarting(_logger, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
-        await _processor.InitializeAsync(new InitializationInput(_shard, checkpointer.LastCheckpoint), workCts.Token).ConfigureAwait(false);
+        var initialization = new InitializationInput(_shard, checkpointer.LastCheckpoint) { PendingCheckpoint = _lease.Current.PendingCheckpoint };
+        await _processor.InitializeAsync(initialization, workCts.Token).ConfigureAwait(false);
 
         var failures = 0;
         while (true)
@@ -118,6 +129,7 @@ internal sealed class ShardConsumer
 
             if (batch.IsShardEnd)
             {
+                ChildShards = batch.ChildShards;
                 var ended = await EndShardAsync(checkpointer, workCts.Token).ConfigureAwait(false);
                 if (ended)
                 {

@@ -8,9 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace KinesisAttrib.Shards;
 
 /// <summary>
-/// Lists a stream's shards and creates a lease for each shard that has none, keeping its lineage. A shard whose
-/// parent is still in the stream starts at TRIM_HORIZON (it is read after its parents, so nothing between them is
-/// missed); other shards start at the application's initial position.
+/// Lists a stream's shards and creates a lease for each shard that has none, keeping its lineage
+/// (<c>parentShardId</c> from ListShards <c>ParentShardId</c>/<c>AdjacentParentShardId</c>, or GetRecords
+/// <c>ChildShards</c>). A shard whose parent is still in the stream or the lease table starts at TRIM_HORIZON (it is
+/// read after its parents, so nothing between them is missed); other shards start at the application's initial
+/// position. A shard that has a leased descendant gets no lease: it was finished and its lease cleaned up.
 /// </summary>
 internal sealed class ShardSyncer
 {
@@ -18,14 +20,21 @@ internal sealed class ShardSyncer
     private readonly ILeaseStore _leases;
     private readonly string _streamName;
     private readonly InitialPosition _initialPosition;
+    private readonly LeaseKeys _keys;
     private readonly ILogger _logger;
 
     public ShardSyncer(IKinesisClient kinesis, ILeaseStore leases, string streamName, InitialPosition initialPosition, ILogger logger)
+        : this(kinesis, leases, streamName, initialPosition, LeaseKeys.SingleStream, logger)
+    {
+    }
+
+    public ShardSyncer(IKinesisClient kinesis, ILeaseStore leases, string streamName, InitialPosition initialPosition, LeaseKeys keys, ILogger logger)
     {
         _kinesis = kinesis;
         _leases = leases;
         _streamName = streamName;
         _initialPosition = initialPosition;
+        _keys = keys;
         _logger = logger;
     }
 
@@ -33,14 +42,27 @@ internal sealed class ShardSyncer
     {
         var shards = await ListAllShardsAsync(cancellationToken).ConfigureAwait(false);
         var existing = (await _leases.ListLeasesAsync(cancellationToken).ConfigureAwait(false))
-            .Select(l => l.LeaseKey)
+            .Where(l => _keys.Owns(l.LeaseKey))
+            .Select(l => _keys.ShardIdOf(l.LeaseKey))
             .ToHashSet(StringComparer.Ordinal);
-        var inStream = shards.Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
+        var inStream = shards.ToDictionary(s => s.ShardId, StringComparer.Ordinal);
+
+        // Ancestors of a leased shard are finished (a child lease is only created when its parents' leases exist or
+        // the parents are gone), even when their own leases were cleaned up: never recreate a lease for them.
+        var finishedAncestors = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var shardId in existing)
+        {
+            MarkAncestors(shardId, inStream, finishedAncestors);
+        }
+
+        // A new application starting at LATEST reads the open shards from their tips; closed shards hold only records
+        // from before it started, so they get no lease (as in the KCL). Later syncs lease everything new.
+        var skipClosed = existing.Count == 0 && _initialPosition == InitialPosition.Latest;
 
         var created = 0;
         foreach (var shard in shards)
         {
-            if (existing.Contains(shard.ShardId))
+            if (existing.Contains(shard.ShardId) || finishedAncestors.Contains(shard.ShardId) || (skipClosed && shard.EndingSequenceNumber is not null))
             {
                 continue;
             }
@@ -56,26 +78,73 @@ internal sealed class ShardSyncer
                 parents.Add(adjacent);
             }
 
-            var hasLiveParent = parents.Any(p => inStream.Contains(p) || existing.Contains(p));
-            var lease = new Lease
-            {
-                LeaseKey = shard.ShardId,
-                Checkpoint = hasLiveParent || _initialPosition == InitialPosition.TrimHorizon
-                    ? ExtendedSequenceNumber.TrimHorizon
-                    : ExtendedSequenceNumber.Latest,
-                ParentShardIds = parents,
-                StartingHashKey = shard.StartingHashKey,
-                EndingHashKey = shard.EndingHashKey,
-            };
-
-            if (await _leases.CreateLeaseIfNotExistsAsync(lease, cancellationToken).ConfigureAwait(false))
+            var hasLiveParent = skipClosed
+                ? parents.Any(existing.Contains)
+                : parents.Any(p => inStream.ContainsKey(p) || existing.Contains(p));
+            if (await CreateAsync(shard.ShardId, parents, hasLiveParent, shard.StartingHashKey, shard.EndingHashKey, cancellationToken).ConfigureAwait(false))
             {
                 created++;
+                existing.Add(shard.ShardId);
             }
         }
 
         KinesisAttribLog.ShardsSynced(_logger, _streamName, shards.Count, created);
         return created;
+    }
+
+    /// <summary>Creates leases for the children a closed shard reported (GetRecords <c>ChildShards</c>); they start at TRIM_HORIZON.</summary>
+    public async Task<int> CreateChildLeasesAsync(IReadOnlyList<ChildShard> children, CancellationToken cancellationToken)
+    {
+        var created = 0;
+        foreach (var child in children)
+        {
+            if (await CreateAsync(child.ShardId, child.ParentShards, hasLiveParent: true, null, null, cancellationToken).ConfigureAwait(false))
+            {
+                created++;
+            }
+        }
+
+        return created;
+    }
+
+    private Task<bool> CreateAsync(string shardId, IReadOnlyList<string> parents, bool hasLiveParent, string? startingHashKey, string? endingHashKey, CancellationToken cancellationToken)
+    {
+        var start = hasLiveParent ? ExtendedSequenceNumber.TrimHorizon : _initialPosition switch
+        {
+            InitialPosition.TrimHorizon => ExtendedSequenceNumber.TrimHorizon,
+            InitialPosition.AtTimestamp => ExtendedSequenceNumber.AtTimestamp,
+            _ => ExtendedSequenceNumber.Latest,
+        };
+        var lease = new Lease
+        {
+            LeaseKey = _keys.LeaseKeyOf(shardId),
+            Checkpoint = start,
+            ParentShardIds = [.. parents],
+            StartingHashKey = startingHashKey,
+            EndingHashKey = endingHashKey,
+        };
+        return _leases.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
+    }
+
+    private static void MarkAncestors(string shardId, Dictionary<string, Shard> inStream, HashSet<string> ancestors)
+    {
+        var pending = new Stack<string>();
+        pending.Push(shardId);
+        while (pending.TryPop(out var current))
+        {
+            if (!inStream.TryGetValue(current, out var shard))
+            {
+                continue;
+            }
+
+            foreach (var parent in new[] { shard.ParentShardId, shard.AdjacentParentShardId })
+            {
+                if (parent is not null && ancestors.Add(parent))
+                {
+                    pending.Push(parent);
+                }
+            }
+        }
     }
 
     private async Task<List<Shard>> ListAllShardsAsync(CancellationToken cancellationToken)

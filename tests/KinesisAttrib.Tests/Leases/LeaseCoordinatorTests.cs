@@ -90,6 +90,7 @@ public sealed class LeaseCoordinatorTests
         await a.TakeLeasesAsync(CancellationToken.None);
         var held = a.HeldLeases.Single();
         await store.TakeLeaseAsync((await store.GetLeaseAsync("s-0"))!, "b");
+        time.Advance(Failover / 3);
 
         await a.RenewLeasesAsync(CancellationToken.None);
 

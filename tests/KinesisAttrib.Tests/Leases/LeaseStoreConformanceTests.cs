@@ -304,6 +304,65 @@ public abstract class LeaseStoreConformanceTests
         AssertSameLease(winner, await store.GetLeaseAsync(ShardId));
     }
 
+    [Fact]
+    public async Task PrepareCheckpoint_ByItsOwner_StoresThePendingCheckpoint_AndTheNextCheckpointClearsIt()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 4, Checkpoint = new ExtendedSequenceNumber("100") });
+
+        var prepared = await store.PrepareCheckpointAsync(lease, new ExtendedSequenceNumber("200", 3));
+
+        Assert.NotNull(prepared);
+        Assert.Equal(5, prepared.LeaseCounter);
+        Assert.Equal(new ExtendedSequenceNumber("100"), prepared.Checkpoint);
+        Assert.Equal(new ExtendedSequenceNumber("200", 3), prepared.PendingCheckpoint);
+        AssertSameLease(prepared, await store.GetLeaseAsync(ShardId));
+
+        var committed = await store.UpdateCheckpointAsync(prepared, new ExtendedSequenceNumber("200", 3));
+        Assert.NotNull(committed);
+        Assert.Equal(new ExtendedSequenceNumber("200", 3), committed.Checkpoint);
+        Assert.Null(committed.PendingCheckpoint);
+        AssertSameLease(committed, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task PrepareCheckpoint_AfterAnotherWorkerTookTheLease_ReturnsNull_AndChangesNothing()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 1 });
+        var stolen = await store.TakeLeaseAsync(lease, WorkerB);
+
+        Assert.Null(await store.PrepareCheckpointAsync(lease, new ExtendedSequenceNumber("300")));
+
+        AssertSameLease(stolen!, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
+    public async Task EvictLease_ByAWorkerThatDoesNotOwnIt_ReturnsNull_AndKeepsTheOwner()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 1 });
+
+        Assert.Null(await store.EvictLeaseAsync(lease with { LeaseOwner = WorkerB }));
+
+        Assert.Equal(WorkerA, (await store.GetLeaseAsync(ShardId))!.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task MultiStreamLeaseKeys_OfTwoStreams_AreIndependentLeases()
+    {
+        var store = await CreateStoreAsync();
+        var orders = await CreateAsync(store, NewLease("orders:" + ShardId));
+        var payments = await CreateAsync(store, NewLease("payments:" + ShardId));
+
+        var taken = await store.TakeLeaseAsync(orders, WorkerA);
+
+        Assert.NotNull(taken);
+        Assert.Equal(["orders:" + ShardId, "payments:" + ShardId], (await store.ListLeasesAsync()).Select(l => l.LeaseKey));
+        AssertSameLease(payments, await store.GetLeaseAsync("payments:" + ShardId));
+        Assert.Equal(WorkerA, (await store.GetLeaseAsync("orders:" + ShardId))!.LeaseOwner);
+    }
+
     private static Lease NewLease(string leaseKey = ShardId) => new()
     {
         LeaseKey = leaseKey,

@@ -67,4 +67,64 @@ public sealed class ShardCheckpointerTests
 
         Assert.True((await store.GetLeaseAsync("s-0"))!.Checkpoint.IsShardEnd);
     }
+    [Fact]
+    public async Task PrepareCheckpoint_StoresAPendingCheckpointOnly_AndCommitWritesIt()
+    {
+        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150", 2);
+        IRecordProcessorCheckpointer contract = checkpointer;
+
+        var prepared = await contract.PrepareCheckpointAsync();
+
+        var stored = (await store.GetLeaseAsync("s-0"))!;
+        Assert.Equal(new ExtendedSequenceNumber("100"), stored.Checkpoint);
+        Assert.Equal(new ExtendedSequenceNumber("150", 2), stored.PendingCheckpoint);
+        Assert.Equal(new ExtendedSequenceNumber("150", 2), prepared.PendingCheckpoint);
+
+        await prepared.CheckpointAsync();
+
+        stored = (await store.GetLeaseAsync("s-0"))!;
+        Assert.Equal(new ExtendedSequenceNumber("150", 2), stored.Checkpoint);
+        Assert.Null(stored.PendingCheckpoint);
+        Assert.Equal(new ExtendedSequenceNumber("150", 2), checkpointer.LastCheckpoint);
+    }
+
+    [Fact]
+    public async Task PrepareCheckpoint_BeyondTheLastDeliveredRecord_IsRefused_AndWritesNothing()
+    {
+        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150");
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.PrepareCheckpointAsync("151").AsTask());
+
+        Assert.Null((await store.GetLeaseAsync("s-0"))!.PendingCheckpoint);
+    }
+
+    [Fact]
+    public async Task CommitOfAPreparedCheckpoint_AfterTheLeaseWasTaken_ThrowsLeaseLost_AndKeepsTheNewOwnersLease()
+    {
+        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150");
+        var prepared = await checkpointer.PrepareCheckpointAsync("140");
+        var stolen = await store.TakeLeaseAsync((await store.GetLeaseAsync("s-0"))!, "b");
+
+        await Assert.ThrowsAsync<LeaseLostException>(() => prepared.CheckpointAsync().AsTask());
+
+        var stored = (await store.GetLeaseAsync("s-0"))!;
+        Assert.Equal(stolen!.LeaseCounter, stored.LeaseCounter);
+        Assert.Equal(new ExtendedSequenceNumber("100"), stored.Checkpoint);
+        Assert.Equal(new ExtendedSequenceNumber("140"), stored.PendingCheckpoint);
+    }
+
+    [Fact]
+    public async Task Checkpoint_AtTheLastCheckpoint_ClearsAPendingCheckpoint()
+    {
+        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150");
+        await checkpointer.PrepareCheckpointAsync("150");
+
+        await checkpointer.CheckpointAsync("100");
+
+        Assert.Null((await store.GetLeaseAsync("s-0"))!.PendingCheckpoint);
+    }
 }

@@ -17,6 +17,9 @@ public sealed class SchedulerTests
     {
         WorkerId = worker,
         FailoverTime = TimeSpan.FromSeconds(2),
+
+        // A third (not the default three quarters) leaves room for a machine busy running tests in parallel.
+        LeaseRenewalInterval = TimeSpan.FromMilliseconds(650),
         LeaseTakerInterval = TimeSpan.FromMilliseconds(100),
         IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20),
         ProcessingRetryDelay = TimeSpan.FromMilliseconds(20),

@@ -1,0 +1,14 @@
+namespace KinesisAttrib.Processing;
+
+/// <summary>A checkpoint stored as pending by <see cref="IRecordProcessorCheckpointer.PrepareCheckpointAsync(CancellationToken)"/>, to be committed.</summary>
+public interface IPreparedCheckpointer
+{
+    /// <summary>The prepared position.</summary>
+    ExtendedSequenceNumber PendingCheckpoint { get; }
+
+    /// <summary>
+    /// Second phase: writes the prepared position as the checkpoint and clears the pending one. Throws
+    /// <see cref="Leases.LeaseLostException"/> when the lease was lost in between (nothing is written).
+    /// </summary>
+    ValueTask CheckpointAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,237 @@
+using System.Numerics;
+using System.Text;
+using KinesisAttrib.Handlers;
+using KinesisAttrib.Hosting;
+using KinesisAttrib.Kinesis;
+using KinesisAttrib.Processing;
+using KinesisAttrib.Shards;
+using KinesisAttrib.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KinesisAttrib.Tests.Shards;
+
+/// <summary>Scheduler behaviour that comes from the lease work: rebalancing hand-off, multi-stream keys, cleanup, AT_TIMESTAMP.</summary>
+public sealed class SchedulerLeaseTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static KinesisAttribOptions FastOptions(string worker) => new()
+    {
+        WorkerId = worker,
+        FailoverTime = TimeSpan.FromSeconds(2),
+
+        // A third (not the default three quarters) leaves room for a machine busy running tests in parallel.
+        LeaseRenewalInterval = TimeSpan.FromMilliseconds(650),
+        LeaseTakerInterval = TimeSpan.FromMilliseconds(100),
+        IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20),
+        ProcessingRetryDelay = TimeSpan.FromMilliseconds(20),
+        MaxRecords = 100,
+    };
+
+    private static async Task PutAsync(IKinesisClient kinesis, string stream, int from, int count, string prefix = "r")
+    {
+        var entries = Enumerable.Range(from, count)
+            .Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"{prefix}{i}"), PartitionKey = $"key-{i % 37}" })
+            .ToList();
+        var result = await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = stream, Records = entries });
+        Assert.Equal(0, result.FailedRecordCount);
+    }
+
+    private static async Task<int> CountRecordsAsync(IKinesisClient kinesis, string shardId)
+    {
+        var iterator = await kinesis.GetShardIteratorAsync(new GetShardIteratorRequest { StreamName = "orders", ShardId = shardId, IteratorType = ShardIteratorType.TrimHorizon });
+        return (await kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = 10_000 })).Records.Count;
+    }
+
+    private static List<string> Payloads(RecordingSink sink)
+        => [.. sink.ByShard().Values.SelectMany(l => l).Select(r => Encoding.UTF8.GetString(r.Data.Span))];
+
+    [Fact]
+    public async Task Scheduler_WhenASecondWorkerJoins_HandsHalfTheShardsOverGracefully_WithoutDeliveringAnyRecordTwice()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 4);
+        await PutAsync(kinesis, "orders", 0, 400);
+        var store = new InMemoryLeaseStore();
+        var sinkA = new RecordingSink();
+        var sinkB = new RecordingSink();
+        using var stopA = new CancellationTokenSource();
+        using var stopB = new CancellationTokenSource();
+        var a = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sinkA), kinesis, store, FastOptions("a"));
+        var runA = a.RunAsync(stopA.Token);
+        await sinkA.WhenCountReaches(400, Timeout);
+        Assert.Equal(4, a.ActiveShards.Count);
+
+        var b = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sinkB), kinesis, store, FastOptions("b"));
+        var runB = b.RunAsync(stopB.Token);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(a.ActiveShards.Count == 2 && b.ActiveShards.Count == 2), Timeout, "each worker processes two shards");
+        await PutAsync(kinesis, "orders", 400, 400);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sinkA.Count + sinkB.Count >= 800), Timeout, "all 800 records are delivered");
+        await stopA.CancelAsync();
+        await stopB.CancelAsync();
+        await Task.WhenAll(runA, runB).WaitAsync(Timeout);
+
+        var all = Payloads(sinkA).Concat(Payloads(sinkB)).ToList();
+        Assert.Equal(800, all.Count);
+        Assert.Equal(800, all.Distinct().Count());
+
+        // b holds nothing at first, so a cannot see it: b steals one lease to become visible (LeaseLost on a), then a
+        // hands the rest of the surplus over gracefully (ShutdownRequested and a checkpoint) instead of being stolen from.
+        Assert.True(sinkA.Endings.Count(e => e.Ending == "LeaseLost") <= 1, string.Join(", ", sinkA.Endings));
+        Assert.True(sinkA.Endings.Any(e => e.Ending == "ShutdownRequested" && sinkB.Initialized.Any(i => i.ShardId == e.ShardId)), string.Join(", ", sinkA.Endings));
+    }
+
+    [Fact]
+    public async Task Schedulers_OfOneApplicationOnTwoStreams_UseStreamQualifiedLeaseKeys_AndDoNotCollide()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 2);
+        await kinesis.CreateStreamAsync("payments", 2);
+        await PutAsync(kinesis, "orders", 0, 100, "o");
+        await PutAsync(kinesis, "payments", 0, 60, "p");
+        var store = new InMemoryLeaseStore();
+        var orders = new RecordingSink();
+        var payments = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+        var runOrders = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(orders), kinesis, store, FastOptions("w"), multiStreamLeaseKeys: true).RunAsync(stop.Token);
+        var runPayments = new Scheduler("app", "payments", InitialPosition.TrimHorizon, () => new RecordingProcessor(payments), kinesis, store, FastOptions("w"), multiStreamLeaseKeys: true).RunAsync(stop.Token);
+
+        await orders.WhenCountReaches(100, Timeout);
+        await payments.WhenCountReaches(60, Timeout);
+        await stop.CancelAsync();
+        await Task.WhenAll(runOrders, runPayments).WaitAsync(Timeout);
+
+        Assert.All(Payloads(orders), p => Assert.StartsWith("o", p, StringComparison.Ordinal));
+        Assert.All(Payloads(payments), p => Assert.StartsWith("p", p, StringComparison.Ordinal));
+        Assert.Equal(100, Payloads(orders).Distinct().Count());
+        Assert.Equal(60, Payloads(payments).Distinct().Count());
+        Assert.Equal(["shardId-000000000000", "shardId-000000000001"], orders.ByShard().Keys.Order(StringComparer.Ordinal));
+        var keys = (await store.ListLeasesAsync()).Select(l => l.LeaseKey).ToList();
+        Assert.Equal(
+            ["orders:shardId-000000000000", "orders:shardId-000000000001", "payments:shardId-000000000000", "payments:shardId-000000000001"],
+            keys);
+        Assert.All(await store.ListLeasesAsync(), l => Assert.False(l.Checkpoint.IsSentinel, $"{l.LeaseKey} was checkpointed"));
+    }
+
+    [Fact]
+    public async Task Scheduler_AfterASplit_DeletesTheFinishedParentLeaseOnceTheChildrenProgressed_AndNeverRecreatesIt()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 50);
+        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await PutAsync(kinesis, "orders", 50, 200);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        var options = FastOptions("a");
+        options.CompletedLeaseRetention = TimeSpan.Zero;
+        options.LeaseCleanupInterval = TimeSpan.FromMilliseconds(50);
+        options.ShardSyncInterval = TimeSpan.FromMilliseconds(50);
+        using var stop = new CancellationTokenSource();
+
+        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options).RunAsync(stop.Token);
+        await sink.WhenCountReaches(250, Timeout);
+        await Eventually.WaitUntilAsync(async () => await store.GetLeaseAsync("shardId-000000000000") is null, Timeout, "the parent lease is deleted");
+
+        // Several shard syncs later (ListShards still lists the closed parent) the lease has not come back.
+        var requests = store.RequestCount;
+        await Eventually.WaitUntilAsync(() => Task.FromResult(store.RequestCount > requests + 50), Timeout, "the scheduler has run more cycles");
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Null(await store.GetLeaseAsync("shardId-000000000000"));
+        Assert.NotNull(await store.GetLeaseAsync(left));
+        Assert.NotNull(await store.GetLeaseAsync(right));
+        Assert.Equal(250, Payloads(sink).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Scheduler_AtTimestamp_StartsNewShardsAtTheFirstRecordAtOrAfterTheTimestamp()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var kinesis = new InMemoryKinesisClient(time);
+        await kinesis.CreateStreamAsync("orders", 2);
+        await PutAsync(kinesis, "orders", 0, 100, "old");
+        time.Advance(TimeSpan.FromMinutes(1));
+        var from = time.GetUtcNow();
+        await PutAsync(kinesis, "orders", 0, 100, "new");
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+
+        var run = new Scheduler("app", "orders", InitialPosition.AtTimestamp, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a"), initialTimestamp: from).RunAsync(stop.Token);
+        await sink.WhenCountReaches(100, Timeout);
+        await PutAsync(kinesis, "orders", 100, 10, "new");
+        await sink.WhenCountReaches(110, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        var payloads = Payloads(sink);
+        Assert.Equal(110, payloads.Count);
+        Assert.All(payloads, p => Assert.StartsWith("new", p, StringComparison.Ordinal));
+        Assert.All(sink.Initialized, i => Assert.Equal(ExtendedSequenceNumber.AtTimestamp, i.Start));
+    }
+    [Fact]
+    public async Task Scheduler_AtLatestOnAReshardedStream_StartsTheOpenShardsAtTheirTips_AndLeasesNoClosedShard()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 50, "old");
+        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await PutAsync(kinesis, "orders", 50, 50, "old");
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+        var scheduler = new Scheduler("app", "orders", InitialPosition.Latest, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a"));
+
+        var run = scheduler.RunAsync(stop.Token);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.ActiveShards.Count == 2), Timeout, "both open shards are being read");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Initialized.Count == 2), Timeout, "both processors are initialized");
+
+        // Both consumers poll every 20 ms once they hold a LATEST iterator; records put after that must all arrive.
+        var polls = kinesis.GetRecordsCallCount;
+        await Eventually.WaitUntilAsync(() => Task.FromResult(kinesis.GetRecordsCallCount >= polls + 20), Timeout, "both shards are being polled");
+        await PutAsync(kinesis, "orders", 0, 40, "new");
+        await sink.WhenCountReaches(40, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.All(Payloads(sink), p => Assert.StartsWith("new", p, StringComparison.Ordinal));
+        Assert.Equal([left, right], (await store.ListLeasesAsync()).Select(l => l.LeaseKey).Order(StringComparer.Ordinal));
+    }
+    [Fact]
+    public async Task Scheduler_WhenAnotherWorkerTakesALease_ItsProcessorGetsLeaseLost_StopsReadingTheShard_AndWritesNoCheckpoint()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 2);
+        await PutAsync(kinesis, "orders", 0, 100);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        var options = FastOptions("a");
+        options.FailoverTime = TimeSpan.FromSeconds(30);
+        options.LeaseRenewalInterval = TimeSpan.FromSeconds(10);
+        using var stop = new CancellationTokenSource();
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options);
+        var run = scheduler.RunAsync(stop.Token);
+        await sink.WhenCountReaches(100, Timeout);
+
+        // Another worker takes one lease (it stays live for the failover time, so "a" must not take it back).
+        const string Stolen = "shardId-000000000000";
+        var taken = await store.TakeLeaseAsync((await store.GetLeaseAsync(Stolen))!, "b");
+        var theirs = await store.UpdateCheckpointAsync(taken!, taken!.Checkpoint);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((Stolen, "LeaseLost"))), Timeout, "the processor of the stolen shard gets LeaseLost");
+        Assert.DoesNotContain(Stolen, scheduler.ActiveShards);
+
+        var before = sink.ByShard()[Stolen].Count;
+        await PutAsync(kinesis, "orders", 100, 100);
+        var inOther = await CountRecordsAsync(kinesis, "shardId-000000000001");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.ByShard()["shardId-000000000001"].Count >= inOther), Timeout, "every record of the other shard arrives");
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Equal(before, sink.ByShard()[Stolen].Count);
+        var stored = (await store.GetLeaseAsync(Stolen))!;
+        Assert.Equal("b", stored.LeaseOwner);
+        Assert.Equal(theirs!.LeaseCounter, stored.LeaseCounter);
+    }
+}
