@@ -22,10 +22,23 @@ public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Handlers);
 
+        // Reading the assembly's attributes is cheap, and the value-equal result stops the pipeline right here when
+        // an edit did not touch them.
+        var defaults = context.CompilationProvider
+            .Select(static (compilation, ct) => Parser.ParseDefaults(compilation, ct))
+            .WithTrackingName(TrackingNames.Defaults);
+
+        var resolved = handlers
+            .Combine(defaults)
+            .Select(static (pair, _) => Parser.Resolve(pair.Left, pair.Right))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.ResolvedHandlers);
+
         // Processor names must be unique across the compilation (overloads, or names that only differ in where the
         // dots were), which only the whole set can tell; the names are then handed out one by one again so that a
         // processor file is only re-emitted when its own handler changed.
-        var allHandlers = handlers
+        var allHandlers = resolved
             .Collect()
             .Select(static (specs, _) => Parser.AssignProcessorNames(specs))
             .WithTrackingName(TrackingNames.AllHandlers);
