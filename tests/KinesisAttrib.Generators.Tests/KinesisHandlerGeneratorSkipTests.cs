@@ -15,7 +15,6 @@ public sealed class KinesisHandlerGeneratorSkipTests
     [InlineData("generic method", "public Task M<T>(T order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("private method", "private Task M(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("in parameter", "public Task M(in Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
-    [InlineData("service of a file-local type", "public Task M(Order order, Hidden hidden) => Task.CompletedTask; } file sealed class Hidden { ")]
     [InlineData("context that is not a JsonSerializerContext", "[KinesisHandler(\"s\", JsonSerializerContext = typeof(Order))] public Task N(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("PayloadFormat.Text on a non-string payload", "[KinesisHandler(\"s\", PayloadFormat = PayloadFormat.Text)] public Task N(Order order) => Task.CompletedTask;")]
     [InlineData("PayloadFormat.Record on a string payload", "[KinesisHandler(\"s\", PayloadFormat = PayloadFormat.Record)] public Task N(string order) => Task.CompletedTask;")]
