@@ -16,7 +16,10 @@ internal sealed class KnownTypes
         KinesisClientRecord = compilation.GetTypeByMetadataName(KnownTypeNames.KinesisClientRecord);
         ReadOnlyMemory = compilation.GetTypeByMetadataName(KnownTypeNames.ReadOnlyMemory);
         Memory = compilation.GetTypeByMetadataName(KnownTypeNames.Memory);
+        DefaultsAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.KinesisHandlerDefaultsAttribute);
     }
+
+    public INamedTypeSymbol? DefaultsAttribute { get; }
 
     public Compilation Compilation { get; }
 

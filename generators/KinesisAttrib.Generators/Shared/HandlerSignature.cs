@@ -117,6 +117,11 @@ internal static class HandlerSignature
             return $"it returns '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}'; " + SupportedShapes;
         }
 
+        if (returnKind == ReturnKind.Void && method.IsAsync)
+        {
+            return "it is 'async void', so failures could not be seen and records would be checkpointed before they are processed; return Task or ValueTask";
+        }
+
         if (shape == HandlerShape.Record && returnKind is ReturnKind.BatchResult or ReturnKind.TaskOfBatchResult or ReturnKind.ValueTaskOfBatchResult)
         {
             return "it returns a BatchResult, which only batch handlers (taking IReadOnlyList<T>) can return";
