@@ -27,7 +27,7 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
     private readonly List<Scheduler> _schedulers = [];
     private Task _running = Task.CompletedTask;
 
-    /// <summary>Created by DI; see <see cref="KinesisAttribServiceCollectionExtensions.AddKinesisAttrib"/>.</summary>
+    /// <summary>Created by DI; see <see cref="KinesisAttribServiceCollectionExtensions.AddKinesisAttrib(IServiceCollection, Action{KinesisAttribOptions}?)"/>.</summary>
     public KinesisAttribRuntime(IServiceProvider services, IOptions<KinesisAttribOptions> options, ILoggerFactory? loggerFactory = null, IHostApplicationLifetime? lifetime = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -56,33 +56,105 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
         var kinesis = _services.GetRequiredService<IKinesisClient>();
         var leaseStores = _services.GetRequiredService<ILeaseStoreFactory>();
 
+        var plans = Plan(handlers, _options);
+        foreach (var plan in plans)
+        {
+            var descriptor = plan.Handler;
+            _schedulers.Add(new Scheduler(
+                plan.Application,
+                plan.Stream,
+                descriptor.InitialPosition,
+                () => descriptor.CreateProcessor(_services),
+                kinesis,
+                leaseStores.Create(plan.LeaseTable),
+                plan.Options,
+                _loggerFactory,
+                initialTimestamp: descriptor.InitialTimestamp));
+        }
+
+        _running = Task.WhenAll(_schedulers.Select(RunSchedulerAsync));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Checks the handlers against each other and the options, and works out for each its application, stream, lease
+    /// table and options (global options, then the handler's attribute, then the application's overrides). Everything
+    /// wrong is found here, before any scheduler starts, with a message naming the handler.
+    /// </summary>
+    internal static IReadOnlyList<SchedulerPlan> Plan(IReadOnlyList<KinesisHandlerDescriptor> handlers, KinesisAttribOptions options)
+    {
+        var resolved = new List<(KinesisHandlerDescriptor Handler, string Application, string Stream)>();
         var seen = new Dictionary<(string App, string Stream), string>();
         foreach (var handler in handlers)
         {
-            var application = handler.ApplicationName ?? _options.ApplicationName
-                ?? throw new InvalidOperationException($"Handler {handler.HandlerName} names no application: set ApplicationName on its [KinesisHandler] or KinesisAttribOptions.ApplicationName.");
-            var stream = _options.StreamNames.TryGetValue(handler.StreamName, out var mapped) ? mapped : handler.StreamName;
+            var application = handler.ApplicationName ?? options.ApplicationName
+                ?? throw new InvalidOperationException($"Handler {handler.HandlerName} names no application: set ApplicationName on its [KinesisHandler], on [assembly: KinesisHandlerDefaults], or KinesisAttribOptions.ApplicationName (configuration KinesisAttrib:ApplicationName).");
+            var stream = options.StreamNames.TryGetValue(handler.StreamName, out var mapped) ? mapped : handler.StreamName;
             if (seen.TryGetValue((application, stream), out var other))
             {
                 throw new InvalidOperationException($"Handlers {other} and {handler.HandlerName} both consume stream '{stream}' as application '{application}'. An application has one handler per stream; give one of them another ApplicationName.");
             }
 
+            if (handler.InitialPosition == Handlers.InitialPosition.AtTimestamp && handler.InitialTimestamp is null)
+            {
+                throw new InvalidOperationException($"Handler {handler.HandlerName} starts AtTimestamp but has no InitialTimestamp.");
+            }
+
             seen[(application, stream)] = handler.HandlerName;
-            var descriptor = handler;
-            _schedulers.Add(new Scheduler(
-                application,
-                stream,
-                handler.InitialPosition,
-                () => descriptor.CreateProcessor(_services),
-                kinesis,
-                leaseStores.Create(application),
-                _options,
-                _loggerFactory,
-                initialTimestamp: handler.InitialTimestamp));
+            resolved.Add((handler, application, stream));
         }
 
-        _running = Task.WhenAll(_schedulers.Select(RunSchedulerAsync));
-        return Task.CompletedTask;
+        foreach (var name in options.Applications.Keys)
+        {
+            if (!resolved.Any(r => r.Application == name))
+            {
+                throw new InvalidOperationException($"KinesisAttrib:Applications:{name} configures an application no handler uses (known: {string.Join(", ", resolved.Select(r => r.Application).Distinct().Order(StringComparer.Ordinal))}).");
+            }
+        }
+
+        var streamsPerApplication = resolved.GroupBy(r => r.Application).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var tables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var plans = new List<SchedulerPlan>(resolved.Count);
+        foreach (var (handler, application, stream) in resolved)
+        {
+            options.Applications.TryGetValue(application, out var overrides);
+
+            // The KCL single-stream lease schema keys leases by shard id, and shard ids repeat across streams: an
+            // application that consumes several streams keeps one lease table per stream.
+            var table = overrides?.LeaseTableName
+                ?? (streamsPerApplication[application] > 1 ? $"{application}-{stream}" : application);
+            if (tables.TryGetValue(table, out var owner))
+            {
+                throw new InvalidOperationException($"Handlers {owner} and {handler.HandlerName} would share lease table '{table}'; give one of their applications another LeaseTableName.");
+            }
+
+            tables[table] = handler.HandlerName;
+            var effective = ForScheduler(options, handler, overrides);
+            try
+            {
+                effective.Validate();
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new InvalidOperationException($"Handler {handler.HandlerName} (application '{application}', stream '{stream}'): {ex.Message}", ex);
+            }
+
+            plans.Add(new SchedulerPlan(handler, application, stream, table, effective));
+        }
+
+        return plans;
+    }
+
+    /// <summary>The options one scheduler runs with: a copy of the global options with the handler's and then the application's overrides.</summary>
+    internal static KinesisAttribOptions ForScheduler(KinesisAttribOptions options, KinesisHandlerDescriptor handler, KinesisApplicationOptions? application)
+    {
+        var copy = options.Clone();
+        copy.MaxRecords = application?.MaxRecords ?? handler.MaxRecords ?? copy.MaxRecords;
+        copy.IdleTimeBetweenReads = application?.IdleTimeBetweenReads ?? handler.IdleTimeBetweenReads ?? copy.IdleTimeBetweenReads;
+        copy.FailoverTime = application?.FailoverTime ?? copy.FailoverTime;
+        copy.ShardSyncInterval = application?.ShardSyncInterval ?? copy.ShardSyncInterval;
+        copy.ProcessingRetryDelay = application?.ProcessingRetryDelay ?? copy.ProcessingRetryDelay;
+        return copy;
     }
 
     private async Task RunSchedulerAsync(Scheduler scheduler)
@@ -125,3 +197,11 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
         _aborted.Dispose();
     }
 }
+
+/// <summary>What the runtime starts for one handler.</summary>
+/// <param name="Handler">The handler.</param>
+/// <param name="Application">Its application name.</param>
+/// <param name="Stream">The stream actually consumed (after <see cref="KinesisAttribOptions.StreamNames"/>).</param>
+/// <param name="LeaseTable">The lease table.</param>
+/// <param name="Options">The scheduler's own options.</param>
+internal sealed record SchedulerPlan(KinesisHandlerDescriptor Handler, string Application, string Stream, string LeaseTable, KinesisAttribOptions Options);
