@@ -24,6 +24,7 @@ public class GeneratorCostBenchmarks
     private CSharpCompilation _bodyEdited = null!;
     private CSharpCompilation _streamEdited = null!;
     private GeneratorDriver _warm = null!;
+    private GeneratorDriver _warmScanOnly = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -40,6 +41,7 @@ public class GeneratorCostBenchmarks
         _streamEdited = _compilation.ReplaceSyntaxTree(edited, edited.WithChangedText(SourceText.From(Source(7, "orders").Replace("\"orders\", ApplicationName = \"app7_3\"", "\"orders-v2\", ApplicationName = \"app7_3\"", StringComparison.Ordinal))));
 
         _warm = Driver(new KinesisHandlerGenerator()).RunGenerators(_compilation);
+        _warmScanOnly = Driver(new AttributeScanOnlyGenerator()).RunGenerators(_compilation);
         var generated = _warm.GetRunResult().GeneratedTrees.Length;
         if (generated != Files * HandlersPerFile + 1)
         {
@@ -54,12 +56,15 @@ public class GeneratorCostBenchmarks
     public GeneratorDriver ColdRun_200Handlers() => Driver(new KinesisHandlerGenerator()).RunGenerators(_compilation);
 
     [Benchmark]
+    public GeneratorDriver Rerun_AttributeScanOnly_AfterOneLineBodyEdit() => _warmScanOnly.RunGenerators(_bodyEdited);
+
+    [Benchmark]
     public GeneratorDriver Rerun_AfterOneLineBodyEdit() => _warm.RunGenerators(_bodyEdited);
 
     [Benchmark]
     public GeneratorDriver Rerun_AfterOneStreamNameEdit() => _warm.RunGenerators(_streamEdited);
 
-    private static GeneratorDriver Driver(IIncrementalGenerator generator) =>
+    private static CSharpGeneratorDriver Driver(IIncrementalGenerator generator) =>
         CSharpGeneratorDriver.Create([generator.AsSourceGenerator()], parseOptions: s_parse, driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false));
 
     /// <summary>Ten handlers of mixed shapes in one file.</summary>
@@ -68,7 +73,7 @@ public class GeneratorCostBenchmarks
         var builder = new StringBuilder();
         builder.AppendLine("using System.Collections.Generic; using System.Threading; using System.Threading.Tasks; using KinesisAttrib.Handlers;");
         builder.AppendLine("namespace Bench;");
-        builder.AppendLine($"public sealed class Handlers{file}(IStore store)");
+        builder.Append("public sealed class Handlers").Append(file).AppendLine("(IStore store)");
         builder.AppendLine("{");
         for (var i = 0; i < HandlersPerFile; i++)
         {
