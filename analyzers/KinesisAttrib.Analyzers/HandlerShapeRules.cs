@@ -168,10 +168,10 @@ internal static class HandlerShapeRules
 
         return HandlerSettingsRules.Validate(
             settings.InitialPosition ?? defaults.InitialPosition ?? 0,
-            settings.InitialTimestamp ?? defaults.InitialTimestamp,
+            settings.InitialTimestamp ?? (HandlerSettingsRules.Inherits(settings.InitialPosition, HandlerSettingsRules.AtTimestamp) ? defaults.InitialTimestamp : null),
             settings.CheckpointMode ?? defaults.CheckpointMode ?? 0,
-            settings.CheckpointEveryRecords ?? defaults.CheckpointEveryRecords ?? 0,
-            settings.CheckpointIntervalSeconds ?? defaults.CheckpointIntervalSeconds ?? 0,
+            settings.CheckpointEveryRecords ?? (HandlerSettingsRules.Inherits(settings.CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointEveryRecords : null) ?? 0,
+            settings.CheckpointIntervalSeconds ?? (HandlerSettingsRules.Inherits(settings.CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointIntervalSeconds : null) ?? 0,
             settings.MaxRecords ?? defaults.MaxRecords,
             settings.IdleTimeBetweenReadsMilliseconds ?? defaults.IdleTimeBetweenReadsMilliseconds,
             settings.PayloadFormat ?? defaults.PayloadFormat ?? 0,

@@ -242,6 +242,35 @@ public sealed class UnsupportedHandlerShapeTests
             "Sample.Handlers.N", "it is private, so the generated code cannot call it; make it internal or public"));
 
     [Fact]
+    public Task AssemblyDefaults_AreMergedLikeTheGeneratorDoes_AndQualifiersOnlyFollowTheirChoice() => VerifyAsync(
+        [
+            File("""
+                public sealed class Handlers
+                {
+                    [KinesisHandler("s", ApplicationName = "inherits")] public void A(Order order) { }
+                    [KinesisHandler("s", ApplicationName = "manual", CheckpointMode = CheckpointMode.Manual, InitialPosition = InitialPosition.Latest)] public void B(Order order) { }
+                    [KinesisHandler("s", ApplicationName = "text", PayloadFormat = PayloadFormat.Text)] public void {|#0:C|}(Order order) { }
+                }
+                """),
+            """
+            [assembly: KinesisAttrib.Handlers.KinesisHandlerDefaults(
+                CheckpointMode = KinesisAttrib.Handlers.CheckpointMode.Periodic, CheckpointEveryRecords = 100,
+                InitialPosition = KinesisAttrib.Handlers.InitialPosition.AtTimestamp, InitialTimestamp = "2025-01-31T00:00:00Z")]
+            """,
+        ],
+        Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments("Sample.Handlers.C", "PayloadFormat.Text needs a string payload"));
+
+    [Fact]
+    public Task UnusableAssemblyDefaults_AreReportedOnEveryHandler() => VerifyAsync(
+        [
+            File("""public sealed class Handlers { [KinesisHandler("s")] public void {|#0:A|}(Order order) { } }"""),
+            "[assembly: KinesisAttrib.Handlers.KinesisHandlerDefaults(JsonSerializerContext = typeof(Sample.Order))]",
+        ],
+        Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments(
+            "Sample.Handlers.A",
+            "[assembly: KinesisHandlerDefaults] is unusable: JsonSerializerContext 'Sample.Order' is not a concrete, non-generic, accessible class deriving from System.Text.Json.Serialization.JsonSerializerContext"));
+
+    [Fact]
     public Task MethodsWithoutTheAttribute_AreNotAnalyzed() => VerifyAsync(
         InHandlers("private void M<T>(ref T a) { }"));
 }

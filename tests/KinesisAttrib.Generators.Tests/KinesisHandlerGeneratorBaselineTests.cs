@@ -243,7 +243,7 @@ public sealed class KinesisHandlerGeneratorBaselineTests
                     [KinesisHandler("orders")]
                     public static void Inherits(Order order) { }
 
-                    [KinesisHandler("orders", ApplicationName = "manual", CheckpointMode = CheckpointMode.Manual, CheckpointEveryRecords = 0, CheckpointIntervalSeconds = 0,
+                    [KinesisHandler("orders", ApplicationName = "manual", CheckpointMode = CheckpointMode.Manual,
                         IdleTimeBetweenReadsMilliseconds = 250, InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = "2025-01-31T00:00:00Z",
                         DeserializationFailurePolicy = DeserializationFailurePolicy.SkipAndLog)]
                     public static void Overrides(Order order, KinesisAttrib.Processing.IRecordProcessorCheckpointer checkpointer) { }

@@ -67,14 +67,18 @@ internal sealed record AttributeSettings(
 {
     public static AttributeSettings None { get; } = new();
 
-    /// <summary>This attribute's values, with <paramref name="defaults"/> where this one sets nothing.</summary>
+    /// <summary>
+    /// This attribute's values, with <paramref name="defaults"/> where this one sets nothing. A value that only
+    /// qualifies a default (the timestamp of <c>AtTimestamp</c>, the limits of <c>Periodic</c>) is not inherited by a
+    /// handler that chooses another position or mode.
+    /// </summary>
     public AttributeSettings Over(AttributeSettings defaults) => new(
         ApplicationName ?? defaults.ApplicationName,
         InitialPosition ?? defaults.InitialPosition,
-        InitialTimestamp ?? defaults.InitialTimestamp,
+        InitialTimestamp ?? (HandlerSettingsRules.Inherits(InitialPosition, HandlerSettingsRules.AtTimestamp) ? defaults.InitialTimestamp : null),
         CheckpointMode ?? defaults.CheckpointMode,
-        CheckpointEveryRecords ?? defaults.CheckpointEveryRecords,
-        CheckpointIntervalSeconds ?? defaults.CheckpointIntervalSeconds,
+        CheckpointEveryRecords ?? (HandlerSettingsRules.Inherits(CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointEveryRecords : null),
+        CheckpointIntervalSeconds ?? (HandlerSettingsRules.Inherits(CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointIntervalSeconds : null),
         MaxRecords ?? defaults.MaxRecords,
         IdleTimeBetweenReadsMilliseconds ?? defaults.IdleTimeBetweenReadsMilliseconds,
         PayloadFormat ?? defaults.PayloadFormat,

@@ -19,6 +19,12 @@ internal static class HandlerSettingsRules
     public const int FormatBytes = 3;
     public const int FormatRecord = 4;
 
+    /// <summary>
+    /// Whether a handler inherits the assembly default of a value that qualifies one choice (e.g. the timestamp of
+    /// AtTimestamp): when it does not make the choice itself, or makes that same choice.
+    /// </summary>
+    public static bool Inherits(int? handlerChoice, int qualifiedChoice) => handlerChoice is null || handlerChoice == qualifiedChoice;
+
     /// <summary>Why the values are inconsistent, or null; and the payload format they select.</summary>
     public static string? Validate(
         int initialPosition,
