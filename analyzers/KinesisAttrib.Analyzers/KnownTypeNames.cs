@@ -7,13 +7,7 @@ namespace KinesisAttrib.Analyzers;
 internal static class KnownTypeNames
 {
     public const string KinesisHandlerAttribute = "KinesisAttrib.Handlers.KinesisHandlerAttribute";
-    public const string RecordContext = "KinesisAttrib.Handlers.RecordContext";
-    public const string CancellationToken = "System.Threading.CancellationToken";
-    public const string Task = "System.Threading.Tasks.Task";
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
-    public const string KinesisClientRecord = "KinesisAttrib.Processing.KinesisClientRecord";
-    public const string ReadOnlyMemory = "System.ReadOnlyMemory`1";
-    public const string Memory = "System.Memory`1";
 
     public const string KinesisHandlerDefaultsAttribute = "KinesisAttrib.Handlers.KinesisHandlerDefaultsAttribute";
 

@@ -36,9 +36,11 @@ public sealed partial class KinesisHandlerGenerator
                 writer.WriteLine(GeneratedCodeAttribute);
                 using (writer.Block($"internal sealed class {named.ProcessorName} : {baseType}<{handler.PayloadType}>"))
                 {
+                    WriteSettings(writer, handler);
+                    writer.WriteLine();
                     writer.WriteLine($"public {named.ProcessorName}({KnownTypeNames.IServiceProvider} services)");
                     writer.Indent();
-                    writer.WriteLine($": base(services, {DeserializerExpression(handler)}, {SettingsExpression(handler)})");
+                    writer.WriteLine($": base(services, {DeserializerExpression(handler)}, s_settings)");
                     writer.Unindent();
                     using (writer.Block())
                     {
@@ -227,31 +229,33 @@ public sealed partial class KinesisHandlerGenerator
         };
 
         /// <summary>The handler's name always (for logs and errors), and only the settings that differ from the defaults.</summary>
-        private static string SettingsExpression(HandlerSpec handler)
+        private static void WriteSettings(SourceWriter writer, HandlerSpec handler)
         {
             var settings = handler.Settings;
-            var parts = new List<string> { $"HandlerName = {Literal(handler.HandlerName)}" };
-            if (settings.CheckpointMode is { } mode and not 0)
+            writer.WriteLine($"private static readonly {KnownTypeNames.HandlerSettings} s_settings = new()");
+            using (writer.Block(closing: ";"))
             {
-                parts.Add($"CheckpointMode = {EnumExpression(KnownTypeNames.CheckpointMode, s_checkpointModes, mode)}");
-            }
+                writer.WriteLine($"HandlerName = {Literal(handler.HandlerName)},");
+                if (settings.CheckpointMode is { } mode and not 0)
+                {
+                    writer.WriteLine($"CheckpointMode = {EnumExpression(KnownTypeNames.CheckpointMode, s_checkpointModes, mode)},");
+                }
 
-            if (settings.CheckpointEveryRecords is { } records and not 0)
-            {
-                parts.Add($"CheckpointEveryRecords = {Number(records)}");
-            }
+                if (settings.CheckpointEveryRecords is { } records and not 0)
+                {
+                    writer.WriteLine($"CheckpointEveryRecords = {Number(records)},");
+                }
 
-            if (settings.CheckpointIntervalSeconds is { } seconds and not 0)
-            {
-                parts.Add($"CheckpointInterval = {KnownTypeNames.TimeSpan}.FromSeconds({Number(seconds)})");
-            }
+                if (settings.CheckpointIntervalSeconds is { } seconds and not 0)
+                {
+                    writer.WriteLine($"CheckpointInterval = {KnownTypeNames.TimeSpan}.FromSeconds({Number(seconds)}),");
+                }
 
-            if (settings.DeserializationFailurePolicy is { } policy and not 0)
-            {
-                parts.Add($"DeserializationFailurePolicy = {EnumExpression(KnownTypeNames.DeserializationFailurePolicy, s_failurePolicies, policy)}");
+                if (settings.DeserializationFailurePolicy is { } policy and not 0)
+                {
+                    writer.WriteLine($"DeserializationFailurePolicy = {EnumExpression(KnownTypeNames.DeserializationFailurePolicy, s_failurePolicies, policy)},");
+                }
             }
-
-            return $"new {KnownTypeNames.HandlerSettings} {{ {string.Join(", ", parts)} }}";
         }
 
         private static string Argument(HandlerSpec handler, HandlerParameter parameter) => parameter.Kind switch

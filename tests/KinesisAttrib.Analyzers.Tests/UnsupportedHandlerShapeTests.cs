@@ -40,6 +40,8 @@ public sealed class UnsupportedHandlerShapeTests
         "parameter 'service' is 'dynamic'; a service must be a concrete type")]
     [InlineData("public Task {|#0:M|}(dynamic order, RecordContext record, CancellationToken ct)" + Body,
         "parameter 'order' is 'dynamic'; a payload must be a concrete type")]
+    [InlineData("public Task {|#0:M|}(Memory<byte> order)" + Body,
+        "parameter 'order' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)")]
     [InlineData("public Task {|#0:M|}(Span<byte> order, RecordContext record, CancellationToken ct)" + Body,
         "parameter 'order' has ref struct type 'System.Span<byte>', which cannot be a payload")]
     public Task Method_WithUnsupportedShape_IsReportedWithItsReason(string member, string reason, string name = "Sample.Handlers.M") => VerifyAsync(

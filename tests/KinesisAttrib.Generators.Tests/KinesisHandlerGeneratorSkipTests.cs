@@ -6,6 +6,7 @@ namespace KinesisAttrib.Generators.Tests;
 public sealed class KinesisHandlerGeneratorSkipTests
 {
     [Theory]
+    [InlineData("Memory<byte> payload (ambiguous: no copy or a copy?)", "public void M(System.Memory<byte> bytes) { }")]
     [InlineData("no payload", "public Task M(RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("ref parameter", "public Task M(ref Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("returns Task<T>", "public Task<int> M(Order order, RecordContext record, CancellationToken ct) => Task.FromResult(1);")]

@@ -26,6 +26,7 @@ internal static class HandlerSignature
     public const string ValueTaskOfTMetadata = "System.Threading.Tasks.ValueTask`1";
     public const string ReadOnlyListMetadata = "System.Collections.Generic.IReadOnlyList`1";
     public const string ReadOnlyMemoryMetadata = "System.ReadOnlyMemory`1";
+    public const string MemoryMetadata = "System.Memory`1";
     public const string IServiceProviderMetadata = "System.IServiceProvider";
 
     public const string SupportedShapes =
@@ -98,6 +99,11 @@ internal static class HandlerSignature
         if (TypeReason(element, compilation, "a payload") is { } payloadReason)
         {
             return $"parameter '{payload.Name}' {payloadReason}";
+        }
+
+        if (IsGeneric(element, compilation, MemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
+        {
+            return $"parameter '{payload.Name}' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)";
         }
 
         if (shape != HandlerShape.Record)
