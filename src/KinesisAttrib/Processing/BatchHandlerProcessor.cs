@@ -59,9 +59,19 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
             }
         }
 
-        var result = decoded.Count > 0
-            ? await HandleAsync(services, decoded, batch, input.Checkpointer, cancellationToken).ConfigureAwait(false)
-            : BatchResult.Success;
+        BatchResult result;
+        try
+        {
+            result = decoded.Count > 0
+                ? await HandleAsync(services, decoded, batch, input.Checkpointer, cancellationToken).ConfigureAwait(false)
+                : BatchResult.Success;
+        }
+        catch (Exception ex) when (ex is not Leases.LeaseLostException)
+        {
+            // The whole batch comes again; what earlier batches completed is kept.
+            await CheckpointPrefixAsync(input.Checkpointer, null).ConfigureAwait(false);
+            throw;
+        }
 
         if (result.IsPartialFailure)
         {

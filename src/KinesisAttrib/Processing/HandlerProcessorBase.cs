@@ -122,12 +122,13 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor
     }
 
     /// <summary>
-    /// After a failure: keeps the work that succeeded before <paramref name="prefix"/>'s successor, so only the failed
-    /// record and what follows are delivered again. Nothing is written in manual mode (the handler decides).
+    /// After a failure: keeps the work that succeeded, up to <paramref name="prefix"/> in this batch or, without one,
+    /// what earlier batches completed but the mode had not checkpointed yet (periodic mode), so only the failed record
+    /// and what follows are delivered again. Nothing is written in manual mode (the handler decides).
     /// </summary>
     private protected async ValueTask CheckpointPrefixAsync(IRecordProcessorCheckpointer checkpointer, ExtendedSequenceNumber? prefix)
     {
-        if (prefix is { } done && Settings.CheckpointMode != CheckpointMode.Manual)
+        if ((prefix ?? _lastProcessed) is { } done && Settings.CheckpointMode != CheckpointMode.Manual)
         {
             _lastProcessed = done;
             await CheckpointAsync(checkpointer, done, CancellationToken.None).ConfigureAwait(false);

@@ -76,6 +76,22 @@ public sealed class HandlerProcessorTests
     }
 
     [Fact]
+    public async Task PeriodicMode_OnAFailureAtTheStartOfABatch_CheckpointsWhatEarlierBatchesCompleted()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var processor = new FailingRecordProcessor(services, failOn: "3", new HandlerSettings { CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 100 });
+        var checkpointer = new ListCheckpointer();
+        await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
+        await processor.ProcessRecordsAsync(new ProcessRecordsInput([Record("1", "a"u8.ToArray()), Record("2", "b"u8.ToArray())], null, checkpointer), default);
+        Assert.Empty(checkpointer.Checkpoints);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            processor.ProcessRecordsAsync(new ProcessRecordsInput([Record("3", "c"u8.ToArray()), Record("4", "d"u8.ToArray())], null, checkpointer), default).AsTask());
+
+        Assert.Equal([new ExtendedSequenceNumber("2")], checkpointer.Checkpoints);
+    }
+
+    [Fact]
     public async Task RecordProcessor_AfterLatestStartCheckpointsTheFirstBatchAtShutdown()
     {
         using var services = new ServiceCollection().BuildServiceProvider();
