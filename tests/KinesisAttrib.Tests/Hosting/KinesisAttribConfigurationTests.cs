@@ -100,6 +100,26 @@ public sealed class KinesisAttribConfigurationTests
         Assert.Equal("b", original.StreamNames["a"]);
     }
 
+    [Fact]
+    public void Bind_KnowsEverySettableOptionExceptCredentials()
+    {
+        foreach (var property in Settable().Where(p => p.Name != nameof(KinesisAttribOptions.Credentials)))
+        {
+            var value = Different(property);
+            var text = value switch
+            {
+                TimeSpan time => time.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+                IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                _ => value.ToString()!,
+            };
+            var options = new KinesisAttribOptions();
+
+            KinesisAttribConfiguration.Bind(Config(($"KinesisAttrib:{property.Name}", text)).GetSection("KinesisAttrib"), options);
+
+            Assert.True(Equals(value, property.GetValue(options)), $"Configuration key KinesisAttrib:{property.Name} is not bound; add it to KinesisAttribConfiguration.Bind.");
+        }
+    }
+
     private static IEnumerable<PropertyInfo> Settable() =>
         typeof(KinesisAttribOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite);
 
