@@ -96,28 +96,12 @@ public sealed partial class KinesisHandlerGenerator
                 Deserializer: deserializerRef);
         }
 
-        /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c>, or none.</summary>
-        public static HandlerDefaults ParseDefaults(Compilation compilation, CancellationToken cancellationToken)
-        {
-            var attributeType = compilation.GetTypeByMetadataName(KnownTypeNames.KinesisHandlerDefaultsAttribute);
-            if (attributeType is null)
-            {
-                return HandlerDefaults.None;
-            }
-
-            foreach (var attribute in compilation.Assembly.GetAttributes())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
-                {
-                    return TryParseSettings(attribute, compilation, allowDeserializer: false, out var settings, out _)
-                        ? new HandlerDefaults(settings!, IsValid: true)
-                        : new HandlerDefaults(AttributeSettings.None, IsValid: false);
-                }
-            }
-
-            return HandlerDefaults.None;
-        }
+        /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c> (AllowMultiple is false, so there is one).</summary>
+        public static HandlerDefaults ParseDefaults(GeneratorAttributeSyntaxContext context) =>
+            context.Attributes.Length == 1
+            && TryParseSettings(context.Attributes[0], context.SemanticModel.Compilation, allowDeserializer: false, out var settings, out _)
+                ? new HandlerDefaults(settings!, IsValid: true)
+                : new HandlerDefaults(AttributeSettings.None, IsValid: false);
 
         /// <summary>Merges the assembly defaults into a handler and checks the result; null when it is inconsistent.</summary>
         public static HandlerSpec? Resolve(HandlerSpec spec, HandlerDefaults defaults)

@@ -1,3 +1,4 @@
+using KinesisAttrib.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -22,10 +23,15 @@ public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Handlers);
 
-        // Reading the assembly's attributes is cheap, and the value-equal result stops the pipeline right here when
-        // an edit did not touch them.
-        var defaults = context.CompilationProvider
-            .Select(static (compilation, ct) => Parser.ParseDefaults(compilation, ct))
+        // [assembly: KinesisHandlerDefaults] is found like the handlers (its target node is the compilation unit), so
+        // only edits of the file that declares it re-read it; the value-equal result stops the pipeline when unchanged.
+        var defaults = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.KinesisHandlerDefaultsAttribute,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, _) => Parser.ParseDefaults(ctx))
+            .Collect()
+            .Select(static (all, _) => all.IsDefaultOrEmpty ? HandlerDefaults.None : all[0])
             .WithTrackingName(TrackingNames.Defaults);
 
         var resolved = handlers
