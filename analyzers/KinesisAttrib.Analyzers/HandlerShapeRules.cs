@@ -1,4 +1,4 @@
-using System.Linq;
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 
 namespace KinesisAttrib.Analyzers;
@@ -9,8 +9,6 @@ namespace KinesisAttrib.Analyzers;
 /// </summary>
 internal static class HandlerShapeRules
 {
-    private const string SupportedShapeHint = "; the supported shape is (T payload, RecordContext record, CancellationToken cancellationToken)";
-
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpErrorMessageFormat;
 
     /// <summary>Why the generator skips <paramref name="method"/>, or null when it generates a processor for it.</summary>
@@ -31,11 +29,12 @@ internal static class HandlerShapeRules
             return "it is abstract; a handler needs a body the generated processor can call";
         }
 
-        return GetTypeReason(method)
-            ?? GetAccessibilityReason(method, types.Compilation)
-            ?? GetReturnReason(method, types)
-            ?? GetParametersReason(method, types)
-            ?? GetAttributeReason(attribute, types);
+        if ((GetTypeReason(method) ?? GetAccessibilityReason(method, types.Compilation)) is { } reason)
+        {
+            return reason;
+        }
+
+        return GetSignatureReason(method, types, out var signature) ?? GetAttributeReason(attribute, signature!, types);
     }
 
     private static string DescribeKind(MethodKind kind) => kind switch
@@ -137,168 +136,99 @@ internal static class HandlerShapeRules
         _ => "not accessible",
     };
 
-    private static string? GetReturnReason(IMethodSymbol method, KnownTypes types)
+    /// <summary>Return type and parameters: the rules shared with the generator (<see cref="HandlerSignature"/>).</summary>
+    private static string? GetSignatureReason(IMethodSymbol method, KnownTypes types, out Signature? signature) =>
+        HandlerSignature.Classify(method, types.Compilation, out signature);
+
+    /// <summary>The attribute's values, merged over the assembly's <c>[KinesisHandlerDefaults]</c> as the generator does, then the shared checks.</summary>
+    private static string? GetAttributeReason(AttributeData attribute, Signature signature, KnownTypes types)
     {
-        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        if (ReadSettings(attribute, types, allowDeserializer: true, out var settings, out var deserializer) is { } reason)
         {
-            return "it returns by reference; handlers must return System.Threading.Tasks.Task";
+            return reason;
         }
 
-        if (method.ReturnType.Equals(types.Task, SymbolEqualityComparer.Default))
+        var defaults = new Settings();
+        if (types.DefaultsAttribute is { } defaultsType)
         {
-            return null;
-        }
-
-        if (method.ReturnsVoid)
-        {
-            return method.IsAsync
-                ? "it is 'async void', so failures could not be seen and records would be checkpointed before they are processed; return Task"
-                : "it returns void; handlers must return System.Threading.Tasks.Task";
-        }
-
-        return $"it returns '{method.ReturnType.ToDisplayString(s_typeFormat)}'; handlers must return System.Threading.Tasks.Task (not ValueTask or Task<T>)";
-    }
-
-    private static string? GetParametersReason(IMethodSymbol method, KnownTypes types)
-    {
-        if (types.RecordContext is null || types.CancellationToken is null)
-        {
-            return "the compilation does not define KinesisAttrib.Handlers.RecordContext or System.Threading.CancellationToken";
-        }
-
-        IParameterSymbol? payload = null;
-        var kinds = new ParameterKind[method.Parameters.Length];
-        for (var i = 0; i < method.Parameters.Length; i++)
-        {
-            var parameter = method.Parameters[i];
-            if (parameter.RefKind != RefKind.None)
+            foreach (var assemblyAttribute in types.Compilation.Assembly.GetAttributes())
             {
-                return $"parameter '{parameter.Name}' is passed by reference ({DescribeRefKind(parameter.RefKind)}); pass it by value" + SupportedShapeHint;
-            }
-
-            if (parameter.IsParams)
-            {
-                return $"parameter '{parameter.Name}' is 'params'" + SupportedShapeHint;
-            }
-
-            if (parameter.Type.Equals(types.RecordContext, SymbolEqualityComparer.Default))
-            {
-                kinds[i] = ParameterKind.RecordContext;
-            }
-            else if (parameter.Type.Equals(types.CancellationToken, SymbolEqualityComparer.Default))
-            {
-                kinds[i] = ParameterKind.CancellationToken;
-            }
-            else
-            {
-                if (payload is not null)
+                if (assemblyAttribute.AttributeClass is { } cls && cls.Equals(defaultsType, SymbolEqualityComparer.Default)
+                    && ReadSettings(assemblyAttribute, types, allowDeserializer: false, out defaults, out _) is { } defaultsReason)
                 {
-                    return $"parameter '{parameter.Name}' is a second payload after '{payload.Name}'; a handler takes one payload" + SupportedShapeHint;
+                    return "[assembly: KinesisHandlerDefaults] is unusable: " + defaultsReason;
                 }
-
-                if (GetPayloadTypeReason(parameter.Type, types) is { } payloadReason)
-                {
-                    return $"parameter '{parameter.Name}' {payloadReason}";
-                }
-
-                payload = parameter;
-                kinds[i] = ParameterKind.Payload;
             }
         }
 
-        if (kinds.Length == 3
-            && kinds[0] == ParameterKind.Payload
-            && kinds[1] == ParameterKind.RecordContext
-            && kinds[2] == ParameterKind.CancellationToken)
+        if (deserializer is not null && HandlerSignature.DeserializerReason(deserializer, signature.PayloadType, types.Compilation) is { } deserializerReason)
         {
-            return null;
+            return deserializerReason;
         }
 
-        var actual = kinds.Length == 0 ? "none" : "(" + string.Join(", ", kinds.Select(Describe)) + ")";
-        return $"its parameters are {actual}" + SupportedShapeHint + ", in this order";
+        return HandlerSettingsRules.Validate(
+            settings.InitialPosition ?? defaults.InitialPosition ?? 0,
+            settings.InitialTimestamp ?? (HandlerSettingsRules.Inherits(settings.InitialPosition, HandlerSettingsRules.AtTimestamp) ? defaults.InitialTimestamp : null),
+            settings.CheckpointMode ?? defaults.CheckpointMode ?? 0,
+            settings.CheckpointEveryRecords ?? (HandlerSettingsRules.Inherits(settings.CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointEveryRecords : null) ?? 0,
+            settings.CheckpointIntervalSeconds ?? (HandlerSettingsRules.Inherits(settings.CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointIntervalSeconds : null) ?? 0,
+            settings.MaxRecords ?? defaults.MaxRecords,
+            settings.IdleTimeBetweenReadsMilliseconds ?? defaults.IdleTimeBetweenReadsMilliseconds,
+            settings.PayloadFormat ?? defaults.PayloadFormat ?? 0,
+            settings.DeserializationFailurePolicy ?? defaults.DeserializationFailurePolicy ?? 0,
+            deserializer is not null,
+            signature.NaturalFormat,
+            out _);
     }
 
-    private static string Describe(ParameterKind kind) => kind switch
+    private static string? ReadSettings(AttributeData attribute, KnownTypes types, bool allowDeserializer, out Settings settings, out ITypeSymbol? deserializer)
     {
-        ParameterKind.Payload => "payload",
-        ParameterKind.RecordContext => "RecordContext",
-        _ => "CancellationToken",
-    };
-
-    private static string DescribeRefKind(RefKind kind) => kind switch
-    {
-        RefKind.Ref => "ref",
-        RefKind.Out => "out",
-        RefKind.In => "in",
-        _ => "ref readonly",
-    };
-
-    private static string? GetPayloadTypeReason(ITypeSymbol type, KnownTypes types)
-    {
-        var name = type.ToDisplayString(s_typeFormat);
-        switch (type.TypeKind)
-        {
-            case TypeKind.Error:
-                return $"has type '{name}', which does not resolve";
-            case TypeKind.Dynamic:
-                return "is 'dynamic'; the payload must be a concrete type to deserialize into";
-            case TypeKind.Pointer:
-            case TypeKind.FunctionPointer:
-                return $"has pointer type '{name}', which cannot be a payload";
-            case TypeKind.TypeParameter:
-                return $"has type parameter type '{name}'; the payload must be a concrete type";
-        }
-
-        if (type.IsRefLikeType)
-        {
-            return $"has ref struct type '{name}', which cannot be a payload";
-        }
-
-        if (IsRawPayloadType(type, types))
-        {
-            return $"has type '{name}', a raw payload format (text, bytes or the record itself) that the generator does not support yet; "
-                + "use a type the payload's JSON deserializes into";
-        }
-
-        return types.Compilation.IsSymbolAccessibleWithin(type, types.Compilation.Assembly)
-            ? null
-            : $"has type '{name}', which the generated code cannot reach; make it internal or public";
-    }
-
-    // Kept equal to the parser's IsRawPayloadType: these formats will get their own decoding, not JSON.
-    private static bool IsRawPayloadType(ITypeSymbol type, KnownTypes types)
-    {
-        if (type.SpecialType == SpecialType.System_String
-            || type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte }
-            || type.Equals(types.KinesisClientRecord, SymbolEqualityComparer.Default))
-        {
-            return true;
-        }
-
-        return type is INamedTypeSymbol { IsGenericType: true } named
-            && named.TypeArguments[0].SpecialType == SpecialType.System_Byte
-            && (named.OriginalDefinition.Equals(types.ReadOnlyMemory, SymbolEqualityComparer.Default)
-                || named.OriginalDefinition.Equals(types.Memory, SymbolEqualityComparer.Default));
-    }
-
-    private static string? GetAttributeReason(AttributeData attribute, KnownTypes types)
-    {
+        settings = new Settings();
+        deserializer = null;
         foreach (var argument in attribute.NamedArguments)
         {
+            var value = argument.Value.Value;
             switch (argument.Key)
             {
                 case KnownTypeNames.ApplicationNameProperty:
                     break;
-                case KnownTypeNames.InitialPositionProperty when argument.Value.Value is int:
+                case KnownTypeNames.InitialTimestampProperty:
+                    settings.InitialTimestamp = value as string;
+                    break;
+                case KnownTypeNames.InitialPositionProperty when value is int position:
+                    settings.InitialPosition = position;
+                    break;
+                case KnownTypeNames.CheckpointModeProperty when value is int mode:
+                    settings.CheckpointMode = mode;
+                    break;
+                case KnownTypeNames.CheckpointEveryRecordsProperty when value is int records:
+                    settings.CheckpointEveryRecords = records;
+                    break;
+                case KnownTypeNames.CheckpointIntervalSecondsProperty when value is int seconds:
+                    settings.CheckpointIntervalSeconds = seconds;
+                    break;
+                case KnownTypeNames.MaxRecordsProperty when value is int maxRecords:
+                    settings.MaxRecords = maxRecords;
+                    break;
+                case KnownTypeNames.IdleTimeBetweenReadsMillisecondsProperty when value is int idle:
+                    settings.IdleTimeBetweenReadsMilliseconds = idle;
+                    break;
+                case KnownTypeNames.PayloadFormatProperty when value is int format:
+                    settings.PayloadFormat = format;
+                    break;
+                case KnownTypeNames.DeserializationFailurePolicyProperty when value is int policy:
+                    settings.DeserializationFailurePolicy = policy;
                     break;
                 case KnownTypeNames.JsonSerializerContextProperty:
-                    if (argument.Value.Value is not null
-                        && (argument.Value.Value is not INamedTypeSymbol contextType || !IsJsonSerializerContext(contextType, types)))
+                    if (value is not null && (value is not INamedTypeSymbol contextType || !IsJsonSerializerContext(contextType, types)))
                     {
-                        var name = (argument.Value.Value as ITypeSymbol)?.ToDisplayString(s_typeFormat) ?? "?";
+                        var name = (value as ITypeSymbol)?.ToDisplayString(s_typeFormat) ?? "?";
                         return $"JsonSerializerContext '{name}' is not a concrete, non-generic, accessible class deriving from System.Text.Json.Serialization.JsonSerializerContext";
                     }
 
+                    break;
+                case KnownTypeNames.DeserializerProperty when allowDeserializer:
+                    deserializer = value as ITypeSymbol;
                     break;
                 default:
                     return $"the attribute sets '{argument.Key}', which this generator version does not support";
@@ -314,7 +244,7 @@ internal static class HandlerShapeRules
             || type.TypeKind != TypeKind.Class
             || type.IsAbstract
             || type.IsGenericType
-            || !types.Compilation.IsSymbolAccessibleWithin(type, types.Compilation.Assembly))
+            || !HandlerSignature.IsVisibleToGeneratedCode(type, types.Compilation))
         {
             return false;
         }
@@ -330,10 +260,25 @@ internal static class HandlerShapeRules
         return false;
     }
 
-    private enum ParameterKind
+    /// <summary>One attribute's values; null where not set.</summary>
+    private sealed class Settings
     {
-        Payload,
-        RecordContext,
-        CancellationToken,
+        public int? InitialPosition { get; set; }
+
+        public string? InitialTimestamp { get; set; }
+
+        public int? CheckpointMode { get; set; }
+
+        public int? CheckpointEveryRecords { get; set; }
+
+        public int? CheckpointIntervalSeconds { get; set; }
+
+        public int? MaxRecords { get; set; }
+
+        public int? IdleTimeBetweenReadsMilliseconds { get; set; }
+
+        public int? PayloadFormat { get; set; }
+
+        public int? DeserializationFailurePolicy { get; set; }
     }
 }

@@ -7,16 +7,21 @@ namespace KinesisAttrib.Analyzers;
 internal static class KnownTypeNames
 {
     public const string KinesisHandlerAttribute = "KinesisAttrib.Handlers.KinesisHandlerAttribute";
-    public const string RecordContext = "KinesisAttrib.Handlers.RecordContext";
-    public const string CancellationToken = "System.Threading.CancellationToken";
-    public const string Task = "System.Threading.Tasks.Task";
     public const string JsonSerializerContext = "System.Text.Json.Serialization.JsonSerializerContext";
-    public const string KinesisClientRecord = "KinesisAttrib.Processing.KinesisClientRecord";
-    public const string ReadOnlyMemory = "System.ReadOnlyMemory`1";
-    public const string Memory = "System.Memory`1";
 
-    // Named arguments of [KinesisHandler] that the generator understands.
+    public const string KinesisHandlerDefaultsAttribute = "KinesisAttrib.Handlers.KinesisHandlerDefaultsAttribute";
+
+    // Named arguments of [KinesisHandler] and [KinesisHandlerDefaults] that the generator understands.
     public const string ApplicationNameProperty = "ApplicationName";
     public const string InitialPositionProperty = "InitialPosition";
+    public const string InitialTimestampProperty = "InitialTimestamp";
+    public const string CheckpointModeProperty = "CheckpointMode";
+    public const string CheckpointEveryRecordsProperty = "CheckpointEveryRecords";
+    public const string CheckpointIntervalSecondsProperty = "CheckpointIntervalSeconds";
+    public const string MaxRecordsProperty = "MaxRecords";
+    public const string IdleTimeBetweenReadsMillisecondsProperty = "IdleTimeBetweenReadsMilliseconds";
+    public const string PayloadFormatProperty = "PayloadFormat";
     public const string JsonSerializerContextProperty = "JsonSerializerContext";
+    public const string DeserializerProperty = "Deserializer";
+    public const string DeserializationFailurePolicyProperty = "DeserializationFailurePolicy";
 }

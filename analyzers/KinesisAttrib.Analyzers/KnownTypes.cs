@@ -9,32 +9,17 @@ internal sealed class KnownTypes
     {
         Compilation = compilation;
         HandlerAttribute = handlerAttribute;
-        RecordContext = compilation.GetTypeByMetadataName(KnownTypeNames.RecordContext);
-        CancellationToken = compilation.GetTypeByMetadataName(KnownTypeNames.CancellationToken);
-        Task = compilation.GetTypeByMetadataName(KnownTypeNames.Task);
         JsonSerializerContext = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializerContext);
-        KinesisClientRecord = compilation.GetTypeByMetadataName(KnownTypeNames.KinesisClientRecord);
-        ReadOnlyMemory = compilation.GetTypeByMetadataName(KnownTypeNames.ReadOnlyMemory);
-        Memory = compilation.GetTypeByMetadataName(KnownTypeNames.Memory);
+        DefaultsAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.KinesisHandlerDefaultsAttribute);
     }
 
     public Compilation Compilation { get; }
 
     public INamedTypeSymbol HandlerAttribute { get; }
 
-    public INamedTypeSymbol? RecordContext { get; }
-
-    public INamedTypeSymbol? CancellationToken { get; }
-
-    public INamedTypeSymbol? Task { get; }
-
     public INamedTypeSymbol? JsonSerializerContext { get; }
 
-    public INamedTypeSymbol? KinesisClientRecord { get; }
-
-    public INamedTypeSymbol? ReadOnlyMemory { get; }
-
-    public INamedTypeSymbol? Memory { get; }
+    public INamedTypeSymbol? DefaultsAttribute { get; }
 
     /// <summary>Null when the compilation does not reference KinesisAttrib: then there is nothing to analyze.</summary>
     public static KnownTypes? TryCreate(Compilation compilation) =>

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using KinesisAttrib.Generators.Model;
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace KinesisAttrib.Generators;
@@ -28,15 +29,18 @@ public sealed partial class KinesisHandlerGenerator
             var writer = new SourceWriter();
             WriteHeader(writer);
 
+            var baseType = handler.IsBatch ? KnownTypeNames.BatchHandlerProcessor : KnownTypeNames.RecordHandlerProcessor;
             using (writer.Block("namespace " + KnownTypeNames.GeneratedNamespace))
             {
                 writer.WriteLine($"/// <summary>Shard record processor for <c>{XmlEscape(handler.HandlerName)}</c> on stream <c>{XmlEscape(handler.StreamName)}</c>.</summary>");
                 writer.WriteLine(GeneratedCodeAttribute);
-                using (writer.Block($"internal sealed class {named.ProcessorName} : {KnownTypeNames.RecordHandlerProcessor}<{handler.PayloadType}>"))
+                using (writer.Block($"internal sealed class {named.ProcessorName} : {baseType}<{handler.PayloadType}>"))
                 {
+                    WriteSettings(writer, handler);
+                    writer.WriteLine();
                     writer.WriteLine($"public {named.ProcessorName}({KnownTypeNames.IServiceProvider} services)");
                     writer.Indent();
-                    writer.WriteLine($": base(services, {DeserializerExpression(handler)})");
+                    writer.WriteLine($": base(services, {DeserializerExpression(handler)}, s_settings)");
                     writer.Unindent();
                     using (writer.Block())
                     {
@@ -44,9 +48,13 @@ public sealed partial class KinesisHandlerGenerator
 
                     writer.WriteLine();
                     writer.WriteLine("/// <inheritdoc />");
-                    writer.WriteLine(
-                        $"protected override {KnownTypeNames.ValueTask} HandleAsync({KnownTypeNames.IServiceProvider} services, {handler.PayloadType} payload, " +
-                        $"{KnownTypeNames.RecordContext} context, {KnownTypeNames.CancellationToken} cancellationToken)");
+                    var common = $"{KnownTypeNames.BatchContext} batch, {KnownTypeNames.IRecordProcessorCheckpointer} checkpointer, {KnownTypeNames.CancellationToken} cancellationToken";
+                    var isAsync = handler.IsBatch && handler.ReturnKind is ReturnKind.Task or ReturnKind.ValueTask;
+                    writer.WriteLine(handler.IsBatch
+                        ? $"protected override {(isAsync ? "async " : "")}{BatchResultTask} HandleAsync({KnownTypeNames.IServiceProvider} services, " +
+                          $"{KnownTypeNames.IReadOnlyList}<{KnownTypeNames.KinesisRecord}<{handler.PayloadType}>> records, {common})"
+                        : $"protected override {KnownTypeNames.ValueTask} HandleAsync({KnownTypeNames.IServiceProvider} services, {handler.PayloadType} payload, " +
+                          $"{KnownTypeNames.RecordContext} context, {common})");
                     using (writer.Block())
                     {
                         string target;
@@ -61,17 +69,58 @@ public sealed partial class KinesisHandlerGenerator
                             target = "handler";
                         }
 
-                        var call = $"{target}.{handler.MethodName}({string.Join(", ", handler.Parameters.Select(Argument))})";
-                        writer.WriteLine(handler.ReturnKind switch
-                        {
-                            HandlerReturnKind.Task => $"return new {KnownTypeNames.ValueTask}({call});",
-                            _ => throw new System.ArgumentOutOfRangeException(nameof(named), handler.ReturnKind, "Unknown handler return kind."),
-                        });
+                        var call = $"{target}.{handler.MethodName}({string.Join(", ", handler.Parameters.Select(p => Argument(handler, p)))})";
+                        WriteCall(writer, handler, call);
                     }
                 }
             }
 
             return writer.ToString();
+        }
+
+        private static string BatchResultTask => $"{KnownTypeNames.ValueTask}<{KnownTypeNames.BatchResult}>";
+
+        /// <summary>Adapts what the handler returns to what the processor awaits, without an async state machine where none is needed.</summary>
+        private static void WriteCall(SourceWriter writer, HandlerSpec handler, string call)
+        {
+            if (!handler.IsBatch)
+            {
+                switch (handler.ReturnKind)
+                {
+                    case ReturnKind.Task:
+                        writer.WriteLine($"return new {KnownTypeNames.ValueTask}({call});");
+                        break;
+                    case ReturnKind.ValueTask:
+                        writer.WriteLine($"return {call};");
+                        break;
+                    default:
+                        writer.WriteLine(call + ";");
+                        writer.WriteLine("return default;");
+                        break;
+                }
+
+                return;
+            }
+
+            switch (handler.ReturnKind)
+            {
+                case ReturnKind.Task:
+                case ReturnKind.ValueTask:
+                    writer.WriteLine($"await {call}.ConfigureAwait(false);");
+                    writer.WriteLine($"return {KnownTypeNames.BatchResult}.Success;");
+                    break;
+                case ReturnKind.Void:
+                    writer.WriteLine(call + ";");
+                    writer.WriteLine($"return new {BatchResultTask}({KnownTypeNames.BatchResult}.Success);");
+                    break;
+                case ReturnKind.ValueTaskOfBatchResult:
+                    writer.WriteLine($"return {call};");
+                    break;
+                default:
+                    // BatchResult or Task<BatchResult>.
+                    writer.WriteLine($"return new {BatchResultTask}({call});");
+                    break;
+            }
         }
 
         public static string EmitRegistrations(EquatableArray<NamedHandler> handlers)
@@ -133,12 +182,28 @@ public sealed partial class KinesisHandlerGenerator
         private static void WriteDescriptor(SourceWriter writer, NamedHandler named)
         {
             var handler = named.Handler;
+            var settings = handler.Settings;
             writer.WriteLine($"{KnownTypeNames.KinesisAttribServiceCollectionExtensions}.AddKinesisHandler(services, new {KnownTypeNames.KinesisHandlerDescriptor}");
             using (writer.Block(closing: ");"))
             {
                 writer.WriteLine($"StreamName = {Literal(handler.StreamName)},");
-                writer.WriteLine($"ApplicationName = {(handler.ApplicationName is null ? "null" : Literal(handler.ApplicationName))},");
-                writer.WriteLine($"InitialPosition = {InitialPositionExpression(handler.InitialPosition)},");
+                writer.WriteLine($"ApplicationName = {(settings.ApplicationName is null ? "null" : Literal(settings.ApplicationName))},");
+                writer.WriteLine($"InitialPosition = {EnumExpression(KnownTypeNames.InitialPosition, s_initialPositions, settings.InitialPosition ?? 0)},");
+                if (settings.InitialTimestamp is { } timestamp)
+                {
+                    writer.WriteLine($"InitialTimestamp = {KnownTypeNames.DateTimeOffset}.Parse({Literal(timestamp)}, {KnownTypeNames.CultureInfo}.InvariantCulture, {KnownTypeNames.DateTimeStyles}.AssumeUniversal),");
+                }
+
+                if (settings.MaxRecords is { } maxRecords)
+                {
+                    writer.WriteLine($"MaxRecords = {Number(maxRecords)},");
+                }
+
+                if (settings.IdleTimeBetweenReadsMilliseconds is { } idle)
+                {
+                    writer.WriteLine($"IdleTimeBetweenReads = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(idle)}),");
+                }
+
                 writer.WriteLine($"HandlerName = {Literal(handler.HandlerName)},");
                 writer.WriteLine($"CreateProcessor = static serviceProvider => new {named.ProcessorFullyQualifiedName}(serviceProvider),");
             }
@@ -151,27 +216,91 @@ public sealed partial class KinesisHandlerGenerator
         /// here (IL2026/IL3050) and points the user at the fix, naming a context on the attribute, while ordinary
         /// builds, where reflection is fine, see no warning. Suppressing or re-annotating would hide a real problem.
         /// </summary>
-        private static string DeserializerExpression(HandlerSpec handler) => handler.JsonSerializerContext is { } context
-            ? $"{KnownTypeNames.JsonRecordDeserializer}.FromContext<{handler.PayloadType}>({context}.Default)"
-            : $"{KnownTypeNames.JsonRecordDeserializer}.CreateReflectionBased<{handler.PayloadType}>()";
-
-        private static string Argument(HandlerParameterKind kind) => kind switch
+        private static string DeserializerExpression(HandlerSpec handler) => handler.Format switch
         {
-            HandlerParameterKind.Payload => "payload",
-            HandlerParameterKind.RecordContext => "context",
-            HandlerParameterKind.CancellationToken => "cancellationToken",
-            _ => throw new System.ArgumentOutOfRangeException(nameof(kind), kind, "Unknown handler parameter kind."),
+            PayloadFormatKind.Text => KnownTypeNames.RecordDeserializers + ".Utf8String",
+            PayloadFormatKind.ByteArray => KnownTypeNames.RecordDeserializers + ".ByteArray",
+            PayloadFormatKind.Memory => KnownTypeNames.RecordDeserializers + ".Memory",
+            PayloadFormatKind.Record => KnownTypeNames.RecordDeserializers + ".Record",
+            PayloadFormatKind.Custom => $"{KnownTypeNames.RecordDeserializers}.Create<{handler.Deserializer}>(services)",
+            _ => handler.Settings.JsonSerializerContext is { } context
+                ? $"{KnownTypeNames.JsonRecordDeserializer}.FromContext<{handler.PayloadType}>({context}.Default)"
+                : $"{KnownTypeNames.JsonRecordDeserializer}.CreateReflectionBased<{handler.PayloadType}>()",
+        };
+
+        /// <summary>The handler's name always (for logs and errors), and only the settings that differ from the defaults.</summary>
+        private static void WriteSettings(SourceWriter writer, HandlerSpec handler)
+        {
+            var settings = handler.Settings;
+            writer.WriteLine($"private static readonly {KnownTypeNames.HandlerSettings} s_settings = new()");
+            using (writer.Block(closing: ";"))
+            {
+                writer.WriteLine($"HandlerName = {Literal(handler.HandlerName)},");
+                if (settings.CheckpointMode is { } mode and not 0)
+                {
+                    writer.WriteLine($"CheckpointMode = {EnumExpression(KnownTypeNames.CheckpointMode, s_checkpointModes, mode)},");
+                }
+
+                if (settings.CheckpointEveryRecords is { } records and not 0)
+                {
+                    writer.WriteLine($"CheckpointEveryRecords = {Number(records)},");
+                }
+
+                if (settings.CheckpointIntervalSeconds is { } seconds and not 0)
+                {
+                    writer.WriteLine($"CheckpointInterval = {KnownTypeNames.TimeSpan}.FromSeconds({Number(seconds)}),");
+                }
+
+                if (settings.DeserializationFailurePolicy is { } policy and not 0)
+                {
+                    writer.WriteLine($"DeserializationFailurePolicy = {EnumExpression(KnownTypeNames.DeserializationFailurePolicy, s_failurePolicies, policy)},");
+                }
+            }
+        }
+
+        private static string Argument(HandlerSpec handler, HandlerParameter parameter) => parameter.Kind switch
+        {
+            ParameterKind.Payload => handler.Shape switch
+            {
+                HandlerShape.Batch => "Payloads(records)",
+                HandlerShape.BatchOfRecords => "records",
+                _ => "payload",
+            },
+            ParameterKind.RecordContext => "context",
+            ParameterKind.BatchContext => "batch",
+            ParameterKind.Checkpointer => "checkpointer",
+            ParameterKind.CancellationToken => "cancellationToken",
+            ParameterKind.ServiceProvider => "services",
+            ParameterKind.Service => $"{KnownTypeNames.ServiceProviderServiceExtensions}.GetRequiredService<{parameter.ServiceType}>(services)",
+            _ => throw new System.ArgumentOutOfRangeException(nameof(parameter), parameter.Kind, "Unknown handler parameter kind."),
         };
 
         private static readonly Dictionary<int, string> s_initialPositions = new()
         {
             [0] = "TrimHorizon",
             [1] = "Latest",
+            [2] = "AtTimestamp",
         };
 
-        private static string InitialPositionExpression(int value) => s_initialPositions.TryGetValue(value, out var name)
-            ? $"{KnownTypeNames.InitialPosition}.{name}"
-            : $"({KnownTypeNames.InitialPosition}){value.ToString(CultureInfo.InvariantCulture)}";
+        private static readonly Dictionary<int, string> s_checkpointModes = new()
+        {
+            [0] = "AfterEachBatch",
+            [1] = "Manual",
+            [2] = "Periodic",
+        };
+
+        private static readonly Dictionary<int, string> s_failurePolicies = new()
+        {
+            [0] = "StopShard",
+            [1] = "SkipAndLog",
+            [2] = "FailureHandler",
+        };
+
+        private static string EnumExpression(string type, Dictionary<int, string> names, int value) => names.TryGetValue(value, out var name)
+            ? $"{type}.{name}"
+            : $"({type}){Number(value)}";
+
+        private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         private static void WriteHeader(SourceWriter writer)
         {

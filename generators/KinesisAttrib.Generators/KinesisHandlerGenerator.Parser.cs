@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using KinesisAttrib.Generators.Model;
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -52,50 +53,30 @@ public sealed partial class KinesisHandlerGenerator
 
             cancellationToken.ThrowIfCancellationRequested();
 
-            if (!TryParseReturn(method, compilation, out var returnKind)
-                || !TryParseParameters(method, compilation, out var parameters, out var payloadType))
+            if (HandlerSignature.Classify(method, compilation, out var signature) is not null
+                || context.Attributes[0] is not { ConstructorArguments.Length: 1 } attribute
+                || attribute.ConstructorArguments[0].Value is not string streamName
+                || !TryParseSettings(attribute, compilation, allowDeserializer: true, out var settings, out var deserializer))
             {
                 return null;
             }
 
-            var attribute = context.Attributes[0];
-            if (attribute.ConstructorArguments.Length != 1
-                || attribute.ConstructorArguments[0].Value is not string streamName)
+            TypeRef? deserializerRef = null;
+            if (deserializer is not null)
             {
-                return null;
-            }
-
-            string? applicationName = null;
-            var initialPosition = 0;
-            TypeRef? jsonContext = null;
-            foreach (var argument in attribute.NamedArguments)
-            {
-                switch (argument.Key)
+                if (HandlerSignature.DeserializerReason(deserializer, signature!.PayloadType, compilation) is not null)
                 {
-                    case KnownTypeNames.ApplicationNameProperty:
-                        applicationName = argument.Value.Value as string;
-                        break;
-                    case KnownTypeNames.InitialPositionProperty when argument.Value.Value is int position:
-                        initialPosition = position;
-                        break;
-                    case KnownTypeNames.JsonSerializerContextProperty:
-                        if (argument.Value.Value is null)
-                        {
-                            break;
-                        }
-
-                        if (argument.Value.Value is not INamedTypeSymbol contextType
-                            || !IsJsonSerializerContext(contextType, compilation))
-                        {
-                            return null;
-                        }
-
-                        jsonContext = new TypeRef(contextType.ToDisplayString(s_fullyQualified));
-                        break;
-                    default:
-                        // A property this generator version does not know: it cannot honour it, so it emits nothing.
-                        return null;
+                    return null;
                 }
+
+                deserializerRef = new TypeRef(deserializer.ToDisplayString(s_fullyQualified));
+            }
+
+            var parameters = ImmutableArray.CreateBuilder<HandlerParameter>(signature!.Parameters.Length);
+            for (var i = 0; i < signature.Parameters.Length; i++)
+            {
+                var service = signature.ServiceTypes[i];
+                parameters.Add(new HandlerParameter(signature.Parameters[i], service is null ? null : new TypeRef(service.ToDisplayString(s_fullyQualified))));
             }
 
             return new HandlerSpec(
@@ -105,13 +86,123 @@ public sealed partial class KinesisHandlerGenerator
                 MethodName: EscapeIdentifier(method.Name),
                 MethodSignature: method.ToDisplayString(s_signature),
                 IsStatic: method.IsStatic,
-                ReturnKind: returnKind,
-                PayloadType: payloadType!,
-                Parameters: parameters,
+                Shape: signature.Shape,
+                ReturnKind: signature.ReturnKind,
+                PayloadType: new TypeRef(signature.PayloadType.ToDisplayString(s_fullyQualified)),
+                Parameters: parameters.ToImmutable().ToEquatableArray(),
+                Format: signature.NaturalFormat,
                 StreamName: streamName,
-                ApplicationName: applicationName,
-                InitialPosition: initialPosition,
-                JsonSerializerContext: jsonContext);
+                Settings: settings!,
+                Deserializer: deserializerRef);
+        }
+
+        /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c> (AllowMultiple is false, so there is one).</summary>
+        public static HandlerDefaults ParseDefaults(GeneratorAttributeSyntaxContext context) =>
+            context.Attributes.Length == 1
+            && TryParseSettings(context.Attributes[0], context.SemanticModel.Compilation, allowDeserializer: false, out var settings, out _)
+                ? new HandlerDefaults(settings!, IsValid: true)
+                : new HandlerDefaults(AttributeSettings.None, IsValid: false);
+
+        /// <summary>Merges the assembly defaults into a handler and checks the result; null when it is inconsistent.</summary>
+        public static HandlerSpec? Resolve(HandlerSpec spec, HandlerDefaults defaults)
+        {
+            if (!defaults.IsValid)
+            {
+                return null;
+            }
+
+            var merged = spec.Settings.Over(defaults.Settings);
+            var reason = HandlerSettingsRules.Validate(
+                merged.InitialPosition ?? 0,
+                merged.InitialTimestamp,
+                merged.CheckpointMode ?? 0,
+                merged.CheckpointEveryRecords ?? 0,
+                merged.CheckpointIntervalSeconds ?? 0,
+                merged.MaxRecords,
+                merged.IdleTimeBetweenReadsMilliseconds,
+                merged.PayloadFormat ?? 0,
+                merged.DeserializationFailurePolicy ?? 0,
+                spec.Deserializer is not null,
+                spec.Format,
+                out var format);
+            return reason is null ? spec with { Settings = merged, Format = format } : null;
+        }
+
+        /// <summary>Reads the named arguments of either attribute. False when one is not understood or names an unusable type.</summary>
+        private static bool TryParseSettings(AttributeData attribute, Compilation compilation, bool allowDeserializer, out AttributeSettings? settings, out INamedTypeSymbol? deserializer)
+        {
+            settings = null;
+            deserializer = null;
+            var result = AttributeSettings.None;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                var value = argument.Value.Value;
+                switch (argument.Key)
+                {
+                    case KnownTypeNames.ApplicationNameProperty:
+                        result = result with { ApplicationName = value as string };
+                        break;
+                    case KnownTypeNames.InitialTimestampProperty:
+                        result = result with { InitialTimestamp = value as string };
+                        break;
+                    case KnownTypeNames.InitialPositionProperty when value is int position:
+                        result = result with { InitialPosition = position };
+                        break;
+                    case KnownTypeNames.CheckpointModeProperty when value is int mode:
+                        result = result with { CheckpointMode = mode };
+                        break;
+                    case KnownTypeNames.CheckpointEveryRecordsProperty when value is int records:
+                        result = result with { CheckpointEveryRecords = records };
+                        break;
+                    case KnownTypeNames.CheckpointIntervalSecondsProperty when value is int seconds:
+                        result = result with { CheckpointIntervalSeconds = seconds };
+                        break;
+                    case KnownTypeNames.MaxRecordsProperty when value is int maxRecords:
+                        result = result with { MaxRecords = maxRecords };
+                        break;
+                    case KnownTypeNames.IdleTimeBetweenReadsMillisecondsProperty when value is int idle:
+                        result = result with { IdleTimeBetweenReadsMilliseconds = idle };
+                        break;
+                    case KnownTypeNames.PayloadFormatProperty when value is int format:
+                        result = result with { PayloadFormat = format };
+                        break;
+                    case KnownTypeNames.DeserializationFailurePolicyProperty when value is int policy:
+                        result = result with { DeserializationFailurePolicy = policy };
+                        break;
+                    case KnownTypeNames.JsonSerializerContextProperty:
+                        if (value is null)
+                        {
+                            break;
+                        }
+
+                        if (value is not INamedTypeSymbol contextType || !IsJsonSerializerContext(contextType, compilation))
+                        {
+                            return false;
+                        }
+
+                        result = result with { JsonSerializerContext = new TypeRef(contextType.ToDisplayString(s_fullyQualified)) };
+                        break;
+                    case KnownTypeNames.DeserializerProperty when allowDeserializer:
+                        if (value is null)
+                        {
+                            break;
+                        }
+
+                        if (value is not INamedTypeSymbol deserializerType)
+                        {
+                            return false;
+                        }
+
+                        deserializer = deserializerType;
+                        break;
+                    default:
+                        // A property this generator version does not know: it cannot honour it, so it emits nothing.
+                        return false;
+                }
+            }
+
+            settings = result;
+            return true;
         }
 
         /// <summary>
@@ -175,135 +266,6 @@ public sealed partial class KinesisHandlerGenerator
         private static bool IsAccessible(Accessibility accessibility) =>
             accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
 
-        private static bool TryParseReturn(IMethodSymbol method, Compilation compilation, out HandlerReturnKind kind)
-        {
-            kind = HandlerReturnKind.Task;
-            return !method.ReturnsByRef
-                && !method.ReturnsByRefReadonly
-                && SymbolEqualityComparer.Default.Equals(method.ReturnType, compilation.GetTypeByMetadataName(KnownTypeNames.TaskMetadata));
-        }
-
-        /// <summary>
-        /// Classifies every parameter. Only <c>(T payload, RecordContext, CancellationToken)</c> is accepted for now;
-        /// more shapes only need a new <see cref="HandlerParameterKind"/> and a wider <see cref="IsSupportedShape"/>.
-        /// </summary>
-        private static bool TryParseParameters(
-            IMethodSymbol method,
-            Compilation compilation,
-            out EquatableArray<HandlerParameterKind> kinds,
-            out TypeRef? payloadType)
-        {
-            kinds = EquatableArray<HandlerParameterKind>.Empty;
-            payloadType = null;
-
-            var recordContext = compilation.GetTypeByMetadataName(KnownTypeNames.RecordContextMetadata);
-            var cancellationToken = compilation.GetTypeByMetadataName(KnownTypeNames.CancellationTokenMetadata);
-            if (recordContext is null || cancellationToken is null)
-            {
-                return false;
-            }
-
-            var builder = ImmutableArray.CreateBuilder<HandlerParameterKind>(method.Parameters.Length);
-            foreach (var parameter in method.Parameters)
-            {
-                if (parameter.RefKind != RefKind.None || parameter.IsParams)
-                {
-                    return false;
-                }
-
-                if (SymbolEqualityComparer.Default.Equals(parameter.Type, recordContext))
-                {
-                    builder.Add(HandlerParameterKind.RecordContext);
-                }
-                else if (SymbolEqualityComparer.Default.Equals(parameter.Type, cancellationToken))
-                {
-                    builder.Add(HandlerParameterKind.CancellationToken);
-                }
-                else
-                {
-                    if (payloadType is not null || !IsSupportedPayloadType(parameter.Type, compilation))
-                    {
-                        return false;
-                    }
-
-                    builder.Add(HandlerParameterKind.Payload);
-                    payloadType = new TypeRef(parameter.Type.ToDisplayString(s_fullyQualified));
-                }
-            }
-
-            kinds = builder.ToImmutable().ToEquatableArray();
-            return IsSupportedShape(kinds);
-        }
-
-        private static bool IsSupportedShape(EquatableArray<HandlerParameterKind> kinds) =>
-            kinds.Count == 3
-            && kinds[0] == HandlerParameterKind.Payload
-            && kinds[1] == HandlerParameterKind.RecordContext
-            && kinds[2] == HandlerParameterKind.CancellationToken;
-
-        private static bool IsSupportedPayloadType(ITypeSymbol type, Compilation compilation) =>
-            type.TypeKind is not (TypeKind.Error or TypeKind.Dynamic or TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.TypeParameter)
-            && !type.IsRefLikeType
-            && type.SpecialType != SpecialType.System_Void
-            && !IsRawPayloadType(type, compilation)
-            && !IsBatchPayloadType(type, compilation)
-            && IsVisibleToGeneratedCode(type, compilation);
-
-        /// <summary>
-        /// Whether a generated file (outside every user type, in another file) can name the type: accessible in the
-        /// assembly and, unlike what <c>IsSymbolAccessibleWithin</c> checks, not <c>file</c>-local anywhere inside.
-        /// </summary>
-        private static bool IsVisibleToGeneratedCode(ITypeSymbol type, Compilation compilation) =>
-            compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !MentionsFileLocalType(type);
-
-        private static bool MentionsFileLocalType(ITypeSymbol type) => type switch
-        {
-            IArrayTypeSymbol array => MentionsFileLocalType(array.ElementType),
-            INamedTypeSymbol named => IsOrIsInFileLocalType(named) || named.TypeArguments.Any(MentionsFileLocalType),
-            _ => false,
-        };
-
-        private static bool IsOrIsInFileLocalType(INamedTypeSymbol type)
-        {
-            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.IsFileLocal)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// <c>IReadOnlyList&lt;T&gt;</c> is the batch handler shape (the whole batch, one call), not a record holding a JSON
-        /// array; it is skipped until batch handlers are generated.
-        /// </summary>
-        private static bool IsBatchPayloadType(ITypeSymbol type, Compilation compilation) =>
-            type is INamedTypeSymbol { IsGenericType: true } named
-            && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName(KnownTypeNames.ReadOnlyListMetadata));
-
-        /// <summary>
-        /// <c>string</c>, bytes and the raw record are payload formats of their own (UTF-8 text, the bytes as they are,
-        /// the record itself), not JSON. They are not generated yet; decoding them as JSON now would silently change
-        /// meaning when they are, so such handlers are skipped until then.
-        /// </summary>
-        private static bool IsRawPayloadType(ITypeSymbol type, Compilation compilation)
-        {
-            if (type.SpecialType == SpecialType.System_String
-                || (type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte })
-                || SymbolEqualityComparer.Default.Equals(type, compilation.GetTypeByMetadataName(KnownTypeNames.KinesisClientRecordMetadata)))
-            {
-                return true;
-            }
-
-            return type is INamedTypeSymbol { IsGenericType: true } named
-                && named.TypeArguments[0].SpecialType == SpecialType.System_Byte
-                && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName(KnownTypeNames.ReadOnlyMemoryMetadata))
-                    || SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName(KnownTypeNames.MemoryMetadata)));
-        }
-
         private static bool IsJsonSerializerContext(INamedTypeSymbol type, Compilation compilation)
         {
             var baseType = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializerContextMetadata);
@@ -311,7 +273,7 @@ public sealed partial class KinesisHandlerGenerator
                 || type.TypeKind != TypeKind.Class
                 || type.IsAbstract
                 || type.IsGenericType
-                || !IsVisibleToGeneratedCode(type, compilation))
+                || !HandlerSignature.IsVisibleToGeneratedCode(type, compilation))
             {
                 return false;
             }

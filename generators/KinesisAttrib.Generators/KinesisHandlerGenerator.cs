@@ -1,3 +1,4 @@
+using KinesisAttrib.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -22,10 +23,28 @@ public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Handlers);
 
+        // [assembly: KinesisHandlerDefaults] is found like the handlers (its target node is the compilation unit), so
+        // only edits of the file that declares it re-read it; the value-equal result stops the pipeline when unchanged.
+        var defaults = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.KinesisHandlerDefaultsAttribute,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, _) => Parser.ParseDefaults(ctx))
+            .Collect()
+            .Select(static (all, _) => all.IsDefaultOrEmpty ? HandlerDefaults.None : all[0])
+            .WithTrackingName(TrackingNames.Defaults);
+
+        var resolved = handlers
+            .Combine(defaults)
+            .Select(static (pair, _) => Parser.Resolve(pair.Left, pair.Right))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.ResolvedHandlers);
+
         // Processor names must be unique across the compilation (overloads, or names that only differ in where the
         // dots were), which only the whole set can tell; the names are then handed out one by one again so that a
         // processor file is only re-emitted when its own handler changed.
-        var allHandlers = handlers
+        var allHandlers = resolved
             .Collect()
             .Select(static (specs, _) => Parser.AssignProcessorNames(specs))
             .WithTrackingName(TrackingNames.AllHandlers);

@@ -3,8 +3,14 @@ namespace KinesisAttrib.Generators;
 /// <summary>Names of the pipeline steps, so tests can assert that each one is cached on unrelated edits.</summary>
 internal static class TrackingNames
 {
-    /// <summary>One <see cref="Model.HandlerSpec"/> per understood <c>[KinesisHandler]</c> method.</summary>
+    /// <summary>One <see cref="Model.HandlerSpec"/> per understood <c>[KinesisHandler]</c> method, with its own attribute values.</summary>
     public const string Handlers = nameof(Handlers);
+
+    /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c>.</summary>
+    public const string Defaults = nameof(Defaults);
+
+    /// <summary>Each handler with the assembly defaults merged in and checked; handlers whose settings are inconsistent drop out.</summary>
+    public const string ResolvedHandlers = nameof(ResolvedHandlers);
 
     /// <summary>All handlers, sorted, with unique processor names assigned.</summary>
     public const string AllHandlers = nameof(AllHandlers);
@@ -13,5 +19,5 @@ internal static class TrackingNames
     public const string NamedHandlers = nameof(NamedHandlers);
 
     /// <summary>Every step name, for tests.</summary>
-    public static readonly string[] All = [Handlers, AllHandlers, NamedHandlers];
+    public static readonly string[] All = [Handlers, Defaults, ResolvedHandlers, AllHandlers, NamedHandlers];
 }

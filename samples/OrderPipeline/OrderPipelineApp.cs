@@ -206,7 +206,9 @@ public static class OrderPipelineApp
         builder.Services.AddSingleton<PipelineProgress>();
         builder.Services.AddSingleton<RevenueTotals>();
         builder.Services.AddSingleton(sp => new ArchiveWriter(command.ArchiveDirectory, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddKinesisAttrib(o =>
+        // Options come from configuration section "KinesisAttrib" (appsettings.json, environment variables such as
+        // KinesisAttrib__MaxRecords, per-application overrides under KinesisAttrib:Applications:{name}); code wins.
+        builder.Services.AddKinesisAttrib(builder.Configuration, o =>
         {
             if (command.WorkerId is { } worker)
             {

@@ -6,7 +6,7 @@ namespace KinesisAttrib.Analyzers.Tests;
 /// <summary>KA1001: every handler the generator's parser skips is reported on its name, with the reason.</summary>
 public sealed class UnsupportedHandlerShapeTests
 {
-    private const string Shape = "; the supported shape is (T payload, RecordContext record, CancellationToken cancellationToken)";
+    private const string Shapes = KinesisAttrib.Shared.HandlerSignature.SupportedShapes;
     private const string Body = " => Task.CompletedTask;";
 
     [Theory]
@@ -19,37 +19,29 @@ public sealed class UnsupportedHandlerShapeTests
     [InlineData("private protected Task {|#0:M|}(Order order, RecordContext record, CancellationToken ct)" + Body,
         "it is private protected, so the generated code cannot call it; make it internal or public")]
     [InlineData("public async void {|#0:M|}(Order order, RecordContext record, CancellationToken ct) { await Task.Yield(); }",
-        "it is 'async void', so failures could not be seen and records would be checkpointed before they are processed; return Task")]
-    [InlineData("public void {|#0:M|}(Order order, RecordContext record, CancellationToken ct) { }",
-        "it returns void; handlers must return System.Threading.Tasks.Task")]
-    [InlineData("public ValueTask {|#0:M|}(Order order, RecordContext record, CancellationToken ct) => default;",
-        "it returns 'System.Threading.Tasks.ValueTask'; handlers must return System.Threading.Tasks.Task (not ValueTask or Task<T>)")]
+        "it is 'async void', so failures could not be seen and records would be checkpointed before they are processed; return Task or ValueTask")]
     [InlineData("public Task<int> {|#0:M|}(Order order, RecordContext record, CancellationToken ct) => Task.FromResult(1);",
-        "it returns 'System.Threading.Tasks.Task<int>'; handlers must return System.Threading.Tasks.Task (not ValueTask or Task<T>)")]
-    [InlineData("public Task {|#0:M|}(RecordContext record, Order order, CancellationToken ct)" + Body,
-        "its parameters are (RecordContext, payload, CancellationToken)" + Shape + ", in this order")]
-    [InlineData("public Task {|#0:M|}(Order order, RecordContext record)" + Body,
-        "its parameters are (payload, RecordContext)" + Shape + ", in this order")]
+        "it returns 'System.Threading.Tasks.Task<int>'; " + Shapes)]
+    [InlineData("public BatchResult {|#0:M|}(Order order) => BatchResult.Success;",
+        "it returns a BatchResult, which only batch handlers (taking IReadOnlyList<T>) can return")]
+    [InlineData("public Task {|#0:M|}(IReadOnlyList<Order> orders, RecordContext record)" + Body,
+        "parameter 'record' is a RecordContext, but a batch handler has no single record; take IReadOnlyList<KinesisRecord<T>> for each record's context, or BatchContext")]
     [InlineData("public Task {|#0:M|}()" + Body,
-        "its parameters are none" + Shape + ", in this order")]
-    [InlineData("public Task {|#0:M|}(Order order, Order other, RecordContext record, CancellationToken ct)" + Body,
-        "parameter 'other' is a second payload after 'order'; a handler takes one payload" + Shape)]
+        "it has no payload parameter; " + Shapes)]
+    [InlineData("public Task {|#0:M|}(RecordContext record, CancellationToken ct)" + Body,
+        "it has no payload parameter; " + Shapes)]
     [InlineData("public Task {|#0:M|}(ref Order order, RecordContext record, CancellationToken ct)" + Body,
-        "parameter 'order' is passed by reference (ref); pass it by value" + Shape)]
+        "parameter 'order' is passed by reference; pass it by value")]
     [InlineData("public Task {|#0:M|}(Order order, in RecordContext record, CancellationToken ct)" + Body,
-        "parameter 'record' is passed by reference (in); pass it by value" + Shape)]
+        "parameter 'record' is passed by reference; pass it by value")]
     [InlineData("public Task {|#0:M|}(RecordContext record, CancellationToken ct, params Order[] orders)" + Body,
-        "parameter 'orders' is 'params'" + Shape)]
-    [InlineData("public Task {|#0:M|}(string order, RecordContext record, CancellationToken ct)" + Body,
-        "parameter 'order' has type 'string', a raw payload format (text, bytes or the record itself) that the generator does not support yet; use a type the payload's JSON deserializes into")]
-    [InlineData("public Task {|#0:M|}(byte[] order, RecordContext record, CancellationToken ct)" + Body,
-        "parameter 'order' has type 'byte[]', a raw payload format (text, bytes or the record itself) that the generator does not support yet; use a type the payload's JSON deserializes into")]
-    [InlineData("public Task {|#0:M|}(ReadOnlyMemory<byte> order, RecordContext record, CancellationToken ct)" + Body,
-        "parameter 'order' has type 'System.ReadOnlyMemory<byte>', a raw payload format (text, bytes or the record itself) that the generator does not support yet; use a type the payload's JSON deserializes into")]
-    [InlineData("public Task {|#0:M|}(KinesisAttrib.Processing.KinesisClientRecord order, RecordContext record, CancellationToken ct)" + Body,
-        "parameter 'order' has type 'KinesisAttrib.Processing.KinesisClientRecord', a raw payload format (text, bytes or the record itself) that the generator does not support yet; use a type the payload's JSON deserializes into")]
+        "parameter 'orders' is 'params'; " + Shapes)]
+    [InlineData("public Task {|#0:M|}(Order order, dynamic service)" + Body,
+        "parameter 'service' is 'dynamic'; a service must be a concrete type")]
     [InlineData("public Task {|#0:M|}(dynamic order, RecordContext record, CancellationToken ct)" + Body,
-        "parameter 'order' is 'dynamic'; the payload must be a concrete type to deserialize into")]
+        "parameter 'order' is 'dynamic'; a payload must be a concrete type")]
+    [InlineData("public Task {|#0:M|}(Memory<byte> order)" + Body,
+        "parameter 'order' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)")]
     [InlineData("public Task {|#0:M|}(Span<byte> order, RecordContext record, CancellationToken ct)" + Body,
         "parameter 'order' has ref struct type 'System.Span<byte>', which cannot be a payload")]
     public Task Method_WithUnsupportedShape_IsReportedWithItsReason(string member, string reason, string name = "Sample.Handlers.M") => VerifyAsync(
@@ -81,6 +73,16 @@ public sealed class UnsupportedHandlerShapeTests
         "Sample.Outer.Middle.Handlers.M", "its containing type 'Sample.Outer.Middle' is private, so the generated code cannot reach it; make it internal or public")]
     [InlineData("public sealed class Handlers { [KinesisHandler(\"s\", JsonSerializerContext = typeof(Order))] public Task {|#0:M|}(Order order, RecordContext record, CancellationToken ct)" + Body + " }",
         "Sample.Handlers.M", "JsonSerializerContext 'Sample.Order' is not a concrete, non-generic, accessible class deriving from System.Text.Json.Serialization.JsonSerializerContext")]
+    [InlineData("public sealed class Handlers { [KinesisHandler(\"s\", CheckpointMode = CheckpointMode.Periodic)] public void {|#0:M|}(Order order) { } }",
+        "Sample.Handlers.M", "CheckpointMode.Periodic needs CheckpointEveryRecords or CheckpointIntervalSeconds greater than zero")]
+    [InlineData("public sealed class Handlers { [KinesisHandler(\"s\", InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = \"soon\")] public void {|#0:M|}(Order order) { } }",
+        "Sample.Handlers.M", "InitialTimestamp \"soon\" is not an ISO 8601 time such as \"2025-01-31T00:00:00Z\"")]
+    [InlineData("public sealed class Handlers { [KinesisHandler(\"s\", PayloadFormat = PayloadFormat.Text)] public void {|#0:M|}(Order order) { } }",
+        "Sample.Handlers.M", "PayloadFormat.Text needs a string payload")]
+    [InlineData("public sealed class Handlers { [KinesisHandler(\"s\", MaxRecords = 0)] public void {|#0:M|}(Order order) { } }",
+        "Sample.Handlers.M", "MaxRecords is 0; it must be 1 to 10000")]
+    [InlineData("public sealed class Handlers { [KinesisHandler(\"s\", Deserializer = typeof(Order))] public void {|#0:M|}(Order order) { } }",
+        "Sample.Handlers.M", "Deserializer 'Sample.Order' does not implement IRecordDeserializer<Sample.Order>")]
     public Task Handler_InUnsupportedTypeOrWithUnsupportedAttribute_IsReported(string declaration, string name, string reason) => VerifyAsync(
         File(declaration),
         Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments(name, reason));
@@ -193,6 +195,22 @@ public sealed class UnsupportedHandlerShapeTests
                 }
             }
 
+            public interface IStore { }
+
+            public sealed class EveryShape
+            {
+                [KinesisHandler("shapes", ApplicationName = "void")] public void A(Order order) { }
+                [KinesisHandler("shapes", ApplicationName = "value-task")] public ValueTask B(CancellationToken ct, Order order, IStore store, RecordContext record) => default;
+                [KinesisHandler("shapes", ApplicationName = "batch")] public Task C(IReadOnlyList<Order> orders, BatchContext batch, IRecordProcessorCheckpointer checkpointer) => Task.CompletedTask;
+                [KinesisHandler("shapes", ApplicationName = "records")] public BatchResult D(IReadOnlyList<KinesisRecord<Order>> records) => BatchResult.Success;
+                [KinesisHandler("shapes", ApplicationName = "text")] public void E(string text) { }
+                [KinesisHandler("shapes", ApplicationName = "bytes")] public void F(byte[] bytes) { }
+                [KinesisHandler("shapes", ApplicationName = "memory")] public void G(ReadOnlyMemory<byte> bytes) { }
+                [KinesisHandler("shapes", ApplicationName = "raw")] public void H(KinesisClientRecord record) { }
+                [KinesisHandler("shapes", ApplicationName = "periodic", CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 10)] public void I(Order order) { }
+                [KinesisHandler("shapes", ApplicationName = "at", InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = "2025-01-31T00:00:00Z")] public void J(Order order) { }
+            }
+
             #nullable enable
             public sealed class NullableHandlers
             {
@@ -224,6 +242,35 @@ public sealed class UnsupportedHandlerShapeTests
             """),
         Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments(
             "Sample.Handlers.N", "it is private, so the generated code cannot call it; make it internal or public"));
+
+    [Fact]
+    public Task AssemblyDefaults_AreMergedLikeTheGeneratorDoes_AndQualifiersOnlyFollowTheirChoice() => VerifyAsync(
+        [
+            File("""
+                public sealed class Handlers
+                {
+                    [KinesisHandler("s", ApplicationName = "inherits")] public void A(Order order) { }
+                    [KinesisHandler("s", ApplicationName = "manual", CheckpointMode = CheckpointMode.Manual, InitialPosition = InitialPosition.Latest)] public void B(Order order) { }
+                    [KinesisHandler("s", ApplicationName = "text", PayloadFormat = PayloadFormat.Text)] public void {|#0:C|}(Order order) { }
+                }
+                """),
+            """
+            [assembly: KinesisAttrib.Handlers.KinesisHandlerDefaults(
+                CheckpointMode = KinesisAttrib.Handlers.CheckpointMode.Periodic, CheckpointEveryRecords = 100,
+                InitialPosition = KinesisAttrib.Handlers.InitialPosition.AtTimestamp, InitialTimestamp = "2025-01-31T00:00:00Z")]
+            """,
+        ],
+        Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments("Sample.Handlers.C", "PayloadFormat.Text needs a string payload"));
+
+    [Fact]
+    public Task UnusableAssemblyDefaults_AreReportedOnEveryHandler() => VerifyAsync(
+        [
+            File("""public sealed class Handlers { [KinesisHandler("s")] public void {|#0:A|}(Order order) { } }"""),
+            "[assembly: KinesisAttrib.Handlers.KinesisHandlerDefaults(JsonSerializerContext = typeof(Sample.Order))]",
+        ],
+        Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments(
+            "Sample.Handlers.A",
+            "[assembly: KinesisHandlerDefaults] is unusable: JsonSerializerContext 'Sample.Order' is not a concrete, non-generic, accessible class deriving from System.Text.Json.Serialization.JsonSerializerContext"));
 
     [Fact]
     public Task MethodsWithoutTheAttribute_AreNotAnalyzed() => VerifyAsync(

@@ -16,13 +16,18 @@ public sealed class KinesisHandlerGeneratorIncrementalTests
 
         public sealed record Order(string Id);
 
+        public interface IStore { }
+
         public sealed class OrderHandlers
         {
             [KinesisHandler("orders", ApplicationName = "billing")]
             public Task OnOrder(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;
 
-            [KinesisHandler("orders", ApplicationName = "archive")]
+            [KinesisHandler("orders", ApplicationName = "archive", CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 10)]
             public static Task Archive(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;
+
+            [KinesisHandler("payments", ApplicationName = "bulk")]
+            public static BatchResult Bulk(System.Collections.Generic.IReadOnlyList<KinesisRecord<Order>> records, IStore store, BatchContext batch) => BatchResult.Success;
         }
         """;
 
@@ -36,7 +41,7 @@ public sealed class KinesisHandlerGeneratorIncrementalTests
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other; internal sealed class Unrelated { }", GeneratorHarness.ParseOptions));
         var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        Assert.Equal(3, first.GeneratedSources.Length);
+        Assert.Equal(4, first.GeneratedSources.Length);
         foreach (var name in TrackingNames.All)
         {
             Assert.True(second.TrackedSteps.TryGetValue(name, out var steps), $"Step {name} was not tracked.");
@@ -60,7 +65,42 @@ public sealed class KinesisHandlerGeneratorIncrementalTests
 
         var named = result.TrackedSteps[TrackingNames.NamedHandlers].SelectMany(s => s.Outputs).ToList();
         Assert.Equal(1, named.Count(o => o.Reason == IncrementalStepRunReason.Modified));
-        Assert.Equal(1, named.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        Assert.Equal(2, named.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+    }
+
+    [Fact]
+    public void Generator_ReemitsOnlyThatHandlerWhenOneHandlersStreamNameChanges()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(s_source);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.First();
+        var changed = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(s_source.Replace("\"payments\"", "\"payments-v2\"", StringComparison.Ordinal))));
+        var result = driver.RunGenerators(changed).GetRunResult().Results.Single();
+
+        var handlers = result.TrackedSteps[TrackingNames.Handlers].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(1, handlers.Count(o => o.Reason == IncrementalStepRunReason.Modified));
+        var named = result.TrackedSteps[TrackingNames.NamedHandlers].SelectMany(s => s.Outputs).ToList();
+        var modified = Assert.Single(named, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("Bulk", modified.Value.ToString(), StringComparison.Ordinal);
+        Assert.All(named.Where(o => o != modified), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{o.Value} was {o.Reason}."));
+        Assert.Contains("payments-v2", result.GeneratedSources.Single(s => s.HintName == "KinesisAttribRegistrations.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generator_ReemitsEveryHandlerWhenTheAssemblyDefaultsChange()
+    {
+        var withDefaults = "[assembly: KinesisAttrib.Handlers.KinesisHandlerDefaults(MaxRecords = 100)]";
+        var compilation = GeneratorHarness.CreateCompilation([s_source, withDefaults]);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Last();
+        var changed = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(withDefaults.Replace("100", "200", StringComparison.Ordinal))));
+        var result = driver.RunGenerators(changed).GetRunResult().Results.Single();
+
+        Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[TrackingNames.Defaults].Single().Outputs.Single().Reason);
+        Assert.All(result.TrackedSteps[TrackingNames.ResolvedHandlers].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Modified, o.Reason));
+        Assert.All(result.TrackedSteps[TrackingNames.Handlers].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
     }
 
     [Fact]

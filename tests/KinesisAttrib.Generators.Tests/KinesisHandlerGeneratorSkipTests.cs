@@ -6,19 +6,26 @@ namespace KinesisAttrib.Generators.Tests;
 public sealed class KinesisHandlerGeneratorSkipTests
 {
     [Theory]
-    [InlineData("wrong parameter order", "public Task M(RecordContext record, Order order, CancellationToken ct) => Task.CompletedTask;")]
-    [InlineData("no cancellation token", "public Task M(Order order, RecordContext record) => Task.CompletedTask;")]
-    [InlineData("two payloads", "public Task M(Order order, Order other, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
+    [InlineData("Memory<byte> payload (ambiguous: no copy or a copy?)", "public void M(System.Memory<byte> bytes) { }")]
+    [InlineData("no payload", "public Task M(RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("ref parameter", "public Task M(ref Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
-    [InlineData("returns void", "public void M(Order order, RecordContext record, CancellationToken ct) { }")]
     [InlineData("returns Task<T>", "public Task<int> M(Order order, RecordContext record, CancellationToken ct) => Task.FromResult(1);")]
+    [InlineData("returns int", "public int M(Order order) => 1;")]
+    [InlineData("per-record handler returns BatchResult", "public BatchResult M(Order order) => BatchResult.Success;")]
+    [InlineData("batch handler takes a RecordContext", "public Task M(System.Collections.Generic.IReadOnlyList<Order> orders, RecordContext record) => Task.CompletedTask;")]
     [InlineData("generic method", "public Task M<T>(T order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("private method", "private Task M(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("in parameter", "public Task M(in Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
-    [InlineData("string payload (a raw format, not JSON)", "public Task M(string order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
-    [InlineData("byte[] payload (a raw format, not JSON)", "public Task M(byte[] order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
-    [InlineData("IReadOnlyList<T> payload (the batch shape)", "public Task M(System.Collections.Generic.IReadOnlyList<Order> orders, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("context that is not a JsonSerializerContext", "[KinesisHandler(\"s\", JsonSerializerContext = typeof(Order))] public Task N(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
+    [InlineData("PayloadFormat.Text on a non-string payload", "[KinesisHandler(\"s\", PayloadFormat = PayloadFormat.Text)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("PayloadFormat.Record on a string payload", "[KinesisHandler(\"s\", PayloadFormat = PayloadFormat.Record)] public Task N(string order) => Task.CompletedTask;")]
+    [InlineData("Periodic without a limit", "[KinesisHandler(\"s\", CheckpointMode = CheckpointMode.Periodic)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("limits without Periodic", "[KinesisHandler(\"s\", CheckpointEveryRecords = 10)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("AtTimestamp without a timestamp", "[KinesisHandler(\"s\", InitialPosition = InitialPosition.AtTimestamp)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("unparsable timestamp", "[KinesisHandler(\"s\", InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = \"yesterday\")] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("MaxRecords out of range", "[KinesisHandler(\"s\", MaxRecords = 10001)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("deserializer for another type", "[KinesisHandler(\"s\", Deserializer = typeof(TextDeserializer))] public Task N(Order order) => Task.CompletedTask; } public sealed class TextDeserializer : KinesisAttrib.Processing.IRecordDeserializer<string> { public string Deserialize(KinesisAttrib.Processing.KinesisClientRecord record) => \"\"; ")]
+    [InlineData("deserializer and payload format", "[KinesisHandler(\"s\", PayloadFormat = PayloadFormat.Json, Deserializer = typeof(OrderDeserializer))] public Task N(Order order) => Task.CompletedTask; } public sealed class OrderDeserializer : KinesisAttrib.Processing.IRecordDeserializer<Order> { public Order Deserialize(KinesisAttrib.Processing.KinesisClientRecord record) => new(\"x\"); ")]
     public void Generator_SkipsUnsupportedHandlerShapes(string why, string member)
     {
         var attribute = member.StartsWith('[') ? "" : "[KinesisHandler(\"s\")] ";
@@ -42,6 +49,24 @@ public sealed class KinesisHandlerGeneratorSkipTests
         var output = GeneratorHarness.Run(Source(type));
 
         Assert.True(output.Sources.IsEmpty, $"{why}: generated {string.Join(", ", output.Sources.Select(s => s.HintName))}");
+    }
+
+    [Fact]
+    public void Generator_SkipsEveryHandlerWhenTheAssemblyDefaultsNameAnUnusableContext()
+    {
+        var output = GeneratorHarness.Run($$"""
+            {{TestSources.Usings}}
+
+            [assembly: KinesisHandlerDefaults(JsonSerializerContext = typeof(Sample.Order))]
+
+            namespace Sample;
+
+            public sealed record Order(string Id);
+
+            public sealed class Handlers { [KinesisHandler("s")] public Task M(Order order) => Task.CompletedTask; }
+            """);
+
+        Assert.Empty(output.Sources);
     }
 
     [Fact]

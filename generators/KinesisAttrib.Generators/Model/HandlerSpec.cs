@@ -1,3 +1,5 @@
+using KinesisAttrib.Shared;
+
 namespace KinesisAttrib.Generators.Model;
 
 /// <summary>
@@ -10,13 +12,14 @@ namespace KinesisAttrib.Generators.Model;
 /// <param name="MethodName">The method's name, escaped with <c>@</c> when it is a keyword.</param>
 /// <param name="MethodSignature">The method with its parameter types, to order overloads deterministically.</param>
 /// <param name="IsStatic">Whether the method is static (then no handler instance is resolved).</param>
+/// <param name="Shape">Per record, per batch of payloads, or per batch of records.</param>
 /// <param name="ReturnKind">What the method returns.</param>
-/// <param name="PayloadType">The type records are decoded to.</param>
+/// <param name="PayloadType">The type one record is decoded to (the element type for batch handlers).</param>
 /// <param name="Parameters">The method's parameters, in order, by what the processor passes to each.</param>
+/// <param name="Format">How records are decoded: the payload type's natural format until assembly defaults are merged, then the final one.</param>
 /// <param name="StreamName">The stream.</param>
-/// <param name="ApplicationName">The application name, or null when the attribute leaves it to the options.</param>
-/// <param name="InitialPosition">The numeric value of the attribute's <c>InitialPosition</c>.</param>
-/// <param name="JsonSerializerContext">The <c>JsonSerializerContext</c> named on the attribute, or null for reflection-based JSON.</param>
+/// <param name="Settings">The attribute's values (null where not set); after merging, with the assembly defaults filled in.</param>
+/// <param name="Deserializer">The user's <c>IRecordDeserializer&lt;T&gt;</c> type, or null.</param>
 internal sealed record HandlerSpec(
     TypeRef HandlerType,
     string HandlerTypeDisplayName,
@@ -24,16 +27,69 @@ internal sealed record HandlerSpec(
     string MethodName,
     string MethodSignature,
     bool IsStatic,
-    HandlerReturnKind ReturnKind,
+    HandlerShape Shape,
+    ReturnKind ReturnKind,
     TypeRef PayloadType,
-    EquatableArray<HandlerParameterKind> Parameters,
+    EquatableArray<HandlerParameter> Parameters,
+    PayloadFormatKind Format,
     string StreamName,
-    string? ApplicationName,
-    int InitialPosition,
-    TypeRef? JsonSerializerContext)
+    AttributeSettings Settings,
+    TypeRef? Deserializer)
 {
     /// <summary>The name the descriptor carries for logs: <c>Namespace.Type.Method</c>.</summary>
     public string HandlerName => HandlerTypeDisplayName + "." + MethodName.TrimStart('@');
+
+    /// <summary>Whether the handler takes a batch.</summary>
+    public bool IsBatch => Shape != HandlerShape.Record;
+}
+
+/// <summary>One handler parameter: what it receives, and for a DI service its type.</summary>
+/// <param name="Kind">What the processor passes.</param>
+/// <param name="ServiceType">The service type when <paramref name="Kind"/> is <see cref="ParameterKind.Service"/>.</param>
+internal sealed record HandlerParameter(ParameterKind Kind, TypeRef? ServiceType);
+
+/// <summary>
+/// The values set on a <c>[KinesisHandler]</c> or <c>[assembly: KinesisHandlerDefaults]</c> attribute; null where the
+/// attribute does not set the property. Enum values are kept as numbers.
+/// </summary>
+internal sealed record AttributeSettings(
+    string? ApplicationName = null,
+    int? InitialPosition = null,
+    string? InitialTimestamp = null,
+    int? CheckpointMode = null,
+    int? CheckpointEveryRecords = null,
+    int? CheckpointIntervalSeconds = null,
+    int? MaxRecords = null,
+    int? IdleTimeBetweenReadsMilliseconds = null,
+    int? PayloadFormat = null,
+    TypeRef? JsonSerializerContext = null,
+    int? DeserializationFailurePolicy = null)
+{
+    public static AttributeSettings None { get; } = new();
+
+    /// <summary>
+    /// This attribute's values, with <paramref name="defaults"/> where this one sets nothing. A value that only
+    /// qualifies a default (the timestamp of <c>AtTimestamp</c>, the limits of <c>Periodic</c>) is not inherited by a
+    /// handler that chooses another position or mode.
+    /// </summary>
+    public AttributeSettings Over(AttributeSettings defaults) => new(
+        ApplicationName ?? defaults.ApplicationName,
+        InitialPosition ?? defaults.InitialPosition,
+        InitialTimestamp ?? (HandlerSettingsRules.Inherits(InitialPosition, HandlerSettingsRules.AtTimestamp) ? defaults.InitialTimestamp : null),
+        CheckpointMode ?? defaults.CheckpointMode,
+        CheckpointEveryRecords ?? (HandlerSettingsRules.Inherits(CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointEveryRecords : null),
+        CheckpointIntervalSeconds ?? (HandlerSettingsRules.Inherits(CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointIntervalSeconds : null),
+        MaxRecords ?? defaults.MaxRecords,
+        IdleTimeBetweenReadsMilliseconds ?? defaults.IdleTimeBetweenReadsMilliseconds,
+        PayloadFormat ?? defaults.PayloadFormat,
+        JsonSerializerContext ?? defaults.JsonSerializerContext,
+        DeserializationFailurePolicy ?? defaults.DeserializationFailurePolicy);
+}
+
+/// <summary>The assembly's <c>[KinesisHandlerDefaults]</c>; <paramref name="IsValid"/> false when it names something unusable (then no handler is generated).</summary>
+internal sealed record HandlerDefaults(AttributeSettings Settings, bool IsValid)
+{
+    public static HandlerDefaults None { get; } = new(AttributeSettings.None, true);
 }
 
 /// <summary>A handler together with the unique name of the processor generated for it.</summary>
@@ -46,24 +102,4 @@ internal sealed record NamedHandler(HandlerSpec Handler, string ProcessorName)
 
     /// <summary>The hint name of the processor's file.</summary>
     public string HintName => ProcessorName + ".g.cs";
-}
-
-/// <summary>What a handler parameter receives from the processor.</summary>
-internal enum HandlerParameterKind
-{
-    /// <summary>The decoded record payload.</summary>
-    Payload,
-
-    /// <summary>The record's <c>RecordContext</c>.</summary>
-    RecordContext,
-
-    /// <summary>The processor's cancellation token.</summary>
-    CancellationToken,
-}
-
-/// <summary>What a handler returns; the processor adapts each to a <c>ValueTask</c>.</summary>
-internal enum HandlerReturnKind
-{
-    /// <summary><c>System.Threading.Tasks.Task</c>.</summary>
-    Task,
 }

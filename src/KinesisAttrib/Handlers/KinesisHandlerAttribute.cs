@@ -30,8 +30,43 @@ public sealed class KinesisHandlerAttribute : Attribute
     public InitialPosition InitialPosition { get; set; } = InitialPosition.TrimHorizon;
 
     /// <summary>
+    /// With <see cref="InitialPosition.AtTimestamp"/>: the time to start at, as ISO 8601 (e.g. <c>2025-01-31T00:00:00Z</c>;
+    /// without an offset it is UTC). Attributes cannot hold a <see cref="DateTimeOffset"/>, so it is text, checked by the
+    /// analyzers at compile time and by the runtime at start.
+    /// </summary>
+    public string? InitialTimestamp { get; set; }
+
+    /// <summary>When progress is checkpointed. Default <see cref="CheckpointMode.AfterEachBatch"/>.</summary>
+    public CheckpointMode CheckpointMode { get; set; } = CheckpointMode.AfterEachBatch;
+
+    /// <summary>With <see cref="CheckpointMode.Periodic"/>: checkpoint after this many handled records (0: no record limit).</summary>
+    public int CheckpointEveryRecords { get; set; }
+
+    /// <summary>With <see cref="CheckpointMode.Periodic"/>: checkpoint when this many seconds passed since the last one (0: no time limit).</summary>
+    public int CheckpointIntervalSeconds { get; set; }
+
+    /// <summary>Records per GetRecords call for this handler (1–10,000); unset: <see cref="Hosting.KinesisAttribOptions.MaxRecords"/>.</summary>
+    public int MaxRecords { get; set; }
+
+    /// <summary>Milliseconds to wait after an empty read for this handler; unset: <see cref="Hosting.KinesisAttribOptions.IdleTimeBetweenReads"/>.</summary>
+    public int IdleTimeBetweenReadsMilliseconds { get; set; }
+
+    /// <summary>How record bytes become the payload. Default <see cref="PayloadFormat.Auto"/> (decided by the payload type).</summary>
+    public PayloadFormat PayloadFormat { get; set; } = PayloadFormat.Auto;
+
+    /// <summary>
     /// A <see cref="System.Text.Json.Serialization.JsonSerializerContext"/> type that knows the payload type; with it
-    /// the generated deserializer uses source-generated metadata (no reflection, Native AOT safe).
+    /// the generated deserializer uses source-generated metadata (no reflection, Native AOT safe). Without one (here
+    /// or on <see cref="KinesisHandlerDefaultsAttribute"/>), JSON payloads use reflection-based System.Text.Json.
     /// </summary>
     public Type? JsonSerializerContext { get; set; }
+
+    /// <summary>
+    /// A type implementing <see cref="Processing.IRecordDeserializer{T}"/> for the payload type; it replaces the payload
+    /// format. Resolved from DI when registered there, otherwise created with its constructor's services.
+    /// </summary>
+    public Type? Deserializer { get; set; }
+
+    /// <summary>What happens to a record that fails to deserialize. Default <see cref="DeserializationFailurePolicy.StopShard"/>.</summary>
+    public DeserializationFailurePolicy DeserializationFailurePolicy { get; set; } = DeserializationFailurePolicy.StopShard;
 }

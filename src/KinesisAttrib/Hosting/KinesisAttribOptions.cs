@@ -79,9 +79,55 @@ public sealed class KinesisAttribOptions
     /// <summary>How often finished leases are considered for deletion. Default 5 minutes (KCL <c>completedLeaseCleanupInterval</c>).</summary>
     public TimeSpan LeaseCleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Per-application overrides, keyed by application name (ordinal), e.g. from configuration section
+    /// <c>KinesisAttrib:Applications:{name}</c>. They win over the handler's attribute, which wins over these options.
+    /// </summary>
+    public IDictionary<string, KinesisApplicationOptions> Applications { get; } = new Dictionary<string, KinesisApplicationOptions>(StringComparer.Ordinal);
+
     internal TimeSpan EffectiveRenewalInterval => LeaseRenewalInterval ?? FailoverTime * 4 / 5;
 
     internal TimeSpan EffectiveTakerInterval => LeaseTakerInterval ?? FailoverTime;
+
+    /// <summary>
+    /// A copy of every setting (the dictionaries are copied too), for the per-scheduler options the host derives
+    /// with per-handler and per-application overrides. A new option must be added here.
+    /// </summary>
+    public KinesisAttribOptions Clone()
+    {
+        var copy = new KinesisAttribOptions
+        {
+            ApplicationName = ApplicationName,
+            WorkerId = WorkerId,
+            Region = Region,
+            KinesisEndpoint = KinesisEndpoint,
+            DynamoDbEndpoint = DynamoDbEndpoint,
+            Credentials = Credentials,
+            FailoverTime = FailoverTime,
+            LeaseRenewalInterval = LeaseRenewalInterval,
+            LeaseTakerInterval = LeaseTakerInterval,
+            ShardSyncInterval = ShardSyncInterval,
+            IdleTimeBetweenReads = IdleTimeBetweenReads,
+            MaxRecords = MaxRecords,
+            ProcessingRetryDelay = ProcessingRetryDelay,
+            ShutdownTimeout = ShutdownTimeout,
+            MaxLeasesForWorker = MaxLeasesForWorker,
+            MaxLeasesToStealAtOneTime = MaxLeasesToStealAtOneTime,
+            CompletedLeaseRetention = CompletedLeaseRetention,
+            LeaseCleanupInterval = LeaseCleanupInterval,
+        };
+        foreach (var (name, stream) in StreamNames)
+        {
+            copy.StreamNames[name] = stream;
+        }
+
+        foreach (var (name, application) in Applications)
+        {
+            copy.Applications[name] = application;
+        }
+
+        return copy;
+    }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option outside its range.</summary>
     public void Validate()

@@ -1,4 +1,5 @@
 using KinesisAttrib.Leases;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,21 @@ public static class KinesisAttribServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KinesisAttribRuntimeHostedService>());
         AwsClients.AddDefaults(services);
         return services;
+    }
+
+    /// <summary>
+    /// Adds the runtime like <see cref="AddKinesisAttrib(IServiceCollection, Action{KinesisAttribOptions}?)"/>, with the
+    /// options bound from section <c>KinesisAttrib</c> of <paramref name="configuration"/> (see
+    /// <see cref="KinesisAttribConfiguration"/>); <paramref name="configure"/> runs after the binding, so code wins.
+    /// Unknown keys and unparsable values fail the start of the host, naming the key.
+    /// </summary>
+    public static IServiceCollection AddKinesisAttrib(this IServiceCollection services, IConfiguration configuration, Action<KinesisAttribOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(KinesisAttribConfiguration.SectionName);
+        services.AddOptions<KinesisAttribOptions>().Configure(options => KinesisAttribConfiguration.Bind(section, options));
+        return services.AddKinesisAttrib(configure);
     }
 
     /// <summary>Registers one handler (the generated code calls this once per <c>[KinesisHandler]</c>).</summary>

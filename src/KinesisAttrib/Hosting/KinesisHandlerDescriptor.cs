@@ -22,6 +22,12 @@ public sealed record KinesisHandlerDescriptor
     /// <summary>The time to start at when <see cref="InitialPosition"/> is <see cref="InitialPosition.AtTimestamp"/>.</summary>
     public DateTimeOffset? InitialTimestamp { get; init; }
 
+    /// <summary>Records per GetRecords call for this handler; null for <see cref="KinesisAttribOptions.MaxRecords"/>.</summary>
+    public int? MaxRecords { get; init; }
+
+    /// <summary>Wait after an empty read for this handler; null for <see cref="KinesisAttribOptions.IdleTimeBetweenReads"/>.</summary>
+    public TimeSpan? IdleTimeBetweenReads { get; init; }
+
     /// <summary>A readable name for logs, e.g. <c>Sample.OrderHandlers.OnOrder</c>.</summary>
     public required string HandlerName { get; init; }
 

@@ -1,110 +1,58 @@
 using KinesisAttrib.Handlers;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Processing;
 
 /// <summary>
 /// The processor generated code plugs into for a per-record handler: for each batch it opens a DI scope, decodes
-/// each record, calls the handler in shard order, and checkpoints after the batch. When the handler (or decoding)
-/// fails on a record, the records before it are checkpointed and the failure propagates, so the failed record and
-/// everything after it are delivered again; nothing is skipped.
+/// each record, calls the handler in shard order, and checkpoints as the checkpoint mode says. When the handler (or
+/// decoding) fails on a record, the records before it are checkpointed and the failure propagates, so the failed
+/// record and everything after it are delivered again; nothing is skipped.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
-public abstract class RecordHandlerProcessor<T> : IShardRecordProcessor
+public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
 {
-    private readonly IServiceScopeFactory _scopeFactory;
-    private readonly IRecordDeserializer<T> _deserializer;
-    private ShardContext? _shard;
-    private ExtendedSequenceNumber? _lastProcessed;
-
     /// <summary>Creates the processor.</summary>
     /// <param name="services">The application's services; a scope is created from them per batch.</param>
     /// <param name="deserializer">Turns record data into <typeparamref name="T"/>.</param>
-    protected RecordHandlerProcessor(IServiceProvider services, IRecordDeserializer<T> deserializer)
+    /// <param name="settings">Checkpoint mode and failure policy; null for the defaults.</param>
+    protected RecordHandlerProcessor(IServiceProvider services, IRecordDeserializer<T> deserializer, HandlerSettings? settings = null)
+        : base(services, deserializer, settings)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        _scopeFactory = services.GetRequiredService<IServiceScopeFactory>();
-        _deserializer = deserializer ?? throw new ArgumentNullException(nameof(deserializer));
     }
-
-    /// <summary>The shard this processor works on (set by <see cref="InitializeAsync"/>).</summary>
-    protected ShardContext Shard => _shard ?? throw new InvalidOperationException("The processor has not been initialized.");
 
     /// <summary>Calls the user's handler for one record.</summary>
     /// <param name="services">The batch's scoped services.</param>
     /// <param name="payload">The decoded payload.</param>
     /// <param name="context">Where the record came from.</param>
+    /// <param name="batch">The batch the record is part of.</param>
+    /// <param name="checkpointer">The shard's checkpointer, for handlers that checkpoint themselves.</param>
     /// <param name="cancellationToken">Cancelled when the worker stops hard.</param>
-    protected abstract ValueTask HandleAsync(IServiceProvider services, T payload, RecordContext context, CancellationToken cancellationToken);
+    protected abstract ValueTask HandleAsync(IServiceProvider services, T payload, RecordContext context, BatchContext batch, IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken);
 
-    /// <inheritdoc />
-    public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken)
+    private protected override async ValueTask ProcessBatchAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        _shard = input.Shard;
-        return default;
-    }
-
-    /// <inheritdoc />
-    public async ValueTask ProcessRecordsAsync(ProcessRecordsInput input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var shard = Shard;
+        var records = input.Records;
         ExtendedSequenceNumber? done = null;
-        var scope = _scopeFactory.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
+        try
         {
-            try
+            for (var i = 0; i < records.Count; i++)
             {
-                foreach (var record in input.Records)
+                var record = records[i];
+                var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
+                if (decoded)
                 {
-                    T payload;
-                    try
-                    {
-                        payload = _deserializer.Deserialize(record);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        throw new RecordDeserializationException(shard.StreamName, shard.ShardId, record.Position, typeof(T), ex);
-                    }
-
-                    await HandleAsync(scope.ServiceProvider, payload, new RecordContext(shard, record), cancellationToken).ConfigureAwait(false);
-                    done = record.Position;
+                    await HandleAsync(services, payload, new RecordContext(Shard, record), batch, input.Checkpointer, cancellationToken).ConfigureAwait(false);
                 }
-            }
-            catch when (done is { } prefix)
-            {
-                // Keep the work that succeeded: the failed record and the rest of the batch are delivered again.
-                _lastProcessed = prefix;
-                await input.Checkpointer.CheckpointAsync(prefix.SequenceNumber, prefix.SubSequenceNumber, CancellationToken.None).ConfigureAwait(false);
-                throw;
+
+                done = record.Position;
+                await CompletedAsync(input.Checkpointer, record.Position, 1, endOfBatch: i == records.Count - 1, cancellationToken).ConfigureAwait(false);
             }
         }
-
-        if (done is { } last)
+        catch (Exception ex) when (ex is not Leases.LeaseLostException)
         {
-            _lastProcessed = last;
-            await input.Checkpointer.CheckpointAsync(last.SequenceNumber, last.SubSequenceNumber, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask LeaseLostAsync(LeaseLostInput input, CancellationToken cancellationToken) => default;
-
-    /// <inheritdoc />
-    public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return input.Checkpointer.CheckpointAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        if (_lastProcessed is { } last && ExtendedSequenceNumber.Compare(last, input.Checkpointer.LastCheckpoint) > 0)
-        {
-            await input.Checkpointer.CheckpointAsync(last.SequenceNumber, last.SubSequenceNumber, cancellationToken).ConfigureAwait(false);
+            // Keep the work that succeeded: the failed record and the rest of the batch are delivered again.
+            await CheckpointPrefixAsync(input.Checkpointer, done).ConfigureAwait(false);
+            throw;
         }
     }
 }

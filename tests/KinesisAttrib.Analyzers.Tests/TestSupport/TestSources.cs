@@ -5,9 +5,11 @@ internal static class TestSources
 {
     public const string Usings = """
         using System;
+        using System.Collections.Generic;
         using System.Threading;
         using System.Threading.Tasks;
         using KinesisAttrib.Handlers;
+        using KinesisAttrib.Processing;
         """;
 
     /// <summary>Stands in for a System.Text.Json source-generated context (the STJ generator does not run in these tests).</summary>

@@ -12,7 +12,35 @@ public sealed class HandlerLog
 
     public IReadOnlyList<HandledRecord> Records => [.. _records];
 
-    public void Add(HandledRecord record) => _records.Enqueue(record);
+    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+
+    public void Add(HandledRecord record)
+    {
+        _records.Enqueue(record);
+        lock (_waiters)
+        {
+            foreach (var waiter in _waiters.Where(w => _records.Count >= w.Count))
+            {
+                waiter.Done.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Completes once <paramref name="count"/> calls were logged; fails after <paramref name="timeout"/>.</summary>
+    public Task WhenCountReaches(int count, TimeSpan timeout)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+        {
+            _waiters.Add((count, done));
+            if (_records.Count >= count)
+            {
+                done.TrySetResult();
+            }
+        }
+
+        return done.Task.WaitAsync(timeout);
+    }
 }
 
 /// <summary>One call of a test handler.</summary>

@@ -1,0 +1,392 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace KinesisAttrib.Shared;
+
+/// <summary>
+/// The handler shape rules, shared as source by the generator (which generates what they accept) and the analyzers
+/// (which report, as KA1001, why they reject a method), so the two cannot disagree. A method's return type and
+/// parameters are classified here; type, accessibility and attribute checks stay with each caller.
+/// </summary>
+internal static class HandlerSignature
+{
+    public const string RecordContextMetadata = "KinesisAttrib.Handlers.RecordContext";
+    public const string BatchContextMetadata = "KinesisAttrib.Handlers.BatchContext";
+    public const string KinesisRecordMetadata = "KinesisAttrib.Handlers.KinesisRecord`1";
+    public const string BatchResultMetadata = "KinesisAttrib.Handlers.BatchResult";
+    public const string CheckpointerMetadata = "KinesisAttrib.Processing.IRecordProcessorCheckpointer";
+    public const string KinesisClientRecordMetadata = "KinesisAttrib.Processing.KinesisClientRecord";
+    public const string RecordDeserializerMetadata = "KinesisAttrib.Processing.IRecordDeserializer`1";
+    public const string CancellationTokenMetadata = "System.Threading.CancellationToken";
+    public const string TaskMetadata = "System.Threading.Tasks.Task";
+    public const string TaskOfTMetadata = "System.Threading.Tasks.Task`1";
+    public const string ValueTaskMetadata = "System.Threading.Tasks.ValueTask";
+    public const string ValueTaskOfTMetadata = "System.Threading.Tasks.ValueTask`1";
+    public const string ReadOnlyListMetadata = "System.Collections.Generic.IReadOnlyList`1";
+    public const string ReadOnlyMemoryMetadata = "System.ReadOnlyMemory`1";
+    public const string MemoryMetadata = "System.Memory`1";
+    public const string IServiceProviderMetadata = "System.IServiceProvider";
+
+    public const string SupportedShapes =
+        "a handler takes a payload T, an IReadOnlyList<T> or an IReadOnlyList<KinesisRecord<T>>, then any of RecordContext (per-record handlers), "
+        + "BatchContext, IRecordProcessorCheckpointer, CancellationToken and DI services, and returns Task, ValueTask or void "
+        + "(a batch handler may also return BatchResult, Task<BatchResult> or ValueTask<BatchResult>)";
+
+    /// <summary>Classifies the return type and parameters; returns why the method is not a handler, or null and the signature.</summary>
+    public static string? Classify(IMethodSymbol method, Compilation compilation, out Signature? signature)
+    {
+        signature = null;
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return "it returns by reference; " + SupportedShapes;
+        }
+
+        var kinds = ImmutableArray.CreateBuilder<ParameterKind>(method.Parameters.Length);
+        var services = ImmutableArray.CreateBuilder<ITypeSymbol?>(method.Parameters.Length);
+        IParameterSymbol? payload = null;
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None)
+            {
+                return $"parameter '{parameter.Name}' is passed by reference; pass it by value";
+            }
+
+            if (parameter.IsParams)
+            {
+                return $"parameter '{parameter.Name}' is 'params'; " + SupportedShapes;
+            }
+
+            var kind = ClassifySpecial(parameter.Type, compilation);
+            if (kind is null && payload is null)
+            {
+                payload = parameter;
+                kind = ParameterKind.Payload;
+            }
+            else if (kind is null)
+            {
+                if (TypeReason(parameter.Type, compilation, "a service") is { } serviceReason)
+                {
+                    return $"parameter '{parameter.Name}' {serviceReason}";
+                }
+
+                kind = ParameterKind.Service;
+            }
+
+            kinds.Add(kind.Value);
+            services.Add(kind == ParameterKind.Service ? parameter.Type : null);
+        }
+
+        if (payload is null)
+        {
+            return "it has no payload parameter; " + SupportedShapes;
+        }
+
+        var shape = HandlerShape.Record;
+        var element = payload.Type;
+        if (IsGeneric(payload.Type, compilation, ReadOnlyListMetadata, out var listElement))
+        {
+            shape = HandlerShape.Batch;
+            element = listElement!;
+            if (IsGeneric(element, compilation, KinesisRecordMetadata, out var recordPayload))
+            {
+                shape = HandlerShape.BatchOfRecords;
+                element = recordPayload!;
+            }
+        }
+
+        if (TypeReason(element, compilation, "a payload") is { } payloadReason)
+        {
+            return $"parameter '{payload.Name}' {payloadReason}";
+        }
+
+        if (IsGeneric(element, compilation, MemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
+        {
+            return $"parameter '{payload.Name}' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)";
+        }
+
+        if (shape != HandlerShape.Record)
+        {
+            for (var i = 0; i < kinds.Count; i++)
+            {
+                if (kinds[i] == ParameterKind.RecordContext)
+                {
+                    return $"parameter '{method.Parameters[i].Name}' is a RecordContext, but a batch handler has no single record; take IReadOnlyList<KinesisRecord<T>> for each record's context, or BatchContext";
+                }
+            }
+        }
+
+        var returnKind = ClassifyReturn(method.ReturnType, compilation);
+        if (returnKind is null)
+        {
+            return $"it returns '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}'; " + SupportedShapes;
+        }
+
+        if (returnKind == ReturnKind.Void && method.IsAsync)
+        {
+            return "it is 'async void', so failures could not be seen and records would be checkpointed before they are processed; return Task or ValueTask";
+        }
+
+        if (shape == HandlerShape.Record && returnKind is ReturnKind.BatchResult or ReturnKind.TaskOfBatchResult or ReturnKind.ValueTaskOfBatchResult)
+        {
+            return "it returns a BatchResult, which only batch handlers (taking IReadOnlyList<T>) can return";
+        }
+
+        signature = new Signature(shape, element, returnKind.Value, kinds.ToImmutable(), services.ToImmutable(), NaturalFormat(element, compilation));
+        return null;
+    }
+
+    /// <summary>Why a type cannot be a payload or service here, or null.</summary>
+    private static string? TypeReason(ITypeSymbol type, Compilation compilation, string role)
+    {
+        var name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+        switch (type.TypeKind)
+        {
+            case TypeKind.Error:
+                return $"has type '{name}', which does not resolve";
+            case TypeKind.Dynamic:
+                return $"is 'dynamic'; {role} must be a concrete type";
+            case TypeKind.Pointer:
+            case TypeKind.FunctionPointer:
+                return $"has pointer type '{name}', which cannot be {role}";
+            case TypeKind.TypeParameter:
+                return $"has type parameter type '{name}'; {role} must be a concrete type";
+        }
+
+        if (type.IsRefLikeType)
+        {
+            return $"has ref struct type '{name}', which cannot be {role}";
+        }
+
+        if (type.SpecialType == SpecialType.System_Void)
+        {
+            return $"has type void, which cannot be {role}";
+        }
+
+        return IsVisibleToGeneratedCode(type, compilation)
+            ? null
+            : $"has type '{name}', which the generated code cannot reach; make it internal or public (and not file-local)";
+    }
+
+    /// <summary>
+    /// Whether a generated file (outside every user type, in another file) can name the type: accessible in the
+    /// assembly and, unlike what <c>IsSymbolAccessibleWithin</c> checks, not <c>file</c>-local anywhere inside.
+    /// </summary>
+    public static bool IsVisibleToGeneratedCode(ITypeSymbol type, Compilation compilation) =>
+        compilation.IsSymbolAccessibleWithin(type, compilation.Assembly) && !MentionsFileLocalType(type);
+
+    private static bool MentionsFileLocalType(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => MentionsFileLocalType(array.ElementType),
+        INamedTypeSymbol named => IsOrIsInFileLocalType(named) || named.TypeArguments.Any(MentionsFileLocalType),
+        _ => false,
+    };
+
+    private static bool IsOrIsInFileLocalType(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ParameterKind? ClassifySpecial(ITypeSymbol type, Compilation compilation)
+    {
+        if (Is(type, compilation, RecordContextMetadata))
+        {
+            return ParameterKind.RecordContext;
+        }
+
+        if (Is(type, compilation, BatchContextMetadata))
+        {
+            return ParameterKind.BatchContext;
+        }
+
+        if (Is(type, compilation, CheckpointerMetadata))
+        {
+            return ParameterKind.Checkpointer;
+        }
+
+        if (Is(type, compilation, CancellationTokenMetadata))
+        {
+            return ParameterKind.CancellationToken;
+        }
+
+        return Is(type, compilation, IServiceProviderMetadata) ? ParameterKind.ServiceProvider : null;
+    }
+
+    private static ReturnKind? ClassifyReturn(ITypeSymbol type, Compilation compilation)
+    {
+        if (type.SpecialType == SpecialType.System_Void)
+        {
+            return ReturnKind.Void;
+        }
+
+        if (Is(type, compilation, TaskMetadata))
+        {
+            return ReturnKind.Task;
+        }
+
+        if (Is(type, compilation, ValueTaskMetadata))
+        {
+            return ReturnKind.ValueTask;
+        }
+
+        if (Is(type, compilation, BatchResultMetadata))
+        {
+            return ReturnKind.BatchResult;
+        }
+
+        if (IsGeneric(type, compilation, TaskOfTMetadata, out var taskResult) && Is(taskResult!, compilation, BatchResultMetadata))
+        {
+            return ReturnKind.TaskOfBatchResult;
+        }
+
+        if (IsGeneric(type, compilation, ValueTaskOfTMetadata, out var valueTaskResult) && Is(valueTaskResult!, compilation, BatchResultMetadata))
+        {
+            return ReturnKind.ValueTaskOfBatchResult;
+        }
+
+        return null;
+    }
+
+    /// <summary>The format <c>PayloadFormat.Auto</c> picks for a payload type.</summary>
+    private static PayloadFormatKind NaturalFormat(ITypeSymbol type, Compilation compilation)
+    {
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            return PayloadFormatKind.Text;
+        }
+
+        if (type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte })
+        {
+            return PayloadFormatKind.ByteArray;
+        }
+
+        if (IsGeneric(type, compilation, ReadOnlyMemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
+        {
+            return PayloadFormatKind.Memory;
+        }
+
+        return Is(type, compilation, KinesisClientRecordMetadata) ? PayloadFormatKind.Record : PayloadFormatKind.Json;
+    }
+
+    /// <summary>Whether <paramref name="type"/> implements <c>IRecordDeserializer&lt;payload&gt;</c> and can be created.</summary>
+    public static string? DeserializerReason(ITypeSymbol? type, ITypeSymbol payload, Compilation compilation)
+    {
+        var name = type?.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) ?? "?";
+        if (type is not INamedTypeSymbol named || named.TypeKind != TypeKind.Class || named.IsAbstract || named.IsStatic || named.IsUnboundGenericType
+            || !IsVisibleToGeneratedCode(named, compilation))
+        {
+            return $"Deserializer '{name}' is not a concrete, accessible class";
+        }
+
+        var contract = compilation.GetTypeByMetadataName(RecordDeserializerMetadata);
+        foreach (var implemented in named.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, contract)
+                && SymbolEqualityComparer.Default.Equals(implemented.TypeArguments[0], payload))
+            {
+                return null;
+            }
+        }
+
+        return $"Deserializer '{name}' does not implement IRecordDeserializer<{payload.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}>";
+    }
+
+    /// <summary>Whether an attribute's <c>InitialTimestamp</c> text is an ISO 8601 time (the runtime parses it the same way).</summary>
+    public static bool TryParseTimestamp(string? text, out System.DateTimeOffset value) =>
+        System.DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
+
+    private static bool Is(ITypeSymbol type, Compilation compilation, string metadataName) =>
+        SymbolEqualityComparer.Default.Equals(type, compilation.GetTypeByMetadataName(metadataName));
+
+    private static bool IsGeneric(ITypeSymbol type, Compilation compilation, string metadataName, out ITypeSymbol? argument)
+    {
+        argument = null;
+        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
+            && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName(metadataName)))
+        {
+            argument = named.TypeArguments[0];
+            return true;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A classified handler signature (symbols: used at once by the caller, never kept in a pipeline model).</summary>
+internal sealed class Signature
+{
+    public Signature(HandlerShape shape, ITypeSymbol payloadType, ReturnKind returnKind, ImmutableArray<ParameterKind> parameters, ImmutableArray<ITypeSymbol?> serviceTypes, PayloadFormatKind naturalFormat)
+    {
+        Shape = shape;
+        PayloadType = payloadType;
+        ReturnKind = returnKind;
+        Parameters = parameters;
+        ServiceTypes = serviceTypes;
+        NaturalFormat = naturalFormat;
+    }
+
+    public HandlerShape Shape { get; }
+
+    /// <summary>The payload of one record (the element type for batch handlers).</summary>
+    public ITypeSymbol PayloadType { get; }
+
+    public ReturnKind ReturnKind { get; }
+
+    public ImmutableArray<ParameterKind> Parameters { get; }
+
+    /// <summary>For each parameter, its type when it is a DI service, else null.</summary>
+    public ImmutableArray<ITypeSymbol?> ServiceTypes { get; }
+
+    public PayloadFormatKind NaturalFormat { get; }
+}
+
+/// <summary>Per record, or per batch of payloads, or per batch of payload-and-context records.</summary>
+internal enum HandlerShape
+{
+    Record,
+    Batch,
+    BatchOfRecords,
+}
+
+/// <summary>What a handler parameter receives.</summary>
+internal enum ParameterKind
+{
+    Payload,
+    RecordContext,
+    BatchContext,
+    Checkpointer,
+    CancellationToken,
+    ServiceProvider,
+    Service,
+}
+
+/// <summary>What a handler returns.</summary>
+internal enum ReturnKind
+{
+    Void,
+    Task,
+    ValueTask,
+    BatchResult,
+    TaskOfBatchResult,
+    ValueTaskOfBatchResult,
+}
+
+/// <summary>How a record's bytes become the payload (the generated deserializer).</summary>
+internal enum PayloadFormatKind
+{
+    Json,
+    Text,
+    ByteArray,
+    Memory,
+    Record,
+    Custom,
+}

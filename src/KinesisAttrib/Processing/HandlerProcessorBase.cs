@@ -1,0 +1,171 @@
+using KinesisAttrib.Handlers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KinesisAttrib.Processing;
+
+/// <summary>
+/// What the generated processors share: the shard lifecycle, a DI scope per batch, decoding with the
+/// deserialization-failure policy, and the checkpoint mode. <see cref="RecordHandlerProcessor{T}"/> and
+/// <see cref="BatchHandlerProcessor{T}"/> add the two ways of calling a handler.
+/// </summary>
+/// <typeparam name="T">The payload type.</typeparam>
+public abstract class HandlerProcessorBase<T> : IShardRecordProcessor
+{
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly IRecordDeserializer<T> _deserializer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private ShardContext? _shard;
+    private ExtendedSequenceNumber? _lastProcessed;
+    private int _sinceCheckpoint;
+    private long _lastCheckpointTimestamp;
+
+    /// <summary>Creates the processor.</summary>
+    /// <param name="services">The application's services; a scope is created from them per batch.</param>
+    /// <param name="deserializer">Turns record data into <typeparamref name="T"/>.</param>
+    /// <param name="settings">Checkpoint mode and failure policy; null for the defaults.</param>
+    protected HandlerProcessorBase(IServiceProvider services, IRecordDeserializer<T> deserializer, HandlerSettings? settings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _scopeFactory = services.GetRequiredService<IServiceScopeFactory>();
+        _deserializer = deserializer ?? throw new ArgumentNullException(nameof(deserializer));
+        Settings = settings ?? new HandlerSettings();
+        Settings.Validate();
+        _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        _logger = services.GetService<ILoggerFactory>()?.CreateLogger("KinesisAttrib.Handlers") ?? NullLogger.Instance;
+    }
+
+    /// <summary>Checkpoint mode, failure policy and the handler's name.</summary>
+    protected HandlerSettings Settings { get; }
+
+    /// <summary>The shard this processor works on (set by <see cref="InitializeAsync"/>).</summary>
+    protected ShardContext Shard => _shard ?? throw new InvalidOperationException("The processor has not been initialized.");
+
+    /// <inheritdoc />
+    public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _shard = input.Shard;
+        _lastCheckpointTimestamp = _time.GetTimestamp();
+        return default;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ProcessRecordsAsync(ProcessRecordsInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var scope = _scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            await ProcessBatchAsync(scope.ServiceProvider, input, new BatchContext(Shard, input.Records, input.MillisBehindLatest), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs the handler over one batch, in the batch's scope.</summary>
+    private protected abstract ValueTask ProcessBatchAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Decodes one record. On failure the policy decides: <see cref="DeserializationFailurePolicy.StopShard"/> throws
+    /// <see cref="RecordDeserializationException"/>; the others log or hand the record over and return false (skip).
+    /// </summary>
+    private protected async ValueTask<(bool Decoded, T Payload)> DecodeAsync(IServiceProvider services, KinesisClientRecord record, CancellationToken cancellationToken)
+    {
+        RecordDeserializationException failure;
+        try
+        {
+            return (true, _deserializer.Deserialize(record));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            failure = new RecordDeserializationException(Shard.StreamName, Shard.ShardId, record.Position, typeof(T), ex);
+        }
+
+        switch (Settings.DeserializationFailurePolicy)
+        {
+            case DeserializationFailurePolicy.SkipAndLog:
+                ProcessingLog.RecordSkipped(_logger, failure, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString());
+                return (false, default!);
+            case DeserializationFailurePolicy.FailureHandler:
+                var handler = services.GetService<IDeserializationFailureHandler>()
+                    ?? throw new InvalidOperationException(
+                        $"Handler {Settings.HandlerName} sends records that fail to deserialize to an IDeserializationFailureHandler, but none is registered; the shard stops at record {record.Position}.",
+                        failure);
+                ProcessingLog.RecordHandedToFailureHandler(_logger, failure, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString());
+                await handler.HandleAsync(new DeserializationFailure(Settings.HandlerName, new RecordContext(Shard, record), failure), cancellationToken).ConfigureAwait(false);
+                return (false, default!);
+            default:
+                throw failure;
+        }
+    }
+
+    /// <summary>
+    /// Records that everything up to <paramref name="position"/> is done (handled, or skipped by the failure policy),
+    /// and checkpoints when the mode says so. <paramref name="endOfBatch"/> tells the batch mode its moment has come.
+    /// </summary>
+    private protected async ValueTask CompletedAsync(IRecordProcessorCheckpointer checkpointer, ExtendedSequenceNumber position, int records, bool endOfBatch, CancellationToken cancellationToken)
+    {
+        _lastProcessed = position;
+        _sinceCheckpoint += records;
+        var due = Settings.CheckpointMode switch
+        {
+            CheckpointMode.AfterEachBatch => endOfBatch,
+            CheckpointMode.Periodic => (Settings.CheckpointEveryRecords > 0 && _sinceCheckpoint >= Settings.CheckpointEveryRecords)
+                || (Settings.CheckpointInterval > TimeSpan.Zero && _time.GetElapsedTime(_lastCheckpointTimestamp) >= Settings.CheckpointInterval),
+            _ => false,
+        };
+        if (due)
+        {
+            await CheckpointAsync(checkpointer, position, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// After a failure: keeps the work that succeeded, up to <paramref name="prefix"/> in this batch or, without one,
+    /// what earlier batches completed but the mode had not checkpointed yet (periodic mode), so only the failed record
+    /// and what follows are delivered again. Nothing is written in manual mode (the handler decides).
+    /// </summary>
+    private protected async ValueTask CheckpointPrefixAsync(IRecordProcessorCheckpointer checkpointer, ExtendedSequenceNumber? prefix)
+    {
+        if ((prefix ?? _lastProcessed) is { } done && Settings.CheckpointMode != CheckpointMode.Manual)
+        {
+            _lastProcessed = done;
+            await CheckpointAsync(checkpointer, done, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask CheckpointAsync(IRecordProcessorCheckpointer checkpointer, ExtendedSequenceNumber position, CancellationToken cancellationToken)
+    {
+        if (ExtendedSequenceNumber.Compare(position, checkpointer.LastCheckpoint) > 0 || checkpointer.LastCheckpoint.IsSentinel)
+        {
+            await checkpointer.CheckpointAsync(position.SequenceNumber, position.SubSequenceNumber, cancellationToken).ConfigureAwait(false);
+        }
+
+        _sinceCheckpoint = 0;
+        _lastCheckpointTimestamp = _time.GetTimestamp();
+    }
+
+    /// <inheritdoc />
+    public ValueTask LeaseLostAsync(LeaseLostInput input, CancellationToken cancellationToken) => default;
+
+    /// <inheritdoc />
+    public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken)
+    {
+        // Even in manual mode: every record of the shard was delivered and handled, and the children wait for this.
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Checkpointer.CheckpointAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Settings.CheckpointMode != CheckpointMode.Manual
+            && _lastProcessed is { } last
+            && (input.Checkpointer.LastCheckpoint.IsSentinel || ExtendedSequenceNumber.Compare(last, input.Checkpointer.LastCheckpoint) > 0))
+        {
+            await input.Checkpointer.CheckpointAsync(last.SequenceNumber, last.SubSequenceNumber, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

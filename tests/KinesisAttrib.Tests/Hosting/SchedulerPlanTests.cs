@@ -1,0 +1,156 @@
+using System.Text;
+using KinesisAttrib.Handlers;
+using KinesisAttrib.Hosting;
+using KinesisAttrib.Kinesis;
+using KinesisAttrib.Leases;
+using KinesisAttrib.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace KinesisAttrib.Tests.Hosting;
+
+/// <summary>How the host turns handlers and options into schedulers: applications, streams, lease tables, overrides, validation.</summary>
+public sealed class SchedulerPlanTests
+{
+    private static KinesisHandlerDescriptor Handler(string name, string? application, string stream = "orders", int? maxRecords = null, TimeSpan? idle = null) => new()
+    {
+        StreamName = stream,
+        ApplicationName = application,
+        HandlerName = name,
+        MaxRecords = maxRecords,
+        IdleTimeBetweenReads = idle,
+        CreateProcessor = _ => throw new InvalidOperationException("not started"),
+    };
+
+    [Fact]
+    public void Plan_AppliesGlobalThenHandlerThenApplicationSettings_ToACopyPerScheduler()
+    {
+        var options = new KinesisAttribOptions { MaxRecords = 1000, IdleTimeBetweenReads = TimeSpan.FromSeconds(1) };
+        options.Applications["tuned"] = new KinesisApplicationOptions { MaxRecords = 10, ProcessingRetryDelay = TimeSpan.FromSeconds(7) };
+
+        var plans = KinesisAttribRuntime.Plan(
+            [Handler("Plain", "plain"), Handler("FromAttribute", "attribute", maxRecords: 200, idle: TimeSpan.FromMilliseconds(50)), Handler("Tuned", "tuned", maxRecords: 200)],
+            options);
+
+        Assert.Equal((1000, TimeSpan.FromSeconds(1)), (plans[0].Options.MaxRecords, plans[0].Options.IdleTimeBetweenReads));
+        Assert.Equal((200, TimeSpan.FromMilliseconds(50)), (plans[1].Options.MaxRecords, plans[1].Options.IdleTimeBetweenReads));
+        Assert.Equal((10, TimeSpan.FromSeconds(7)), (plans[2].Options.MaxRecords, plans[2].Options.ProcessingRetryDelay));
+        Assert.Equal(1000, options.MaxRecords);
+        Assert.NotSame(plans[0].Options, plans[1].Options);
+    }
+
+    [Fact]
+    public void Plan_GivesAnApplicationOnSeveralStreamsOneLeaseTablePerStream_AndASingleStreamApplicationItsName()
+    {
+        var options = new KinesisAttribOptions();
+        options.StreamNames["orders"] = "orders-prod";
+
+        var plans = KinesisAttribRuntime.Plan([Handler("A", "shop"), Handler("B", "shop", stream: "audit"), Handler("C", "archive")], options);
+
+        Assert.Equal(
+            [("shop", "orders-prod", "shop-orders-prod"), ("shop", "audit", "shop-audit"), ("archive", "orders-prod", "archive")],
+            plans.Select(p => (p.Application, p.Stream, p.LeaseTable)));
+    }
+
+    [Fact]
+    public void Plan_RefusesAnInvalidOverride_NamingHandlerApplicationAndOption()
+    {
+        var options = new KinesisAttribOptions();
+        options.Applications["billing"] = new KinesisApplicationOptions { MaxRecords = 20_000 };
+
+        var error = Assert.Throws<InvalidOperationException>(() => KinesisAttribRuntime.Plan([Handler("Bill", "billing")], options));
+
+        Assert.Contains("Bill", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'billing'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRecords", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RefusesOverridesForAnApplicationNoHandlerUses()
+    {
+        var options = new KinesisAttribOptions();
+        options.Applications["biling"] = new KinesisApplicationOptions { MaxRecords = 5 };
+
+        var error = Assert.Throws<InvalidOperationException>(() => KinesisAttribRuntime.Plan([Handler("Bill", "billing")], options));
+
+        Assert.Contains("Applications:biling", error.Message, StringComparison.Ordinal);
+        Assert.Contains("billing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RefusesAtTimestampWithoutATimestamp()
+    {
+        var handler = Handler("Replay", "replay") with { InitialPosition = InitialPosition.AtTimestamp };
+
+        var error = Assert.Throws<InvalidOperationException>(() => KinesisAttribRuntime.Plan([handler], new KinesisAttribOptions()));
+
+        Assert.Contains("Replay", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RefusesTwoHandlersSharingALeaseTable()
+    {
+        var options = new KinesisAttribOptions();
+        options.Applications["a"] = new KinesisApplicationOptions { LeaseTableName = "shared" };
+        options.Applications["b"] = new KinesisApplicationOptions { LeaseTableName = "shared" };
+
+        var error = Assert.Throws<InvalidOperationException>(() => KinesisAttribRuntime.Plan([Handler("A", "a"), Handler("B", "b")], options));
+
+        Assert.Contains("'shared'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_GivesEachStreamOfAMultiStreamApplicationItsOwnTable_WithBareShardKeys()
+    {
+        var plans = KinesisAttribRuntime.Plan([Handler("Orders", "app", "orders"), Handler("Audit", "app", "audit")], new KinesisAttribOptions());
+
+        Assert.Equal(["app-orders", "app-audit"], plans.Select(p => p.LeaseTable));
+        Assert.All(plans, p => Assert.False(p.MultiStreamLeaseKeys));
+    }
+
+    [Fact]
+    public void Plan_PrefixesLeaseKeysWithTheStream_WhenOneApplicationPutsSeveralStreamsInOneConfiguredTable()
+    {
+        var options = new KinesisAttribOptions();
+        options.Applications["app"] = new KinesisApplicationOptions { LeaseTableName = "app-leases" };
+
+        var plans = KinesisAttribRuntime.Plan([Handler("Orders", "app", "orders"), Handler("Audit", "app", "audit"), Handler("Other", "other", "orders")], options);
+
+        Assert.Equal(["app-leases", "app-leases", "other"], plans.Select(p => p.LeaseTable));
+        Assert.Equal([true, true, false], plans.Select(p => p.MultiStreamLeaseKeys));
+    }
+
+    [Fact]
+    public async Task Runtime_RunsOneApplicationOnTwoStreams_EachWithItsOwnLeaseTable()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await kinesis.CreateStreamAsync("audit", 1);
+        foreach (var stream in new[] { "orders", "audit" })
+        {
+            await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = stream, Records = Enumerable.Range(0, 5).Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"{stream}{i}"), PartitionKey = $"k{i}" }).ToList() });
+        }
+
+        var leases = new InMemoryLeaseStoreFactory();
+        var orders = new RecordingSink();
+        var audit = new RecordingSink();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        builder.Services.AddSingleton<IKinesisClient>(kinesis);
+        builder.Services.AddSingleton<ILeaseStoreFactory>(leases);
+        builder.Services.AddKinesisAttrib(o =>
+        {
+            o.IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20);
+            o.LeaseTakerInterval = TimeSpan.FromMilliseconds(100);
+        });
+        builder.Services.AddKinesisHandler(Handler("Orders", "shop") with { CreateProcessor = _ => new RecordingProcessor(orders) });
+        builder.Services.AddKinesisHandler(Handler("Audit", "shop", stream: "audit") with { CreateProcessor = _ => new RecordingProcessor(audit) });
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await Task.WhenAll(orders.WhenCountReaches(5, TimeSpan.FromSeconds(30)), audit.WhenCountReaches(5, TimeSpan.FromSeconds(30)));
+        await host.StopAsync();
+
+        Assert.Single(await leases.Create("shop-orders").ListLeasesAsync());
+        Assert.Single(await leases.Create("shop-audit").ListLeasesAsync());
+    }
+}
