@@ -211,4 +211,5 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
 /// <param name="Stream">The stream actually consumed (after <see cref="KinesisAttribOptions.StreamNames"/>).</param>
 /// <param name="LeaseTable">The lease table.</param>
 /// <param name="Options">The scheduler's own options.</param>
+/// <param name="MultiStreamLeaseKeys">Whether the table holds several streams of the application, so lease keys carry the stream name.</param>
 internal sealed record SchedulerPlan(KinesisHandlerDescriptor Handler, string Application, string Stream, string LeaseTable, KinesisAttribOptions Options, bool MultiStreamLeaseKeys = false);

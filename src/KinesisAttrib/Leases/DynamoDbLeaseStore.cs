@@ -419,12 +419,12 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Creating lease table {TableName} (on-demand billing).")]
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Creating lease table {TableName} (on-demand billing).")]
     private static partial void LogCreatingTable(ILogger logger, string tableName);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Lease table {TableName} was created by another worker at the same time; waiting for it.")]
+    [LoggerMessage(EventId = 61, Level = LogLevel.Debug, Message = "Lease table {TableName} was created by another worker at the same time; waiting for it.")]
     private static partial void LogTableCreatedConcurrently(ILogger logger, string tableName);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Conditional {Operation} of lease {LeaseKey} at counter {LeaseCounter} failed: another worker changed it.")]
+    [LoggerMessage(EventId = 62, Level = LogLevel.Debug, Message = "Conditional {Operation} of lease {LeaseKey} at counter {LeaseCounter} failed: another worker changed it.")]
     private static partial void LogConditionFailed(ILogger logger, string operation, string leaseKey, long leaseCounter);
 }
