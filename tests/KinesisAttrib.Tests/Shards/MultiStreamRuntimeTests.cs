@@ -8,11 +8,14 @@ using Microsoft.Extensions.Hosting;
 
 namespace KinesisAttrib.Tests.Shards;
 
-/// <summary>The runtime picks stream-qualified lease keys exactly for applications that consume more than one stream.</summary>
+/// <summary>
+/// The runtime picks stream-qualified lease keys exactly for lease tables that hold more than one stream: an application
+/// on two streams whose configured LeaseTableName puts both in one table.
+/// </summary>
 public sealed class MultiStreamRuntimeTests
 {
     [Fact]
-    public async Task Runtime_GivesAnApplicationOnTwoStreamsStreamQualifiedKeys_AndASingleStreamApplicationBareShardIds()
+    public async Task Runtime_GivesAnApplicationOnTwoStreamsInOneTableStreamQualifiedKeys_AndASingleStreamApplicationBareShardIds()
     {
         var kinesis = new InMemoryKinesisClient();
         foreach (var stream in new[] { "orders", "payments" })
@@ -30,6 +33,7 @@ public sealed class MultiStreamRuntimeTests
         {
             o.IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20);
             o.LeaseTakerInterval = TimeSpan.FromMilliseconds(100);
+            o.Applications["billing"] = new KinesisApplicationOptions { LeaseTableName = "billing" };
         });
         builder.Services.AddKinesisHandler(Descriptor("BillingOrders", "billing", "orders", sinks[0]));
         builder.Services.AddKinesisHandler(Descriptor("BillingPayments", "billing", "payments", sinks[1]));
