@@ -28,6 +28,8 @@ internal static class AwsClients
                 ServiceUrl = endpoint,
                 Region = region,
                 Credentials = options.Credentials,
+                Timeout = options.KinesisRequestTimeout,
+                MaxAttempts = options.KinesisMaxAttempts,
             });
         });
 
@@ -35,12 +37,16 @@ internal static class AwsClients
         {
             var options = sp.GetRequiredService<IOptions<KinesisAttribOptions>>().Value;
             var config = new AmazonDynamoDBConfig();
+
+            // The same region as Kinesis (configuration, environment, profile; never instance metadata), so the lease
+            // table lives where the stream is and a missing region is the same clear start-up error.
+            var (region, _) = KinesisEndpointResolver.Resolve(options.KinesisEndpoint, options.Region);
             if (options.DynamoDbEndpoint is { } endpoint)
             {
                 config.ServiceURL = endpoint.ToString();
-                config.AuthenticationRegion = options.Region ?? "us-east-1";
+                config.AuthenticationRegion = region;
             }
-            else if (options.Region is { } region)
+            else
             {
                 config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
             }
@@ -48,7 +54,9 @@ internal static class AwsClients
             var client = options.Credentials is { } credentials
                 ? new AmazonDynamoDBClient(credentials, config)
                 : new AmazonDynamoDBClient(config);
-            return new DynamoDbLeaseStoreFactory(client, sp.GetService<ILoggerFactory>());
+
+            // The factory owns this client: the container disposes the factory, and with it the client, on shutdown.
+            return new DynamoDbLeaseStoreFactory(client, sp.GetService<ILoggerFactory>(), ownsClient: true);
         });
     }
 }

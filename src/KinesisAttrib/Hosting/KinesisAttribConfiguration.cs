@@ -46,6 +46,8 @@ public static class KinesisAttribConfiguration
                 case nameof(KinesisAttribOptions.MaxLeasesToStealAtOneTime): options.MaxLeasesToStealAtOneTime = Integer(child); break;
                 case nameof(KinesisAttribOptions.CompletedLeaseRetention): options.CompletedLeaseRetention = Time(child); break;
                 case nameof(KinesisAttribOptions.LeaseCleanupInterval): options.LeaseCleanupInterval = Time(child); break;
+                case nameof(KinesisAttribOptions.KinesisRequestTimeout): options.KinesisRequestTimeout = Time(child); break;
+                case nameof(KinesisAttribOptions.KinesisMaxAttempts): options.KinesisMaxAttempts = Integer(child); break;
                 case nameof(KinesisAttribOptions.StreamNames):
                     foreach (var stream in child.GetChildren())
                     {

@@ -80,6 +80,18 @@ public sealed class KinesisAttribOptions
     public TimeSpan LeaseCleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How long one Kinesis HTTP attempt may take before it is abandoned and retried, so a hung call never hangs a
+    /// shard. Default 30 s.
+    /// </summary>
+    public TimeSpan KinesisRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Attempts per Kinesis call (1 to 10) for throttling, 5xx and transport failures, with jittered exponential
+    /// back-off; errors that cannot succeed (validation, access denied, not found) are never retried. Default 3.
+    /// </summary>
+    public int KinesisMaxAttempts { get; set; } = 3;
+
+    /// <summary>
     /// Per-application overrides, keyed by application name (ordinal), e.g. from configuration section
     /// <c>KinesisAttrib:Applications:{name}</c>. They win over the handler's attribute, which wins over these options.
     /// </summary>
@@ -115,6 +127,8 @@ public sealed class KinesisAttribOptions
             MaxLeasesToStealAtOneTime = MaxLeasesToStealAtOneTime,
             CompletedLeaseRetention = CompletedLeaseRetention,
             LeaseCleanupInterval = LeaseCleanupInterval,
+            KinesisRequestTimeout = KinesisRequestTimeout,
+            KinesisMaxAttempts = KinesisMaxAttempts,
         };
         foreach (var (name, stream) in StreamNames)
         {
@@ -153,5 +167,7 @@ public sealed class KinesisAttribOptions
         Require(MaxLeasesToStealAtOneTime is >= 1 and <= 100, nameof(MaxLeasesToStealAtOneTime), MaxLeasesToStealAtOneTime, "1 to 100");
         Require(CompletedLeaseRetention >= TimeSpan.Zero, nameof(CompletedLeaseRetention), CompletedLeaseRetention, "zero or more");
         Require(LeaseCleanupInterval > TimeSpan.Zero, nameof(LeaseCleanupInterval), LeaseCleanupInterval, "greater than zero");
+        Require(KinesisRequestTimeout > TimeSpan.Zero, nameof(KinesisRequestTimeout), KinesisRequestTimeout, "greater than zero");
+        Require(KinesisMaxAttempts is >= 1 and <= 10, nameof(KinesisMaxAttempts), KinesisMaxAttempts, "1 to 10");
     }
 }

@@ -88,6 +88,12 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     /// <summary>The endpoint the client calls (resolved on first use).</summary>
     public Uri Endpoint => _target.Value.Endpoint;
 
+    /// <summary>How long one attempt may take.</summary>
+    internal TimeSpan RequestTimeout => _timeout;
+
+    /// <summary>Attempts per call for retryable failures.</summary>
+    internal int MaxAttempts => _maxAttempts;
+
     /// <inheritdoc />
     public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default)
     {

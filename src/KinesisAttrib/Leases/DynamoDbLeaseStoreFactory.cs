@@ -7,19 +7,36 @@ namespace KinesisAttrib.Leases;
 /// Creates a <see cref="DynamoDbLeaseStore"/> per application whose table is named after the application, as the
 /// KCL does, so an existing KCL application's table (and its checkpoints) is picked up as is.
 /// </summary>
-public sealed class DynamoDbLeaseStoreFactory : ILeaseStoreFactory
+public sealed class DynamoDbLeaseStoreFactory : ILeaseStoreFactory, IDisposable
 {
     private readonly IAmazonDynamoDB _client;
     private readonly ILoggerFactory? _loggerFactory;
+    private readonly bool _ownsClient;
 
     /// <summary>Creates the factory.</summary>
     /// <param name="client">The DynamoDB client shared by every store; the caller owns it.</param>
     /// <param name="loggerFactory">Gives each store a logger; none when null.</param>
     public DynamoDbLeaseStoreFactory(IAmazonDynamoDB client, ILoggerFactory? loggerFactory = null)
+        : this(client, loggerFactory, ownsClient: false)
+    {
+    }
+
+    /// <summary>Creates the factory; when <paramref name="ownsClient"/> is true, <see cref="Dispose"/> disposes the client.</summary>
+    internal DynamoDbLeaseStoreFactory(IAmazonDynamoDB client, ILoggerFactory? loggerFactory, bool ownsClient)
     {
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _loggerFactory = loggerFactory;
+        _ownsClient = ownsClient;
+    }
+
+    /// <summary>Disposes the DynamoDB client if this factory created it (the default registration does); otherwise does nothing.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
     }
 
     /// <inheritdoc />
