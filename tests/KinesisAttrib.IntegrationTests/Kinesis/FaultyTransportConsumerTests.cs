@@ -7,6 +7,7 @@ using KinesisAttrib.Kinesis;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.Kinesis;
 
 namespace KinesisAttrib.IntegrationTests.Kinesis;
 
