@@ -526,15 +526,25 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
 
         // Asked on every request: the SDK's credential objects cache, and refresh (role, SSO, web identity) shortly
         // before expiry behind this call, so a long-running consumer never signs with expired keys.
+        ImmutableCredentials? credentials;
         try
         {
-            return await source.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            credentials = await source.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonClientException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A credential source that could not refresh (STS or the container endpoint unreachable) may succeed later.
-            throw new KinesisException("CredentialsUnavailable", $"Kinesis {operation}: the AWS credentials could not be obtained: {ex.Message}", innerException: ex);
+            // A credential source that could not refresh may succeed later. The SDK's sources fail with more than
+            // AmazonClientException: STS errors are AmazonServiceException (a sibling type), credential_process failures
+            // ProcessAWSCredentialException, an unreachable container endpoint HttpRequestException.
+            throw new KinesisException(
+                "CredentialsUnavailable",
+                $"Kinesis {operation}: the AWS credentials could not be obtained from {source.GetType().Name}: {ex.Message}",
+                innerException: ex);
         }
+
+        return credentials ?? throw new KinesisException(
+            "CredentialsUnavailable",
+            $"Kinesis {operation}: {source.GetType().Name} gave no credentials (anonymous credentials cannot sign Kinesis requests).");
     }
 
     private static async Task<AWSCredentials> ResolveDefaultCredentialsAsync()
