@@ -255,7 +255,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             KinesisJsonContext.Default.PutRecordsWireRequest,
             KinesisJsonContext.Default.PutRecordsWireResponse,
             cancellationToken).ConfigureAwait(false);
-        return KinesisWireMapper.FromWire(response!, request.Records.Count);
+        return KinesisWireMapper.FromWire(response!, request.Records.Count, request.StreamName);
     }
 
     /// <inheritdoc />
@@ -374,6 +374,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     private static bool IsThrottling(KinesisException exception) =>
         exception is ProvisionedThroughputExceededException or LimitExceededException or KmsThrottlingException
         || exception.StatusCode == HttpStatusCode.TooManyRequests
+        || KinesisException.IsThrottlingErrorType(exception.ErrorType)
         || exception.ErrorType.Contains("Throttl", StringComparison.Ordinal);
 
     /// <summary>
