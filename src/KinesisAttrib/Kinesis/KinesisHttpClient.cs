@@ -439,12 +439,17 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new KinesisException(
-                "RequestTimeout",
-                $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} did not complete within "
-                + $"{attemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s "
-                + "(KinesisClientOptions.Timeout, or what was left of RetryBudget).",
-                innerException: ex);
+            throw TimedOut(operation, streamName, attemptTimeout, ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && cancellationToken.IsCancellationRequested)
+        {
+            // Cancelling aborts the connection, and a body stream may report that as a reset: the caller's
+            // cancellation is what happened, and it is never retried.
+            throw new OperationCanceledException($"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} was cancelled.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && timer.IsCancellationRequested)
+        {
+            throw TimedOut(operation, streamName, attemptTimeout, ex);
         }
         catch (HttpRequestException ex)
         {
@@ -464,6 +469,14 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
                 ex);
         }
     }
+
+    private static KinesisException TimedOut(string operation, string? streamName, TimeSpan attemptTimeout, Exception inner) =>
+        new(
+            "RequestTimeout",
+            $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} did not complete within "
+            + $"{attemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s "
+            + "(KinesisClientOptions.Timeout, or what was left of RetryBudget).",
+            innerException: inner);
 
     /// <summary>
     /// Decodes a response body; GetRecords records go straight into the public model (see
