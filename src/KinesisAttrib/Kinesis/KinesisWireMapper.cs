@@ -19,8 +19,20 @@ internal static class KinesisWireMapper
     /// <summary>Epoch seconds with millisecond precision, the JSON protocol's timestamp format.</summary>
     public static double ToEpochSeconds(DateTimeOffset timestamp) => timestamp.ToUnixTimeMilliseconds() / 1000.0;
 
-    public static DateTimeOffset FromEpochSeconds(double seconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000.0, MidpointRounding.AwayFromZero));
+    /// <exception cref="JsonException">The value is not a representable instant (infinite, NaN, beyond year 9999).</exception>
+    public static DateTimeOffset FromEpochSeconds(double seconds)
+    {
+        var milliseconds = Math.Round(seconds * 1000.0, MidpointRounding.AwayFromZero);
+        if (!double.IsFinite(milliseconds) || milliseconds < MinEpochMilliseconds || milliseconds > MaxEpochMilliseconds)
+        {
+            throw new JsonException($"{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a timestamp in epoch seconds.");
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds);
+    }
+
+    private static readonly double MinEpochMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly double MaxEpochMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     public static GetShardIteratorWireRequest ToWire(GetShardIteratorRequest request) => new()
     {

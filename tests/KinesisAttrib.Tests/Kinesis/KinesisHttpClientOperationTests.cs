@@ -307,4 +307,19 @@ public sealed class KinesisHttpClientOperationTests : IDisposable
         Assert.Equal("ok", iterator);
         Assert.Equal(2, _handler.Requests.Count);
     }
+
+    [Theory]
+    [InlineData("""{"Records":[{"SequenceNumber":1,"Data":"AA==","PartitionKey":"pk"}]}""")]
+    [InlineData("""{"Records":[{"SequenceNumber":"1","Data":"not base64!","PartitionKey":"pk"}]}""")]
+    [InlineData("""{"Records":[{"SequenceNumber":"1","Data":"AA==","PartitionKey":"pk","ApproximateArrivalTimestamp":"yesterday"}]}""")]
+    [InlineData("""{"Records":[{"SequenceNumber":"1","Data":"AA==","PartitionKey":"pk","EncryptionType":7}]}""")]
+    [InlineData("""{"Records":[{"SequenceNumber":"1","Data":"AA==","PartitionKey":"pk","ApproximateArrivalTimestamp":1e400}]}""")]
+    public async Task GetRecords_ARecordWithAFieldOfTheWrongShape_IsAMalformedResponse(string body)
+    {
+        _handler.RespondJson(body).RespondJson(body).RespondJson(body);
+
+        var error = await Assert.ThrowsAsync<MalformedResponseException>(() => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it", StreamName = "orders" }));
+
+        Assert.Contains("GetRecords on stream 'orders'", error.Message, StringComparison.Ordinal);
+    }
 }
