@@ -132,7 +132,7 @@ public sealed class SigV4SignerTests
         ours.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
         ours.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202.ListShards");
         ours.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", SigV4Signer.HexSha256(body));
-        ours.Headers.TryAddWithoutValidation("X-Custom", "  a   b    c  ");
+        ours.Headers.TryAddWithoutValidation("X-Custom", "  a   b \t  c  ");
         SigV4Signer.Sign(ours, body, SuiteAccessKey, SuiteSecretKey, "tok", "eu-west-1", "kinesis", at);
 
         var config = new AmazonDynamoDBConfig { ServiceURL = url, AuthenticationRegion = "eu-west-1", AuthenticationServiceName = "kinesis" };
@@ -146,7 +146,7 @@ public sealed class SigV4SignerTests
         };
         sdk.Headers["Content-Type"] = "application/x-amz-json-1.1";
         sdk.Headers["X-Amz-Target"] = "Kinesis_20131202.ListShards";
-        sdk.Headers["X-Custom"] = "  a   b    c  ";
+        sdk.Headers["X-Custom"] = "  a   b \t  c  ";
         sdk.Headers["X-Amz-Security-Token"] = "tok";
         var expected = new AWS4Signer().SignRequest(sdk, config, null, SuiteAccessKey, SuiteSecretKey, at).ForAuthorizationHeader;
 
