@@ -29,6 +29,9 @@ public class KinesisException : Exception
     /// <summary>The stream the call was about, when known.</summary>
     public string? StreamName { get; internal set; }
 
+    /// <summary>The error was a clock-skew refusal and the client has corrected its signing clock since.</summary>
+    internal bool ClockSkewCorrected { get; set; }
+
     /// <summary>How many attempts the client made before giving up (1 when the error was not retried).</summary>
     public int Attempts { get; internal set; } = 1;
 
