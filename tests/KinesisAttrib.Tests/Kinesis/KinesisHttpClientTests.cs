@@ -706,6 +706,16 @@ public sealed class KinesisHttpClientTests : IDisposable
     }
 
     [Fact]
+    public void Options_TooLongForATimer_AreRejectedUpFront_NotOnEveryCall()
+    {
+        var tooLong = TimeSpan.FromDays(60);
+        Assert.Contains("Timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new KinesisHttpClient(new KinesisClientOptions { Timeout = tooLong }, _http)).Message, StringComparison.Ordinal);
+        Assert.Contains("RetryBudget", Assert.Throws<ArgumentOutOfRangeException>(() => new KinesisHttpClient(new KinesisClientOptions { RetryBudget = tooLong }, _http)).Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRetryDelay", Assert.Throws<ArgumentOutOfRangeException>(() => new KinesisHttpClient(new KinesisClientOptions { MaxRetryDelay = tooLong }, _http)).Message, StringComparison.Ordinal);
+        using var infinite = new KinesisHttpClient(new KinesisClientOptions { Timeout = Timeout.InfiniteTimeSpan, RetryBudget = Timeout.InfiniteTimeSpan }, _http);
+    }
+
+    [Fact]
     public void Constructor_DoesNoIoAndValidatesOptions()
     {
         using var lazy = new KinesisHttpClient(new KinesisClientOptions(), _http);
