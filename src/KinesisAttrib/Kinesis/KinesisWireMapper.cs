@@ -78,6 +78,18 @@ internal static class KinesisWireMapper
             throw new ArgumentException($"ListShards ShardFilter {request.ShardFilter.Type} needs a Timestamp.", nameof(request));
         }
 
+        // The service takes ShardId only with AFTER_SHARD_ID and Timestamp only with AT_/FROM_TIMESTAMP.
+        if (request.ShardFilter is { Type: not ShardFilterType.AfterShardId, ShardId: not null })
+        {
+            throw new ArgumentException($"ListShards ShardFilter {request.ShardFilter.Type} takes no ShardId (only AfterShardId does).", nameof(request));
+        }
+
+        if (request.ShardFilter is { Type: not (ShardFilterType.AtTimestamp or ShardFilterType.FromTimestamp), Timestamp: not null })
+        {
+            throw new ArgumentException(
+                $"ListShards ShardFilter {request.ShardFilter.Type} takes no Timestamp (only AtTimestamp and FromTimestamp do).", nameof(request));
+        }
+
         // The service rejects a stream name or ARN next to a NextToken; the token already names the stream.
         var continuing = request.NextToken is not null;
         return new ListShardsWireRequest

@@ -322,4 +322,20 @@ public sealed class KinesisHttpClientOperationTests : IDisposable
 
         Assert.Contains("GetRecords on stream 'orders'", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(ShardFilterType.AtLatest, "shardId-000000000001", false, "ShardId")]
+    [InlineData(ShardFilterType.AtTimestamp, "shardId-000000000001", true, "ShardId")]
+    [InlineData(ShardFilterType.AfterShardId, "shardId-000000000001", true, "Timestamp")]
+    [InlineData(ShardFilterType.FromTrimHorizon, null, true, "Timestamp")]
+    public async Task ListShards_AShardFilterFieldItsTypeDoesNotTake_IsRejectedBeforeTheCall(ShardFilterType type, string? shardId, bool withTimestamp, string field)
+    {
+        var filter = new ShardFilter { Type = type, ShardId = shardId, Timestamp = withTimestamp ? DateTimeOffset.UnixEpoch.AddYears(56) : null };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _client.ListShardsAsync(new ListShardsRequest { StreamName = "orders", ShardFilter = filter }));
+
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+        Assert.Contains(type.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Empty(_handler.Requests);
+    }
 }
