@@ -447,12 +447,18 @@ public sealed class InMemoryKinesisClient : IKinesisClient
 
     private static int IndexOf(ShardState shard, string? sequenceNumber, bool after)
     {
-        ArgumentException.ThrowIfNullOrEmpty(sequenceNumber);
+        // Kinesis answers a missing or non-numeric sequence number with InvalidArgumentException, as this does.
+        if (string.IsNullOrEmpty(sequenceNumber)
+            || !BigInteger.TryParse(sequenceNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var target))
+        {
+            throw new InvalidArgumentException(
+                $"GetShardIterator on shard '{shard.ShardId}': StartingSequenceNumber '{sequenceNumber}' is not a sequence number.");
+        }
+
         var index = shard.Records.FindIndex(r => r.SequenceNumber == sequenceNumber);
         if (index < 0)
         {
             // A sequence number between records (or trimmed) positions at the next record after it.
-            var target = BigInteger.Parse(sequenceNumber, CultureInfo.InvariantCulture);
             index = shard.Records.FindIndex(r => BigInteger.Parse(r.SequenceNumber, CultureInfo.InvariantCulture) > target);
             return index < 0 ? shard.Records.Count : index;
         }
@@ -476,7 +482,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(iterator)).Split('\n');
             return (parts[0], parts[1], int.Parse(parts[2], CultureInfo.InvariantCulture));
         }
-        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException)
         {
             throw new InvalidArgumentException("GetRecords: the shard iterator is not one this service issued.");
         }

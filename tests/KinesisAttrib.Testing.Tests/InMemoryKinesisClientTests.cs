@@ -135,4 +135,35 @@ public sealed class InMemoryKinesisClientTests
         await Assert.ThrowsAsync<ResourceInUseException>(() => kinesis.CreateStreamAsync("s", 1));
         await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "garbage!" }));
     }
+
+    [Theory]
+    [InlineData(ShardIteratorType.AtSequenceNumber, null)]
+    [InlineData(ShardIteratorType.AfterSequenceNumber, "")]
+    [InlineData(ShardIteratorType.AtSequenceNumber, "not-a-number")]
+    [InlineData(ShardIteratorType.AfterSequenceNumber, "12e4")]
+    public async Task GetShardIterator_WithAMissingOrMalformedSequenceNumber_IsAnInvalidArgument_AsOnKinesis(ShardIteratorType type, string? sequenceNumber)
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("s", 1);
+        await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = "s", Records = [Entry("a", "k")] });
+
+        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.GetShardIteratorAsync(new GetShardIteratorRequest
+        {
+            StreamName = "s",
+            ShardId = "shardId-000000000000",
+            IteratorType = type,
+            StartingSequenceNumber = sequenceNumber,
+        }));
+
+        Assert.Contains("StartingSequenceNumber", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetRecords_WithAnIteratorWhoseIndexOverflows_IsAnInvalidArgument()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        var forged = Convert.ToBase64String(Encoding.UTF8.GetBytes("s\nshardId-000000000000\n99999999999999999999"));
+
+        await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = forged }));
+    }
 }

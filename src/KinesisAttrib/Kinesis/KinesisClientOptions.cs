@@ -59,11 +59,14 @@ public sealed class KinesisClientOptions
         }
 
         var infinite = System.Threading.Timeout.InfiniteTimeSpan;
-        Require(Timeout > TimeSpan.Zero || Timeout == infinite, nameof(Timeout), Timeout, "positive or infinite");
+
+        // Timers and Task.Delay take at most 2^32 − 2 ms (about 49 days); longer values would fail every call.
+        var longest = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+        Require((Timeout > TimeSpan.Zero && Timeout <= longest) || Timeout == infinite, nameof(Timeout), Timeout, "positive (at most 49 days) or infinite");
         Require(MaxAttempts >= 1, nameof(MaxAttempts), MaxAttempts, "at least 1");
-        Require(RetryBudget > TimeSpan.Zero || RetryBudget == infinite, nameof(RetryBudget), RetryBudget, "positive or infinite");
+        Require((RetryBudget > TimeSpan.Zero && RetryBudget <= longest) || RetryBudget == infinite, nameof(RetryBudget), RetryBudget, "positive (at most 49 days) or infinite");
         Require(RetryBaseDelay >= TimeSpan.Zero, nameof(RetryBaseDelay), RetryBaseDelay, "zero or more");
-        Require(MaxRetryDelay >= RetryBaseDelay, nameof(MaxRetryDelay), MaxRetryDelay, "at least RetryBaseDelay");
+        Require(MaxRetryDelay >= RetryBaseDelay && MaxRetryDelay <= longest, nameof(MaxRetryDelay), MaxRetryDelay, "at least RetryBaseDelay, at most 49 days");
         ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 }

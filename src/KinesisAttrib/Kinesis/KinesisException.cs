@@ -29,6 +29,9 @@ public class KinesisException : Exception
     /// <summary>The stream the call was about, when known.</summary>
     public string? StreamName { get; internal set; }
 
+    /// <summary>The error was a clock-skew refusal and the client has corrected its signing clock since.</summary>
+    internal bool ClockSkewCorrected { get; set; }
+
     /// <summary>How many attempts the client made before giving up (1 when the error was not retried).</summary>
     public int Attempts { get; internal set; } = 1;
 
@@ -37,12 +40,17 @@ public class KinesisException : Exception
 
     /// <summary>Whether retrying the same call later may succeed (throttling, 5xx, transport).</summary>
     public virtual bool IsRetryable =>
-        StatusCode is null || (int)StatusCode >= 500 || StatusCode == HttpStatusCode.TooManyRequests || IsThrottlingErrorType(ErrorType);
+        StatusCode is null || (int)StatusCode >= 500 || StatusCode == HttpStatusCode.TooManyRequests
+        || IsThrottlingErrorType(ErrorType) || IsTransientErrorType(ErrorType);
 
-    /// <summary>The generic AWS throttling error types, which any service may return with a 400.</summary>
-    private static bool IsThrottlingErrorType(string errorType) => errorType is
+    /// <summary>The generic AWS throttling error types (the AWS SDKs' standard retry list), which any service may return with a 400.</summary>
+    internal static bool IsThrottlingErrorType(string errorType) => errorType is
         "ThrottlingException" or "Throttling" or "ThrottledException" or "RequestThrottledException"
-        or "TooManyRequestsException" or "RequestLimitExceeded" or "SlowDown" or "RequestThrottled";
+        or "TooManyRequestsException" or "RequestLimitExceeded" or "SlowDown" or "RequestThrottled"
+        or "BandwidthLimitExceeded" or "PriorRequestNotComplete" or "TransactionInProgressException";
+
+    /// <summary>The AWS SDKs' transient (timeout) error types, retried like a 5xx.</summary>
+    private static bool IsTransientErrorType(string errorType) => errorType is "RequestTimeout" or "RequestTimeoutException";
 }
 
 /// <summary>The stream or shard does not exist.</summary>

@@ -25,6 +25,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     private const string Service = "kinesis";
     private const string TargetPrefix = "Kinesis_20131202.";
     private const string JsonContentType = "application/x-amz-json-1.1";
+    private static readonly TimeSpan ClockSkewTolerance = TimeSpan.FromMinutes(1);
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttpClient;
@@ -37,6 +38,10 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     private readonly TimeSpan _retryBaseDelay;
     private readonly TimeSpan _maxRetryDelay;
     private AWSCredentials? _credentials;
+
+    // How far the service's clock is ahead of ours, learnt from a clock-skew error's Date header (the AWS SDKs do the
+    // same): SigV4 refuses a request signed more than five minutes off the service's time.
+    private long _clockSkewTicks;
 
     /// <summary>Creates the client.</summary>
     /// <param name="options">Endpoint, region, credentials, timeout and retry settings; read once, here.</param>
@@ -255,7 +260,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             KinesisJsonContext.Default.PutRecordsWireRequest,
             KinesisJsonContext.Default.PutRecordsWireResponse,
             cancellationToken).ConfigureAwait(false);
-        return KinesisWireMapper.FromWire(response!, request.Records.Count);
+        return KinesisWireMapper.FromWire(response!, request.Records.Count, request.StreamName);
     }
 
     /// <inheritdoc />
@@ -330,6 +335,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
         var started = _time.GetTimestamp();
+        var clockCorrected = false;
         for (var attempt = 1; ; attempt++)
         {
             var attemptTimeout = _timeout;
@@ -345,6 +351,11 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             try
             {
                 return await SendOnceAsync(operation, streamName, body, responseType, attemptTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KinesisException ex) when (ex.ClockSkewCorrected && !clockCorrected && attempt < _maxAttempts)
+            {
+                // Signed with a clock the service disowned; the correction is in place: sign again at once.
+                clockCorrected = true;
             }
             catch (KinesisException ex) when (ex.IsRetryable)
             {
@@ -371,9 +382,30 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
         }
     }
 
+    /// <summary>
+    /// After a clock-skew error, adopts the service's clock from its <c>Date</c> header when it is more than a minute
+    /// from the time the request was signed with (a wrong secret with the clocks in step is not retried).
+    /// </summary>
+    private bool CorrectClockSkew(string errorType, DateTimeOffset? serverTime, DateTimeOffset signedAt)
+    {
+        if (serverTime is not { } server || !IsClockSkewErrorType(errorType) || (server - signedAt).Duration() <= ClockSkewTolerance)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _clockSkewTicks, (server - _time.GetUtcNow()).Ticks);
+        return true;
+    }
+
+    /// <summary>The error types the AWS SDKs treat as a possible clock skew.</summary>
+    private static bool IsClockSkewErrorType(string errorType) => errorType is
+        "RequestTimeTooSkewed" or "RequestExpired" or "InvalidSignatureException" or "SignatureDoesNotMatch"
+        or "AuthFailure" or "RequestInTheFuture";
+
     private static bool IsThrottling(KinesisException exception) =>
         exception is ProvisionedThroughputExceededException or LimitExceededException or KmsThrottlingException
         || exception.StatusCode == HttpStatusCode.TooManyRequests
+        || KinesisException.IsThrottlingErrorType(exception.ErrorType)
         || exception.ErrorType.Contains("Throttl", StringComparison.Ordinal);
 
     /// <summary>
@@ -409,18 +441,21 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonContentType);
             message.Headers.TryAddWithoutValidation("X-Amz-Target", TargetPrefix + operation);
+            var signedAt = _time.GetUtcNow() + TimeSpan.FromTicks(Volatile.Read(ref _clockSkewTicks));
             SigV4Signer.Sign(
                 message, body, credentials.AccessKey, credentials.SecretKey, credentials.UseToken ? credentials.Token : null,
-                region, Service, _time.GetUtcNow().UtcDateTime);
+                region, Service, signedAt.UtcDateTime);
 
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             requestId = FirstHeader(response, "x-amzn-RequestId") ?? FirstHeader(response, "x-amz-request-id");
             if (!response.IsSuccessStatusCode)
             {
                 var errorBody = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-                throw KinesisWireMapper.ToException(
+                var error = KinesisWireMapper.ToException(
                     operation, streamName, response.StatusCode, requestId, FirstHeader(response, "x-amzn-ErrorType"), errorBody,
                     awsMessage => Redact(awsMessage, credentials));
+                error.ClockSkewCorrected = CorrectClockSkew(error.ErrorType, response.Headers.Date, signedAt);
+                throw error;
             }
 
             if (responseType is null)
@@ -438,12 +473,17 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new KinesisException(
-                "RequestTimeout",
-                $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} did not complete within "
-                + $"{attemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s "
-                + "(KinesisClientOptions.Timeout, or what was left of RetryBudget).",
-                innerException: ex);
+            throw TimedOut(operation, streamName, attemptTimeout, ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && cancellationToken.IsCancellationRequested)
+        {
+            // Cancelling aborts the connection, and a body stream may report that as a reset: the caller's
+            // cancellation is what happened, and it is never retried.
+            throw new OperationCanceledException($"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} was cancelled.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && timer.IsCancellationRequested)
+        {
+            throw TimedOut(operation, streamName, attemptTimeout, ex);
         }
         catch (HttpRequestException ex)
         {
@@ -463,6 +503,14 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
                 ex);
         }
     }
+
+    private static KinesisException TimedOut(string operation, string? streamName, TimeSpan attemptTimeout, Exception inner) =>
+        new(
+            "RequestTimeout",
+            $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} did not complete within "
+            + $"{attemptTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s "
+            + "(KinesisClientOptions.Timeout, or what was left of RetryBudget).",
+            innerException: inner);
 
     /// <summary>
     /// Decodes a response body; GetRecords records go straight into the public model (see
@@ -526,15 +574,25 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
 
         // Asked on every request: the SDK's credential objects cache, and refresh (role, SSO, web identity) shortly
         // before expiry behind this call, so a long-running consumer never signs with expired keys.
+        ImmutableCredentials? credentials;
         try
         {
-            return await source.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            credentials = await source.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonClientException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A credential source that could not refresh (STS or the container endpoint unreachable) may succeed later.
-            throw new KinesisException("CredentialsUnavailable", $"Kinesis {operation}: the AWS credentials could not be obtained: {ex.Message}", innerException: ex);
+            // A credential source that could not refresh may succeed later. The SDK's sources fail with more than
+            // AmazonClientException: STS errors are AmazonServiceException (a sibling type), credential_process failures
+            // ProcessAWSCredentialException, an unreachable container endpoint HttpRequestException.
+            throw new KinesisException(
+                "CredentialsUnavailable",
+                $"Kinesis {operation}: the AWS credentials could not be obtained from {source.GetType().Name}: {ex.Message}",
+                innerException: ex);
         }
+
+        return credentials ?? throw new KinesisException(
+            "CredentialsUnavailable",
+            $"Kinesis {operation}: {source.GetType().Name} gave no credentials (anonymous credentials cannot sign Kinesis requests).");
     }
 
     private static async Task<AWSCredentials> ResolveDefaultCredentialsAsync()

@@ -19,8 +19,20 @@ internal static class KinesisWireMapper
     /// <summary>Epoch seconds with millisecond precision, the JSON protocol's timestamp format.</summary>
     public static double ToEpochSeconds(DateTimeOffset timestamp) => timestamp.ToUnixTimeMilliseconds() / 1000.0;
 
-    public static DateTimeOffset FromEpochSeconds(double seconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000.0, MidpointRounding.AwayFromZero));
+    /// <exception cref="JsonException">The value is not a representable instant (infinite, NaN, beyond year 9999).</exception>
+    public static DateTimeOffset FromEpochSeconds(double seconds)
+    {
+        var milliseconds = Math.Round(seconds * 1000.0, MidpointRounding.AwayFromZero);
+        if (!double.IsFinite(milliseconds) || milliseconds < MinEpochMilliseconds || milliseconds > MaxEpochMilliseconds)
+        {
+            throw new JsonException($"{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a timestamp in epoch seconds.");
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds);
+    }
+
+    private static readonly double MinEpochMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly double MaxEpochMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     public static GetShardIteratorWireRequest ToWire(GetShardIteratorRequest request) => new()
     {
@@ -64,6 +76,18 @@ internal static class KinesisWireMapper
         if (request.ShardFilter is { Type: ShardFilterType.AtTimestamp or ShardFilterType.FromTimestamp, Timestamp: null })
         {
             throw new ArgumentException($"ListShards ShardFilter {request.ShardFilter.Type} needs a Timestamp.", nameof(request));
+        }
+
+        // The service takes ShardId only with AFTER_SHARD_ID and Timestamp only with AT_/FROM_TIMESTAMP.
+        if (request.ShardFilter is { Type: not ShardFilterType.AfterShardId, ShardId: not null })
+        {
+            throw new ArgumentException($"ListShards ShardFilter {request.ShardFilter.Type} takes no ShardId (only AfterShardId does).", nameof(request));
+        }
+
+        if (request.ShardFilter is { Type: not (ShardFilterType.AtTimestamp or ShardFilterType.FromTimestamp), Timestamp: not null })
+        {
+            throw new ArgumentException(
+                $"ListShards ShardFilter {request.ShardFilter.Type} takes no Timestamp (only AtTimestamp and FromTimestamp do).", nameof(request));
         }
 
         // The service rejects a stream name or ARN next to a NextToken; the token already names the stream.
@@ -166,7 +190,7 @@ internal static class KinesisWireMapper
         };
     }
 
-    public static PutRecordsResponse FromWire(PutRecordsWireResponse response, int requestCount)
+    public static PutRecordsResponse FromWire(PutRecordsWireResponse response, int requestCount, string? streamName = null)
     {
         var entries = new List<PutRecordsResultEntry>(response.Records?.Count ?? 0);
         foreach (var entry in response.Records ?? [])
@@ -183,10 +207,12 @@ internal static class KinesisWireMapper
         // The contract promises one entry per request record; a short answer would silently drop records.
         if (entries.Count != requestCount)
         {
-            throw new KinesisException(
-                "MalformedResponse",
-                $"Kinesis PutRecords returned {entries.Count} result entries for {requestCount} records.",
-                HttpStatusCode.OK);
+            throw new MalformedResponseException(
+                $"Kinesis PutRecords{OnStream(streamName)} returned {entries.Count} result entries for {requestCount} records.")
+            {
+                Operation = "PutRecords",
+                StreamName = streamName,
+            };
         }
 
         return new PutRecordsResponse { FailedRecordCount = response.FailedRecordCount ?? 0, Records = entries };
@@ -215,7 +241,9 @@ internal static class KinesisWireMapper
             }
         }
 
-        var errorType = NormalizeErrorType(error?.Type) ?? NormalizeErrorType(errorTypeHeader) ?? FallbackErrorType(statusCode);
+        // The AWS JSON protocols' order: the X-Amzn-ErrorType header, then the body's "code", then its "__type".
+        var errorType = NormalizeErrorType(errorTypeHeader) ?? NormalizeErrorType(error?.Code) ?? NormalizeErrorType(error?.Type)
+            ?? FallbackErrorType(statusCode);
         var awsMessage = error?.LowerCaseMessage ?? error?.UpperCaseMessage;
         if (awsMessage is not null && redact is not null)
         {
@@ -255,7 +283,11 @@ internal static class KinesisWireMapper
     /// <summary><c>" on stream 'x'"</c>, or nothing when the stream is not known.</summary>
     public static string OnStream(string? streamName) => string.IsNullOrEmpty(streamName) ? string.Empty : $" on stream '{streamName}'";
 
-    /// <summary><c>com.amazonaws.kinesis.v20131202#ResourceNotFoundException</c> or <c>X:http://…</c> → <c>X</c>.</summary>
+    /// <summary>
+    /// <c>com.amazonaws.kinesis.v20131202#ResourceNotFoundException</c> or <c>X:http://…</c> → <c>X</c>: as the AWS JSON
+    /// protocols specify, everything from the first <c>:</c> (or <c>,</c>) is dropped first, then everything up to the
+    /// first <c>#</c>, so a <c>#</c> inside the trailing URI cannot pick the wrong part.
+    /// </summary>
     internal static string? NormalizeErrorType(string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw))
@@ -263,20 +295,21 @@ internal static class KinesisWireMapper
             return null;
         }
 
-        var type = raw.Trim();
-        var hash = type.LastIndexOf('#');
+        var type = raw.AsSpan().Trim();
+        var end = type.IndexOfAny(':', ',');
+        if (end >= 0)
+        {
+            type = type[..end];
+        }
+
+        var hash = type.IndexOf('#');
         if (hash >= 0)
         {
             type = type[(hash + 1)..];
         }
 
-        var colon = type.IndexOf(':', StringComparison.Ordinal);
-        if (colon >= 0)
-        {
-            type = type[..colon];
-        }
-
-        return type.Length == 0 ? null : type;
+        type = type.Trim();
+        return type.IsEmpty ? null : type.ToString();
     }
 
     private static string FallbackErrorType(HttpStatusCode statusCode) => statusCode switch

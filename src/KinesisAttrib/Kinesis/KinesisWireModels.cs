@@ -262,6 +262,10 @@ internal sealed class ErrorWireResponse
     [JsonPropertyName("__type")]
     public string? Type { get; init; }
 
+    /// <summary>The error type as some AWS JSON services (and proxies in front of them) send it instead of <c>__type</c>.</summary>
+    [JsonPropertyName("code")]
+    public string? Code { get; init; }
+
     [JsonPropertyName("message")]
     public string? LowerCaseMessage { get; init; }
 

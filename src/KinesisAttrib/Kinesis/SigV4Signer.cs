@@ -163,10 +163,17 @@ internal static class SigV4Signer
 
     private static byte[] HmacSha256(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
 
+    // As AWSSDK.Core and botocore do: every run of whitespace (tabs included) becomes one space.
     private static string CollapseWhitespace(string value)
     {
         var trimmed = value.Trim();
-        if (!trimmed.Contains("  ", StringComparison.Ordinal))
+        var clean = true;
+        for (var i = 0; i < trimmed.Length && clean; i++)
+        {
+            clean = trimmed[i] == ' ' ? trimmed[i + 1] != ' ' && !char.IsWhiteSpace(trimmed[i + 1]) : !char.IsWhiteSpace(trimmed[i]);
+        }
+
+        if (clean)
         {
             return trimmed;
         }
@@ -175,10 +182,14 @@ internal static class SigV4Signer
         var previousSpace = false;
         foreach (var c in trimmed)
         {
-            var isSpace = c == ' ';
-            if (!(isSpace && previousSpace))
+            var isSpace = char.IsWhiteSpace(c);
+            if (!isSpace)
             {
                 builder.Append(c);
+            }
+            else if (!previousSpace)
+            {
+                builder.Append(' ');
             }
 
             previousSpace = isSpace;

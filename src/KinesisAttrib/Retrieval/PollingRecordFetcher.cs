@@ -37,6 +37,10 @@ internal sealed class PollingRecordFetcher
     private readonly DateTimeOffset? _initialTimestamp;
     private string? _iterator;
     private ExtendedSequenceNumber _position;
+
+    // The first record read while the position was still LATEST: a rewind to LATEST (no checkpoint yet) must read
+    // from here again, since a fresh LATEST iterator would start after everything delivered so far.
+    private string? _firstReadAfterLatest;
     private long _notBefore;
     private bool _hasCalled;
     private int _consecutiveThrottles;
@@ -55,7 +59,11 @@ internal sealed class PollingRecordFetcher
     /// <summary>The position after which the next fetch reads.</summary>
     public ExtendedSequenceNumber Position => _position;
 
-    /// <summary>Makes the next fetch start just after <paramref name="position"/>.</summary>
+    /// <summary>
+    /// Makes the next fetch start just after <paramref name="position"/>. Rewinding to <c>LATEST</c> (a shard read
+    /// from LATEST and not yet checkpointed) reads again from the first record this fetcher returned, not from a new
+    /// LATEST, which would skip everything delivered so far.
+    /// </summary>
     public void ResetTo(ExtendedSequenceNumber position)
     {
         _position = position;
@@ -104,6 +112,11 @@ internal sealed class PollingRecordFetcher
 
             if (records.Length > 0)
             {
+                if (_position == ExtendedSequenceNumber.Latest)
+                {
+                    _firstReadAfterLatest ??= records[0].SequenceNumber;
+                }
+
                 _position = records[^1].Position;
             }
 
@@ -157,6 +170,7 @@ internal sealed class PollingRecordFetcher
         var request = _position.SequenceNumber switch
         {
             "TRIM_HORIZON" => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.TrimHorizon },
+            "LATEST" when _firstReadAfterLatest is { } first => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtSequenceNumber, StartingSequenceNumber = first },
             "LATEST" => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.Latest },
             "AT_TIMESTAMP" when _initialTimestamp is { } timestamp => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtTimestamp, Timestamp = timestamp },
             "SHARD_END" or "AT_TIMESTAMP" => throw new InvalidOperationException($"Shard '{_shardId}' cannot be read from {_position.SequenceNumber}."),

@@ -47,6 +47,82 @@ public sealed class KinesisCredentialRefreshTests
         Assert.Equal("token-2", second.Header("X-Amz-Security-Token"));
     }
 
+    /// <summary>Fails its first asks the way a role's refresh fails when STS throttles or errs (an AmazonServiceException).</summary>
+    private sealed class StsFailingCredentials(int failures, Exception failure) : AWSCredentials
+    {
+        private int _asked;
+
+        public override ImmutableCredentials GetCredentials() =>
+            Interlocked.Increment(ref _asked) <= failures ? throw failure : new ImmutableCredentials("ASIAAFTERSTS", "secret-after", "token-after");
+    }
+
+    private sealed class NoCredentials : AWSCredentials
+    {
+        public override ImmutableCredentials GetCredentials() => null!;
+    }
+
+    public static TheoryData<string> RefreshFailures() => ["sts", "process", "http"];
+
+    private static Exception Failure(string kind) => kind switch
+    {
+        "sts" => new AmazonServiceException("Rate exceeded (STS AssumeRole, test)", new HttpRequestException("x"), ErrorType.Sender, "Throttling", "req-sts", System.Net.HttpStatusCode.BadRequest),
+        "process" => new ProcessAWSCredentialException("credential_process exited with 1 (test)"),
+        _ => new HttpRequestException("Connection refused (169.254.170.2:80) (test)"),
+    };
+
+    [Theory]
+    [MemberData(nameof(RefreshFailures))]
+    public async Task ACredentialRefreshFailingWithAnyException_IsRetried_ThenTheCallSucceeds(string kind)
+    {
+        using var handler = new FakeKinesisHandler();
+        handler.RespondJson("""{"ShardIterator":"a"}""");
+        using var http = new HttpClient(handler);
+        using var client = new KinesisHttpClient(
+            new KinesisClientOptions { ServiceUrl = new Uri("https://kinesis.test.invalid/"), Region = "us-east-1", Credentials = new StsFailingCredentials(1, Failure(kind)), RetryBaseDelay = TimeSpan.Zero },
+            http);
+
+        var iterator = await client.GetShardIteratorAsync(new GetShardIteratorRequest { StreamName = "s", ShardId = "shardId-000000000000", IteratorType = ShardIteratorType.Latest });
+
+        Assert.Equal("a", iterator);
+        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=ASIAAFTERSTS/", Assert.Single(handler.Requests).Header("Authorization"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(RefreshFailures))]
+    public async Task ACredentialRefreshFailingEveryTime_IsATypedCredentialsUnavailableError(string kind)
+    {
+        var failure = Failure(kind);
+        using var handler = new FakeKinesisHandler();
+        using var http = new HttpClient(handler);
+        using var client = new KinesisHttpClient(
+            new KinesisClientOptions { ServiceUrl = new Uri("https://kinesis.test.invalid/"), Region = "us-east-1", Credentials = new StsFailingCredentials(10, failure), MaxAttempts = 2, RetryBaseDelay = TimeSpan.Zero },
+            http);
+
+        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.Equal("CredentialsUnavailable", error.ErrorType);
+        Assert.Equal(2, error.Attempts);
+        Assert.Same(failure, error.InnerException);
+        Assert.DoesNotContain("kinesis.test.invalid", error.Message, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task ACredentialSourceReturningNothing_IsAClearErrorNotANullReference()
+    {
+        using var handler = new FakeKinesisHandler();
+        using var http = new HttpClient(handler);
+        using var client = new KinesisHttpClient(
+            new KinesisClientOptions { ServiceUrl = new Uri("https://kinesis.test.invalid/"), Region = "us-east-1", Credentials = new NoCredentials(), MaxAttempts = 1 },
+            http);
+
+        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.Equal("CredentialsUnavailable", error.ErrorType);
+        Assert.Contains("no credentials", error.Message, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
+
     [Fact]
     public async Task ACredentialSourceThatCannotRefresh_IsARetryableKinesisErrorNamingTheOperation()
     {

@@ -247,4 +247,95 @@ public sealed class KinesisHttpClientOperationTests : IDisposable
         Assert.Equal("Kinesis GetRecords on stream 'orders' failed with ExpiredIteratorException (HTTP 400, request id rid-9): Iterator expired.", error.Message);
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
     }
+
+    [Fact]
+    public async Task PutRecords_AResultListShorterThanTheRequest_IsAMalformedResponseNamingOperationAndStream()
+    {
+        _handler.RespondJson("""{"FailedRecordCount":0,"Records":[{"SequenceNumber":"1","ShardId":"shardId-000000000000"}]}""");
+        var request = new PutRecordsRequest
+        {
+            StreamName = "orders",
+            Records = [new() { Data = new byte[] { 1 }, PartitionKey = "a" }, new() { Data = new byte[] { 2 }, PartitionKey = "b" }],
+        };
+
+        var error = await Assert.ThrowsAsync<MalformedResponseException>(() => _client.PutRecordsAsync(request));
+
+        Assert.Contains("PutRecords on stream 'orders'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1 result entries for 2 records", error.Message, StringComparison.Ordinal);
+        Assert.Equal("PutRecords", error.Operation);
+        Assert.Equal("orders", error.StreamName);
+        Assert.Single(_handler.Requests);
+    }
+
+    [Theory]
+    [InlineData("""{"code":"ResourceNotFoundException","message":"gone"}""", null, "ResourceNotFoundException")]
+    [InlineData("""{"__type":"com.amazonaws.kinesis.v20131202#ExpiredIteratorException:http://internal.amazon.com/coral/#x","message":"old"}""", null, "ExpiredIteratorException")]
+    [InlineData("""{"message":"old"}""", "ExpiredIteratorException:http://internal.amazon.com/coral/com.amazonaws.kinesis/", "ExpiredIteratorException")]
+    [InlineData("""{"__type":"ExpiredIteratorException","message":"old"}""", "ExpiredIteratorException:http://internal.amazon.com/coral/com.amazonaws.kinesis/", "ExpiredIteratorException")]
+    public async Task ErrorTypes_ComeFromHeaderCodeOrType_WithNamespaceAndUriStripped(string body, string? header, string expected)
+    {
+        _handler.Respond((_, _) =>
+        {
+            var response = FakeKinesisHandler.Json(body, HttpStatusCode.BadRequest, "rid");
+            if (header is not null)
+            {
+                response.Headers.TryAddWithoutValidation("x-amzn-ErrorType", header);
+            }
+
+            return Task.FromResult(response);
+        });
+
+        var error = await Assert.ThrowsAnyAsync<KinesisException>(() => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it" }));
+
+        Assert.Equal(expected, error.ErrorType);
+        Assert.False(error.IsRetryable);
+        Assert.Equal(expected == "ExpiredIteratorException" ? typeof(ExpiredIteratorException) : typeof(ResourceNotFoundException), error.GetType());
+    }
+
+    [Theory]
+    [InlineData("RequestTimeoutException")]
+    [InlineData("RequestTimeout")]
+    [InlineData("PriorRequestNotComplete")]
+    [InlineData("BandwidthLimitExceeded")]
+    [InlineData("TransactionInProgressException")]
+    public async Task TransientAndThrottlingErrorTypes_TheAwsSdksRetry_AreRetriedHereToo(string type)
+    {
+        _handler.RespondError(type, "try again").RespondJson("""{"ShardIterator":"ok"}""");
+
+        var iterator = await _client.GetShardIteratorAsync(new GetShardIteratorRequest { StreamName = "s", ShardId = "shardId-000000000000", IteratorType = ShardIteratorType.Latest });
+
+        Assert.Equal("ok", iterator);
+        Assert.Equal(2, _handler.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("""{"Records":[{"SequenceNumber":1,"Data":"AA==","PartitionKey":"pk"}]}""")]
+    [InlineData("""{"Records":[{"SequenceNumber":"1","Data":"not base64!","PartitionKey":"pk"}]}""")]
+    [InlineData("""{"Records":[{"SequenceNumber":"1","Data":"AA==","PartitionKey":"pk","ApproximateArrivalTimestamp":"yesterday"}]}""")]
+    [InlineData("""{"Records":[{"SequenceNumber":"1","Data":"AA==","PartitionKey":"pk","EncryptionType":7}]}""")]
+    [InlineData("""{"Records":[{"SequenceNumber":"1","Data":"AA==","PartitionKey":"pk","ApproximateArrivalTimestamp":1e400}]}""")]
+    public async Task GetRecords_ARecordWithAFieldOfTheWrongShape_IsAMalformedResponse(string body)
+    {
+        _handler.RespondJson(body).RespondJson(body).RespondJson(body);
+
+        var error = await Assert.ThrowsAsync<MalformedResponseException>(() => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it", StreamName = "orders" }));
+
+        Assert.Contains("GetRecords on stream 'orders'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ShardFilterType.AtLatest, "shardId-000000000001", false, "ShardId")]
+    [InlineData(ShardFilterType.AtTimestamp, "shardId-000000000001", true, "ShardId")]
+    [InlineData(ShardFilterType.AfterShardId, "shardId-000000000001", true, "Timestamp")]
+    [InlineData(ShardFilterType.FromTrimHorizon, null, true, "Timestamp")]
+    public async Task ListShards_AShardFilterFieldItsTypeDoesNotTake_IsRejectedBeforeTheCall(ShardFilterType type, string? shardId, bool withTimestamp, string field)
+    {
+        var filter = new ShardFilter { Type = type, ShardId = shardId, Timestamp = withTimestamp ? DateTimeOffset.UnixEpoch.AddYears(56) : null };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _client.ListShardsAsync(new ListShardsRequest { StreamName = "orders", ShardFilter = filter }));
+
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+        Assert.Contains(type.ToString(), error.Message, StringComparison.Ordinal);
+        Assert.Empty(_handler.Requests);
+    }
 }

@@ -573,6 +573,148 @@ public sealed class KinesisHttpClientTests : IDisposable
         Assert.Single(_handler.Requests);
     }
 
+    /// <summary>A transport that reports an aborted request as a connection failure, as some handlers and proxies do.</summary>
+    private static Task<HttpResponseMessage> AbortAsTransportFailure(CancellationToken ct)
+    {
+        var aborted = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        ct.Register(() => aborted.TrySetException(new HttpRequestException("The connection was aborted (test).", new IOException("reset"))));
+        return aborted.Task;
+    }
+
+    [Fact]
+    public async Task CallerCancellation_ReportedByTheTransportAsAConnectionFailure_StillSurfacesAsOperationCanceled()
+    {
+        _handler.Respond((_, ct) => AbortAsTransportFailure(ct)).RespondJson(SummaryJson);
+        using var client = CreateClient(maxAttempts: 1);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.DescribeStreamSummaryAsync("orders", cts.Token));
+
+        Assert.Single(_handler.Requests);
+    }
+
+    [Fact]
+    public async Task ATimeout_ReportedByTheTransportAsAConnectionFailure_IsStillARequestTimeout()
+    {
+        _handler.Respond((_, ct) => AbortAsTransportFailure(ct));
+        using var client = CreateClient(timeout: TimeSpan.FromMilliseconds(100), maxAttempts: 1);
+
+        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.Equal("RequestTimeout", error.ErrorType);
+        Assert.True(error.IsRetryable);
+    }
+
+    [Fact]
+    public async Task CallerCancellation_WhileReadingABodyThatFailsWithIOException_SurfacesAsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        _handler.Respond((_, _) =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new CancelThenFailStream(cts)) };
+            return Task.FromResult(response);
+        });
+        using var client = CreateClient(maxAttempts: 1);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.DescribeStreamSummaryAsync("orders", cts.Token));
+    }
+
+    /// <summary>A body whose first read cancels the caller and then fails as a reset connection would.</summary>
+    private sealed class CancelThenFailStream(CancellationTokenSource caller) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            caller.Cancel();
+            throw new IOException("Unable to read data from the transport connection: Connection reset by peer (test).");
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            caller.Cancel();
+            return ValueTask.FromException<int>(new IOException("Unable to read data from the transport connection: Connection reset by peer (test)."));
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task ATimeout_WhileReadingABodyThatFailsWithIOException_IsARequestTimeout()
+    {
+        _handler.Respond((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ResetWhenCancelledStream()) }));
+        using var client = CreateClient(timeout: TimeSpan.FromMilliseconds(100), maxAttempts: 1);
+
+        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.Equal("RequestTimeout", error.ErrorType);
+    }
+
+    /// <summary>A body that stalls, and reports the abort of its read as a reset connection.</summary>
+    private sealed class ResetWhenCancelledStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            throw new IOException("Unable to read data from the transport connection: Operation aborted (test).");
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void Options_TooLongForATimer_AreRejectedUpFront_NotOnEveryCall()
+    {
+        var tooLong = TimeSpan.FromDays(60);
+        Assert.Contains("Timeout", Assert.Throws<ArgumentOutOfRangeException>(() => new KinesisHttpClient(new KinesisClientOptions { Timeout = tooLong }, _http)).Message, StringComparison.Ordinal);
+        Assert.Contains("RetryBudget", Assert.Throws<ArgumentOutOfRangeException>(() => new KinesisHttpClient(new KinesisClientOptions { RetryBudget = tooLong }, _http)).Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRetryDelay", Assert.Throws<ArgumentOutOfRangeException>(() => new KinesisHttpClient(new KinesisClientOptions { MaxRetryDelay = tooLong }, _http)).Message, StringComparison.Ordinal);
+        using var infinite = new KinesisHttpClient(new KinesisClientOptions { Timeout = Timeout.InfiniteTimeSpan, RetryBudget = Timeout.InfiniteTimeSpan }, _http);
+    }
+
     [Fact]
     public void Constructor_DoesNoIoAndValidatesOptions()
     {

@@ -117,6 +117,42 @@ public sealed class SigV4SignerTests
         Assert.Equal(sdk.Signature, SigV4Signer.ComputeSignature(canonical, SuiteSecretKey, "us-east-1", "kinesis", at));
     }
 
+    [Theory]
+    [InlineData("https://proxy.example.com/kinesis/", "/kinesis/")]
+    [InlineData("https://proxy.example.com/a/b", "/a/b")]
+    [InlineData("http://127.0.0.1:4567/", "/")]
+    [InlineData("https://proxy.example.com/a%20b/c~d/", "/a b/c~d/")]
+    public void Signatures_MatchAwsSdkCoresSigner_ForEndpointsWithAPathAndHeadersWithSpaceRuns(string url, string path)
+    {
+        var endpoint = new Uri(url);
+        var body = Encoding.UTF8.GetBytes("""{"StreamName":"orders"}""");
+        var at = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+
+        using var ours = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+        ours.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
+        ours.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202.ListShards");
+        ours.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", SigV4Signer.HexSha256(body));
+        ours.Headers.TryAddWithoutValidation("X-Custom", "  a   b \t  c  ");
+        SigV4Signer.Sign(ours, body, SuiteAccessKey, SuiteSecretKey, "tok", "eu-west-1", "kinesis", at);
+
+        var config = new AmazonDynamoDBConfig { ServiceURL = url, AuthenticationRegion = "eu-west-1", AuthenticationServiceName = "kinesis" };
+        var sdk = new DefaultRequest(new ListTablesRequest(), "Kinesis")
+        {
+            HttpMethod = "POST",
+            Endpoint = new Uri(endpoint.GetLeftPart(UriPartial.Authority)),
+            ResourcePath = path,
+            Content = body,
+            AuthenticationRegion = "eu-west-1",
+        };
+        sdk.Headers["Content-Type"] = "application/x-amz-json-1.1";
+        sdk.Headers["X-Amz-Target"] = "Kinesis_20131202.ListShards";
+        sdk.Headers["X-Custom"] = "  a   b \t  c  ";
+        sdk.Headers["X-Amz-Security-Token"] = "tok";
+        var expected = new AWS4Signer().SignRequest(sdk, config, null, SuiteAccessKey, SuiteSecretKey, at).ForAuthorizationHeader;
+
+        Assert.Equal(expected, ours.Headers.GetValues("Authorization").Single());
+    }
+
     private static string SignWithAwsSdk(Uri endpoint, string operation, byte[] body, string accessKey, string secretKey, string? token, string region, DateTime signedAt)
     {
         // Any concrete client config serves to carry the signing region and service name into AWS4Signer.
