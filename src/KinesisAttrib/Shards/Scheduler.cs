@@ -276,22 +276,45 @@ public sealed class Scheduler
 
     private async Task RenewLoopAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        // Ticks every retry interval and starts a pass without waiting for the previous one: a slow or hung renewal
+        // must not delay the other leases' renewals or their self-fence (a lease in flight is skipped by later passes).
+        var passes = new List<Task>();
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                // Ticks often but writes only leases that are due (see LeaseCoordinator.RenewLeasesAsync).
-                await Task.Delay(_coordinator.Settings.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
-                await _coordinator.RenewLeasesAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(_coordinator.Settings.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                passes.RemoveAll(p => p.IsCompleted);
+                passes.Add(RenewPassAsync(cancellationToken));
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
-            }
+        }
+        finally
+        {
+            await Task.WhenAll(passes).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RenewPassAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _coordinator.RenewLeasesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
         }
     }
 
