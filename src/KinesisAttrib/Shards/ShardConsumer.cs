@@ -24,7 +24,8 @@ internal enum ConsumerOutcome
 
 /// <summary>
 /// Runs one processor over one shard: reads batches, delivers them in order, and drives the processor lifecycle.
-/// A batch the processor fails on is delivered again from the last checkpoint after a delay; nothing is skipped.
+/// A batch the processor fails on is delivered again from the last checkpoint after a delay (from memory while the
+/// checkpoint is still <c>LATEST</c>, which cannot be read again); nothing is skipped.
 /// </summary>
 internal sealed class ShardConsumer
 {
@@ -74,6 +75,7 @@ internal sealed class ShardConsumer
         await _processor.InitializeAsync(initialization, workCts.Token).ConfigureAwait(false);
 
         var failures = 0;
+        FetchResult? redeliver = null;
         while (true)
         {
             // A hard stop ends the consumer at once: no further read, no lifecycle call.
@@ -91,7 +93,8 @@ internal sealed class ShardConsumer
             FetchResult batch;
             try
             {
-                batch = await fetcher.FetchAsync(readCts.Token).ConfigureAwait(false);
+                batch = redeliver ?? await fetcher.FetchAsync(readCts.Token).ConfigureAwait(false);
+                redeliver = null;
             }
             catch (OperationCanceledException) when (readCts.IsCancellationRequested && !aborted.IsCancellationRequested)
             {
@@ -120,7 +123,17 @@ internal sealed class ShardConsumer
                 {
                     // Redeliver from the last checkpoint: the failed record and everything after it come again.
                     KinesisAttribLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
-                    fetcher.ResetTo(checkpointer.LastCheckpoint);
+                    if (checkpointer.LastCheckpoint == ExtendedSequenceNumber.Latest)
+                    {
+                        // Nothing checkpointed since a LATEST start: a new LATEST iterator would skip the failed batch
+                        // (and every record up to now), so deliver the same batch again; reading resumes after it.
+                        redeliver = batch;
+                    }
+                    else
+                    {
+                        fetcher.ResetTo(checkpointer.LastCheckpoint);
+                    }
+
                     checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
                     await DelayAsync(_options.ProcessingRetryDelay, readCts.Token).ConfigureAwait(false);
                     continue;
