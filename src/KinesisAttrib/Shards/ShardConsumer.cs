@@ -63,6 +63,20 @@ internal sealed class ShardConsumer
     /// <param name="aborted">Hard stop: everything is cancelled.</param>
     public async Task<ConsumerOutcome> RunAsync(CancellationToken stopping, CancellationToken aborted)
     {
+        try
+        {
+            return await RunCoreAsync(stopping, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_lease.IsLost && !aborted.IsCancellationRequested)
+        {
+            // The processor honoured the token the lost lease cancelled (mid-batch, or in Initialize or ShardEnded):
+            // it still gets its LeaseLost call.
+            return await LoseLeaseAsync(aborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ConsumerOutcome> RunCoreAsync(CancellationToken stopping, CancellationToken aborted)
+    {
         using var gracefulCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, _lease.HandoffRequested);
         stopping = gracefulCts.Token;
         using var readCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted, _lease.Lost);

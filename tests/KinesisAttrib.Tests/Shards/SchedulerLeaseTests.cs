@@ -292,4 +292,27 @@ public sealed class SchedulerLeaseTests
         Assert.Null((await store.GetLeaseAsync(Child))!.LeaseOwner);
         Assert.Equal("x", (await store.GetLeaseAsync("shardId-parent"))!.LeaseOwner);
     }
+
+    [Fact]
+    public async Task Scheduler_WhenTheLeaseIsStolenWhileTheHandlerIsCancelledMidBatch_CallsLeaseLost()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 10);
+        var store = new InMemoryLeaseStore();
+
+        // The handler waits on a gate that never opens, honouring its cancellation token.
+        var sink = new RecordingSink { BatchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        using var stop = new CancellationTokenSource();
+        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a")).RunAsync(stop.Token);
+        await sink.WhenCountReaches(10, Timeout);
+
+        var lease = (await store.ListLeasesAsync()).Single();
+        Assert.NotNull(await store.TakeLeaseAsync(lease, "b"));
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((lease.LeaseKey, "LeaseLost"))), Timeout, "the processor is told it lost the lease");
+
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+        Assert.Equal("b", (await store.ListLeasesAsync()).Single().LeaseOwner);
+    }
 }
