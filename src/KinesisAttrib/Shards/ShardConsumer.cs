@@ -27,7 +27,7 @@ internal enum ConsumerOutcome
 /// A batch the processor fails on is delivered again from the last checkpoint after a delay (from memory while the
 /// checkpoint is still <c>LATEST</c>, which cannot be read again); nothing is skipped.
 /// </summary>
-internal sealed class ShardConsumer
+internal sealed partial class ShardConsumer
 {
     private readonly ShardContext _shard;
     private readonly HeldLease _lease;
@@ -113,6 +113,18 @@ internal sealed class ShardConsumer
             catch (OperationCanceledException) when (readCts.IsCancellationRequested && !aborted.IsCancellationRequested)
             {
                 continue;
+            }
+            catch (ResourceNotFoundException ex) when (!readCts.IsCancellationRequested)
+            {
+                // A shard the stream no longer lists expired (the application was down longer than the retention
+                // period): its remaining records are gone. End it, as the KCL does, or its children wait forever.
+                if (!await IsShardGoneFromStreamAsync(readCts.Token).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                LogShardExpired(_logger, ex, _shard.StreamName, _shard.ShardId);
+                batch = new FetchResult([], null, IsShardEnd: true, ChildShards: null);
             }
             catch (KinesisException ex) when (ex is not ResourceNotFoundException)
             {
@@ -226,6 +238,34 @@ internal sealed class ShardConsumer
         return ConsumerOutcome.LeaseLost;
     }
 
+    // True when the stream exists but no longer lists this shard; false when the stream itself is gone.
+    private async Task<bool> IsShardGoneFromStreamAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = new ListShardsRequest { StreamName = _shard.StreamName };
+            while (true)
+            {
+                var page = await _kinesis.ListShardsAsync(request, cancellationToken).ConfigureAwait(false);
+                if (page.Shards.Any(s => s.ShardId == _shard.ShardId))
+                {
+                    return false;
+                }
+
+                if (page.NextToken is null)
+                {
+                    return true;
+                }
+
+                request = new ListShardsRequest { NextToken = page.NextToken };
+            }
+        }
+        catch (ResourceNotFoundException)
+        {
+            return false;
+        }
+    }
+
     private static TimeSpan Backoff(int failures)
     {
         var ms = Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 10)));
@@ -248,4 +288,7 @@ internal sealed class ShardConsumer
             // Woken early by a stop or a lost lease; the loop decides what to do next.
         }
     }
+
+    [LoggerMessage(EventId = 420, Level = LogLevel.Warning, Message = "Shard {StreamName}/{ShardId} is no longer in the stream (it expired past the retention period before it was finished); its unread records are gone. Ending it so its children can start")]
+    private static partial void LogShardExpired(ILogger logger, Exception exception, string streamName, string shardId);
 }

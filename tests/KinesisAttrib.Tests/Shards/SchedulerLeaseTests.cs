@@ -315,4 +315,30 @@ public sealed class SchedulerLeaseTests
         await run.WaitAsync(Timeout);
         Assert.Equal("b", (await store.ListLeasesAsync()).Single().LeaseOwner);
     }
+
+    [Fact]
+    public async Task Scheduler_WhenAParentShardHasExpiredFromTheStream_EndsItsLease_SoTheChildIsNotBlockedForever()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 20);
+        var store = new InMemoryLeaseStore();
+        const string Child = "shardId-000000000000";
+        const string Parent = "shardId-expired";
+
+        // The application was down longer than the stream's retention: the closed parent, never finished, is no
+        // longer in the stream (ListShards omits it, GetShardIterator answers ResourceNotFound).
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = Parent, Checkpoint = new ExtendedSequenceNumber("1") });
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = Child, Checkpoint = ExtendedSequenceNumber.TrimHorizon, ParentShardIds = [Parent] });
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a")).RunAsync(stop.Token);
+
+        await sink.WhenCountReaches(20, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Contains((Parent, "ShardEnded"), sink.Endings);
+        Assert.True((await store.GetLeaseAsync(Parent))!.Checkpoint.IsShardEnd);
+    }
 }
