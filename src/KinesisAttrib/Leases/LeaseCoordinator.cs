@@ -407,7 +407,7 @@ internal sealed partial class LeaseCoordinator
         await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _held.TryRemove(held.LeaseKey, out _);
+            _held.TryRemove(KeyValuePair.Create(held.LeaseKey, held));
             if (held.IsLost)
             {
                 return;
@@ -428,7 +428,13 @@ internal sealed partial class LeaseCoordinator
 
     private void MarkLost(HeldLease held)
     {
-        _held.TryRemove(held.LeaseKey, out _);
+        // Only this instance: the lease may have been taken again since (a new HeldLease under the same key).
+        _held.TryRemove(KeyValuePair.Create(held.LeaseKey, held));
+        if (held.IsLost)
+        {
+            return;
+        }
+
         held.MarkLost();
         KinesisAttribLog.LeaseLost(_logger, held.LeaseKey, _workerId);
     }

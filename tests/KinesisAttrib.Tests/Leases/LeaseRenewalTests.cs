@@ -98,6 +98,30 @@ public sealed class LeaseRenewalTests
         Assert.False(checkpoint.IsCompleted);
     }
 
+    [Fact]
+    public async Task ALateFenceOfAnOldHeldLease_DoesNotDropTheLeaseTakenAgainUnderTheSameKey()
+    {
+        var time = new FakeTimeProvider();
+        var (store, a) = await WorkerWithAsync(time, "s-0");
+        var old = a.HeldLeases.Single();
+        store.StallFirstRenewal();
+        time.Advance(Settings.RenewalInterval);
+        var pass = a.RenewLeasesAsync(CancellationToken.None);
+        await store.FirstRenewalStalled.Task.WaitAsync(Timeout);
+
+        // Fenced by the pass of a later tick, then taken again (the table still names this worker) ...
+        time.Advance(Settings.SelfFenceAfter - Settings.RenewalInterval);
+        await a.RenewLeasesAsync(CancellationToken.None);
+        Assert.True(old.IsLost);
+        Assert.Single(await a.TakeLeasesAsync(CancellationToken.None));
+        var again = a.HeldLeases.Single();
+
+        // ... while the abandoned renewal of the old instance finishes: the new one stays held.
+        await pass.WaitAsync(Timeout);
+        Assert.Same(again, a.HeldLeases.Single());
+        Assert.False(again.IsLost);
+    }
+
     /// <summary>A lease store whose first renewal (or every checkpoint) does not answer until released.</summary>
     private sealed class StallingLeaseStore(ILeaseStore inner) : ILeaseStore
     {
