@@ -19,8 +19,13 @@ namespace KinesisAttrib.Leases;
 /// and asks for a graceful hand-off of leases above its target. Every
 /// steal lowers the sum of squared lease counts, so steals stop (no oscillation). See docs/design/leases.md.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The renewal semaphore's wait handle is never created; it needs no disposal.")]
 internal sealed partial class LeaseCoordinator
 {
+    /// <summary>The most renewal requests in flight at once (the KCL renews with 20 threads).</summary>
+    internal const int MaxConcurrentRenewals = 32;
+
+    private readonly SemaphoreSlim _renewalSlots = new(MaxConcurrentRenewals, MaxConcurrentRenewals);
     private readonly ILeaseStore _store;
     private readonly string _workerId;
     private readonly LeaseSettings _settings;
@@ -297,7 +302,17 @@ internal sealed partial class LeaseCoordinator
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
             {
-                await RenewHeldAsync(held, linked.Token).ConfigureAwait(false);
+                // Bounded, so a worker with many leases due at once does not open a connection per lease; time
+                // spent waiting for a slot counts against the deadline like any other delay.
+                await _renewalSlots.WaitAsync(linked.Token).ConfigureAwait(false);
+                try
+                {
+                    await RenewHeldAsync(held, linked.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _renewalSlots.Release();
+                }
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

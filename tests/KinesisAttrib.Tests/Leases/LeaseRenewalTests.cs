@@ -122,6 +122,79 @@ public sealed class LeaseRenewalTests
         Assert.False(again.IsLost);
     }
 
+    [Fact]
+    public async Task ManyLeasesDueAtOnce_AreRenewedConcurrently_ButWithABoundedNumberOfRequestsInFlight()
+    {
+        var time = new FakeTimeProvider();
+        var keys = Enumerable.Range(0, 100).Select(i => $"s-{i:000}").ToArray();
+        var store = new ConcurrencyMeasuringLeaseStore(new InMemoryLeaseStore());
+        foreach (var key in keys)
+        {
+            await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = key, Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+        }
+
+        var a = new LeaseCoordinator(store, "a", Settings, time, NullLogger.Instance, LeaseKeys.SingleStream);
+        await a.TakeLeasesAsync(CancellationToken.None);
+        time.Advance(Settings.RenewalInterval);
+
+        await a.RenewLeasesAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(100, store.Renewals);
+        Assert.InRange(store.MaxInFlight, 2, LeaseCoordinator.MaxConcurrentRenewals);
+        Assert.Equal(100, a.HeldLeases.Count(h => !h.IsLost));
+    }
+
+    /// <summary>Renewals that take a moment (real time), counting how many are in flight at once.</summary>
+    private sealed class ConcurrencyMeasuringLeaseStore(ILeaseStore inner) : ILeaseStore
+    {
+        private int _inFlight;
+        private int _maxInFlight;
+        private int _renewals;
+
+        public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+        public int Renewals => Volatile.Read(ref _renewals);
+
+        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
+
+        public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default) => inner.ListLeasesAsync(cancellationToken);
+
+        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
+
+        public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default) => inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
+
+        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
+
+        public async Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                // A request's latency (the coordinator's clock is fake, so this does not advance it).
+                await Task.Delay(5, cancellationToken);
+                Interlocked.Increment(ref _renewals);
+                return await inner.RenewLeaseAsync(lease, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default) => inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
+
+        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
+
+        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
+
+        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
+    }
+
     /// <summary>A lease store whose first renewal (or every checkpoint) does not answer until released.</summary>
     private sealed class StallingLeaseStore(ILeaseStore inner) : ILeaseStore
     {
