@@ -11,6 +11,7 @@ internal sealed class HeldLease
 {
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _handoff = new();
+    private int _renewing;
 
     public HeldLease(Lease lease, long writtenAt)
     {
@@ -58,6 +59,12 @@ internal sealed class HeldLease
         LastAttemptAt = sentAt;
         RenewalFailing = false;
     }
+
+    /// <summary>Claims the right to send this lease's next renewal; false when a renewal is already in flight.</summary>
+    public bool TryBeginRenewal() => Interlocked.CompareExchange(ref _renewing, 1, 0) == 0;
+
+    /// <summary>Ends the renewal claimed by <see cref="TryBeginRenewal"/>.</summary>
+    public void EndRenewal() => Volatile.Write(ref _renewing, 0);
 
     public void MarkLost() => _lost.Cancel();
 

@@ -19,8 +19,13 @@ namespace KinesisAttrib.Leases;
 /// and asks for a graceful hand-off of leases above its target. Every
 /// steal lowers the sum of squared lease counts, so steals stop (no oscillation). See docs/design/leases.md.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The renewal semaphore's wait handle is never created; it needs no disposal.")]
 internal sealed partial class LeaseCoordinator
 {
+    /// <summary>The most renewal requests in flight at once (the KCL renews with 20 threads).</summary>
+    internal const int MaxConcurrentRenewals = 32;
+
+    private readonly SemaphoreSlim _renewalSlots = new(MaxConcurrentRenewals, MaxConcurrentRenewals);
     private readonly ILeaseStore _store;
     private readonly string _workerId;
     private readonly LeaseSettings _settings;
@@ -251,62 +256,129 @@ internal sealed partial class LeaseCoordinator
     /// renewal failed and the retry interval has passed. A refused renewal loses the lease; a lease not written
     /// successfully for <see cref="LeaseSettings.SelfFenceAfter"/> is given up before any other worker may take it.
     /// </summary>
+    /// <remarks>
+    /// The due leases are renewed concurrently, so one slow request does not delay the others past their self-fence,
+    /// and each renewal is abandoned at its lease's self-fence deadline, so a request that hangs (or a checkpoint
+    /// holding the lease's gate) cannot keep a lease that other workers may already judge expired. A lease whose
+    /// renewal is still in flight is skipped, so callers may start a pass before the previous one has finished.
+    /// </remarks>
     public async Task RenewLeasesAsync(CancellationToken cancellationToken)
     {
+        List<Task>? started = null;
         foreach (var held in _held.Values)
         {
             var now = _time.GetTimestamp();
             var sinceWrite = _time.GetElapsedTime(held.LastRenewedAt, now);
-            var due = sinceWrite >= _settings.SelfFenceAfter
-                || (held.RenewalFailing ? _time.GetElapsedTime(held.LastAttemptAt, now) >= _settings.RetryInterval : sinceWrite >= _settings.RenewalInterval);
-            if (!due)
+            if (sinceWrite >= _settings.SelfFenceAfter)
+            {
+                // Too late to renew safely: another worker may judge it expired any moment now. This holds even with
+                // a write in flight, whose outcome is unknown.
+                MarkLost(held);
+                continue;
+            }
+
+            var due = held.RenewalFailing ? _time.GetElapsedTime(held.LastAttemptAt, now) >= _settings.RetryInterval : sinceWrite >= _settings.RenewalInterval;
+            if (!due || !held.TryBeginRenewal())
             {
                 continue;
             }
 
-            await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            (started ??= []).Add(RenewAsync(held, cancellationToken));
+        }
+
+        if (started is not null)
+        {
+            await Task.WhenAll(started).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RenewAsync(HeldLease held, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Give up at the self-fence deadline: an answer that comes later is of no use (the lease is lost by then).
+            var remaining = _settings.SelfFenceAfter - _time.GetElapsedTime(held.LastRenewedAt);
+            using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1), _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
             {
-                if (held.IsLost)
-                {
-                    continue;
-                }
-
-                var sentAt = _time.GetTimestamp();
-                if (_time.GetElapsedTime(held.LastRenewedAt, sentAt) >= _settings.SelfFenceAfter)
-                {
-                    // Too late to renew safely: another worker may judge it expired any moment now.
-                    MarkLost(held);
-                    continue;
-                }
-
-                held.LastAttemptAt = sentAt;
-                Lease? renewed;
+                // Bounded, so a worker with many leases due at once does not open a connection per lease; time
+                // spent waiting for a slot counts against the deadline like any other delay.
+                await _renewalSlots.WaitAsync(linked.Token).ConfigureAwait(false);
                 try
                 {
-                    renewed = await _store.RenewLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false);
+                    await RenewHeldAsync(held, linked.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                finally
                 {
-                    // Retried every RetryInterval until renewed or self-fenced.
-                    KinesisAttribLog.LeaseRenewalFailed(_logger, ex, held.LeaseKey);
-                    held.RenewalFailing = true;
-                    continue;
+                    _renewalSlots.Release();
                 }
-
-                if (renewed is null)
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // A checkpoint that landed while this renewal waited for the gate moved the deadline; otherwise fence.
+                if (_time.GetElapsedTime(held.LastRenewedAt) >= _settings.SelfFenceAfter)
                 {
                     MarkLost(held);
                 }
-                else
-                {
-                    held.Update(renewed, sentAt);
-                }
             }
-            finally
+        }
+        finally
+        {
+            held.EndRenewal();
+        }
+    }
+
+    private async Task RenewHeldAsync(HeldLease held, CancellationToken cancellationToken)
+    {
+        await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (held.IsLost)
             {
-                held.Gate.Release();
+                return;
             }
+
+            var sentAt = _time.GetTimestamp();
+            var sinceWrite = _time.GetElapsedTime(held.LastRenewedAt, sentAt);
+            if (sinceWrite >= _settings.SelfFenceAfter)
+            {
+                MarkLost(held);
+                return;
+            }
+
+            if (!held.RenewalFailing && sinceWrite < _settings.RenewalInterval)
+            {
+                // A checkpoint renewed it while this renewal waited for the gate.
+                return;
+            }
+
+            held.LastAttemptAt = sentAt;
+            Lease? renewed;
+            try
+            {
+                renewed = await _store.RenewLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Retried every RetryInterval until renewed or self-fenced.
+                KinesisAttribLog.LeaseRenewalFailed(_logger, ex, held.LeaseKey);
+                held.RenewalFailing = true;
+                return;
+            }
+
+            if (renewed is null)
+            {
+                MarkLost(held);
+            }
+            else
+            {
+                held.Update(renewed, sentAt);
+            }
+        }
+        finally
+        {
+            held.Gate.Release();
         }
     }
 
@@ -350,7 +422,7 @@ internal sealed partial class LeaseCoordinator
         await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _held.TryRemove(held.LeaseKey, out _);
+            _held.TryRemove(KeyValuePair.Create(held.LeaseKey, held));
             if (held.IsLost)
             {
                 return;
@@ -371,7 +443,13 @@ internal sealed partial class LeaseCoordinator
 
     private void MarkLost(HeldLease held)
     {
-        _held.TryRemove(held.LeaseKey, out _);
+        // Only this instance: the lease may have been taken again since (a new HeldLease under the same key).
+        _held.TryRemove(KeyValuePair.Create(held.LeaseKey, held));
+        if (held.IsLost)
+        {
+            return;
+        }
+
         held.MarkLost();
         KinesisAttribLog.LeaseLost(_logger, held.LeaseKey, _workerId);
     }

@@ -126,7 +126,10 @@ public sealed class Scheduler
         await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
         KinesisAttribLog.SchedulerStarted(_logger, _applicationName, _streamName, _options.WorkerId);
 
-        var renewer = RenewLoopAsync(loopCts.Token);
+        // Renewals go on until the consumers have stopped: a graceful stop lets each finish its batch and checkpoint,
+        // which can take longer than the failover time, and the leases must not expire meanwhile.
+        using var renewCts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var renewer = RenewLoopAsync(renewCts.Token);
         var lastSync = _time.GetTimestamp();
         var lastCleanup = lastSync;
         try
@@ -162,13 +165,18 @@ public sealed class Scheduler
             try
             {
                 await StopConsumersAsync().ConfigureAwait(false);
+                await ReleaseUnstartedAsync(aborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
                 // A hard stop cancels the consumers; the renewer still has to be awaited.
             }
+            finally
+            {
+                await renewCts.CancelAsync().ConfigureAwait(false);
+                await renewer.ConfigureAwait(false);
+            }
 
-            await renewer.ConfigureAwait(false);
             KinesisAttribLog.SchedulerStopped(_logger, _applicationName, _streamName);
         }
 
@@ -238,7 +246,15 @@ public sealed class Scheduler
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
             KinesisAttribLog.ProcessingFailed(_logger, ex, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
-            await _coordinator.ReleaseAsync(running.Lease, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await _coordinator.ReleaseAsync(running.Lease, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception releaseError)
+            {
+                // The lease expires on its own; a faulted consumer task would make the whole graceful stop throw.
+                KinesisAttribLog.LeaseCoordinationFailed(_logger, releaseError, _applicationName);
+            }
         }
         finally
         {
@@ -276,20 +292,61 @@ public sealed class Scheduler
 
     private async Task RenewLoopAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        // Ticks every retry interval and starts a pass without waiting for the previous one: a slow or hung renewal
+        // must not delay the other leases' renewals or their self-fence (a lease in flight is skipped by later passes).
+        var passes = new List<Task>();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(_coordinator.Settings.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                passes.RemoveAll(p => p.IsCompleted);
+                passes.Add(RenewPassAsync(cancellationToken));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(passes).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RenewPassAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _coordinator.RenewLeasesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
+        }
+    }
+
+    // On a graceful stop, leases held without a consumer (waiting for their parents, or a stolen one's start delay)
+    // are given back too, so a successor takes them at its next cycle instead of after the failover time.
+    private async Task ReleaseUnstartedAsync(CancellationToken aborted)
+    {
+        foreach (var held in _coordinator.HeldLeases.ToList())
         {
             try
             {
-                // Ticks often but writes only leases that are due (see LeaseCoordinator.RenewLeasesAsync).
-                await Task.Delay(_coordinator.Settings.RetryInterval, _time, cancellationToken).ConfigureAwait(false);
-                await _coordinator.RenewLeasesAsync(cancellationToken).ConfigureAwait(false);
+                await _coordinator.ReleaseAsync(held, aborted).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return;
-            }
-            catch (Exception ex)
-            {
+                // It expires on its own after the failover time.
                 KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
             }
         }

@@ -24,9 +24,10 @@ internal enum ConsumerOutcome
 
 /// <summary>
 /// Runs one processor over one shard: reads batches, delivers them in order, and drives the processor lifecycle.
-/// A batch the processor fails on is delivered again from the last checkpoint after a delay; nothing is skipped.
+/// A batch the processor fails on is delivered again from the last checkpoint after a delay (from memory while the
+/// checkpoint is still <c>LATEST</c>, which cannot be read again); nothing is skipped.
 /// </summary>
-internal sealed class ShardConsumer
+internal sealed partial class ShardConsumer
 {
     private readonly ShardContext _shard;
     private readonly HeldLease _lease;
@@ -62,6 +63,20 @@ internal sealed class ShardConsumer
     /// <param name="aborted">Hard stop: everything is cancelled.</param>
     public async Task<ConsumerOutcome> RunAsync(CancellationToken stopping, CancellationToken aborted)
     {
+        try
+        {
+            return await RunCoreAsync(stopping, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_lease.IsLost && !aborted.IsCancellationRequested)
+        {
+            // The processor honoured the token the lost lease cancelled (mid-batch, or in Initialize or ShardEnded):
+            // it still gets its LeaseLost call.
+            return await LoseLeaseAsync(aborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ConsumerOutcome> RunCoreAsync(CancellationToken stopping, CancellationToken aborted)
+    {
         using var gracefulCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, _lease.HandoffRequested);
         stopping = gracefulCts.Token;
         using var readCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted, _lease.Lost);
@@ -74,6 +89,7 @@ internal sealed class ShardConsumer
         await _processor.InitializeAsync(initialization, workCts.Token).ConfigureAwait(false);
 
         var failures = 0;
+        FetchResult? redeliver = null;
         while (true)
         {
             // A hard stop ends the consumer at once: no further read, no lifecycle call.
@@ -91,11 +107,24 @@ internal sealed class ShardConsumer
             FetchResult batch;
             try
             {
-                batch = await fetcher.FetchAsync(readCts.Token).ConfigureAwait(false);
+                batch = redeliver ?? await fetcher.FetchAsync(readCts.Token).ConfigureAwait(false);
+                redeliver = null;
             }
             catch (OperationCanceledException) when (readCts.IsCancellationRequested && !aborted.IsCancellationRequested)
             {
                 continue;
+            }
+            catch (ResourceNotFoundException ex) when (!readCts.IsCancellationRequested)
+            {
+                // A shard the stream no longer lists expired (the application was down longer than the retention
+                // period): its remaining records are gone. End it, as the KCL does, or its children wait forever.
+                if (!await IsShardGoneFromStreamAsync(readCts.Token).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                LogShardExpired(_logger, ex, _shard.StreamName, _shard.ShardId);
+                batch = new FetchResult([], null, IsShardEnd: true, ChildShards: null);
             }
             catch (KinesisException ex) when (ex is not ResourceNotFoundException)
             {
@@ -120,7 +149,17 @@ internal sealed class ShardConsumer
                 {
                     // Redeliver from the last checkpoint: the failed record and everything after it come again.
                     KinesisAttribLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
-                    fetcher.ResetTo(checkpointer.LastCheckpoint);
+                    if (checkpointer.LastCheckpoint == ExtendedSequenceNumber.Latest)
+                    {
+                        // Nothing checkpointed since a LATEST start: a new LATEST iterator would skip the failed batch
+                        // (and every record up to now), so deliver the same batch again; reading resumes after it.
+                        redeliver = batch;
+                    }
+                    else
+                    {
+                        fetcher.ResetTo(checkpointer.LastCheckpoint);
+                    }
+
                     checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
                     await DelayAsync(_options.ProcessingRetryDelay, readCts.Token).ConfigureAwait(false);
                     continue;
@@ -199,6 +238,34 @@ internal sealed class ShardConsumer
         return ConsumerOutcome.LeaseLost;
     }
 
+    // True when the stream exists but no longer lists this shard; false when the stream itself is gone.
+    private async Task<bool> IsShardGoneFromStreamAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var request = new ListShardsRequest { StreamName = _shard.StreamName };
+            while (true)
+            {
+                var page = await _kinesis.ListShardsAsync(request, cancellationToken).ConfigureAwait(false);
+                if (page.Shards.Any(s => s.ShardId == _shard.ShardId))
+                {
+                    return false;
+                }
+
+                if (page.NextToken is null)
+                {
+                    return true;
+                }
+
+                request = new ListShardsRequest { NextToken = page.NextToken };
+            }
+        }
+        catch (ResourceNotFoundException)
+        {
+            return false;
+        }
+    }
+
     private static TimeSpan Backoff(int failures)
     {
         var ms = Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 10)));
@@ -221,4 +288,7 @@ internal sealed class ShardConsumer
             // Woken early by a stop or a lost lease; the loop decides what to do next.
         }
     }
+
+    [LoggerMessage(EventId = 420, Level = LogLevel.Warning, Message = "Shard {StreamName}/{ShardId} is no longer in the stream (it expired past the retention period before it was finished); its unread records are gone. Ending it so its children can start")]
+    private static partial void LogShardExpired(ILogger logger, Exception exception, string streamName, string shardId);
 }

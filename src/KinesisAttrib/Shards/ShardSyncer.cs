@@ -60,7 +60,7 @@ internal sealed class ShardSyncer
         var skipClosed = existing.Count == 0 && _initialPosition == InitialPosition.Latest;
 
         var created = 0;
-        foreach (var shard in shards)
+        foreach (var shard in ParentsFirst(shards, inStream))
         {
             if (existing.Contains(shard.ShardId) || finishedAncestors.Contains(shard.ShardId) || (skipClosed && shard.EndingSequenceNumber is not null))
             {
@@ -124,6 +124,50 @@ internal sealed class ShardSyncer
             EndingHashKey = endingHashKey,
         };
         return _leases.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
+    }
+
+    // ListShards does not promise parents before children. A child lease written before its parent's would let a
+    // taker scan in between see no parent lease, judge the parent finished, and start the child too early.
+    private static List<Shard> ParentsFirst(List<Shard> shards, Dictionary<string, Shard> inStream)
+    {
+        var ordered = new List<Shard>(shards.Count);
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        var expanded = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<(Shard Shard, bool ParentsPlaced)>();
+        foreach (var shard in shards)
+        {
+            pending.Push((shard, false));
+            while (pending.TryPop(out var item))
+            {
+                if (placed.Contains(item.Shard.ShardId))
+                {
+                    continue;
+                }
+
+                if (item.ParentsPlaced)
+                {
+                    placed.Add(item.Shard.ShardId);
+                    ordered.Add(item.Shard);
+                    continue;
+                }
+
+                if (!expanded.Add(item.Shard.ShardId))
+                {
+                    continue; // Already waiting for its parents (a malformed, cyclic lineage).
+                }
+
+                pending.Push((item.Shard, true));
+                foreach (var parent in new[] { item.Shard.AdjacentParentShardId, item.Shard.ParentShardId })
+                {
+                    if (parent is not null && !placed.Contains(parent) && inStream.TryGetValue(parent, out var parentShard))
+                    {
+                        pending.Push((parentShard, false));
+                    }
+                }
+            }
+        }
+
+        return ordered;
     }
 
     private static void MarkAncestors(string shardId, Dictionary<string, Shard> inStream, HashSet<string> ancestors)

@@ -3,6 +3,7 @@ using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
+using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
@@ -233,5 +234,111 @@ public sealed class SchedulerLeaseTests
         var stored = (await store.GetLeaseAsync(Stolen))!;
         Assert.Equal("b", stored.LeaseOwner);
         Assert.Equal(theirs!.LeaseCounter, stored.LeaseCounter);
+    }
+
+    [Fact]
+    public async Task Scheduler_OnGracefulStop_KeepsRenewingItsLeasesWhileTheLastBatchFinishes_ThenReleasesAfterTheFinalCheckpoint()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 10);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink { BatchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        using var stop = new CancellationTokenSource();
+        var options = FastOptions("a");
+        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options).RunAsync(stop.Token);
+        await sink.WhenCountReaches(10, Timeout);
+        var atStop = (await store.ListLeasesAsync()).Single();
+        Assert.Equal("a", atStop.LeaseOwner);
+
+        // The handler is still working on its batch when the host stops: the lease must stay alive (renewed) for
+        // longer than the failover time, or another worker takes it and processes the shard at the same time.
+        await stop.CancelAsync();
+        await Eventually.WaitUntilAsync(
+            async () => (await store.ListLeasesAsync()).Single().LeaseCounter >= atStop.LeaseCounter + 4,
+            Timeout,
+            "the lease is renewed during the graceful stop");
+        Assert.Equal("a", (await store.ListLeasesAsync()).Single().LeaseOwner);
+        Assert.False(run.IsCompleted);
+
+        sink.BatchGate.SetResult();
+        await run.WaitAsync(Timeout);
+        var released = (await store.ListLeasesAsync()).Single();
+        Assert.Null(released.LeaseOwner);
+        Assert.Equal(sink.ByShard().Single().Value[^1].SequenceNumber, released.Checkpoint.SequenceNumber);
+    }
+
+    [Fact]
+    public async Task Scheduler_OnGracefulStop_ReleasesLeasesItHeldButHadNotStarted_SoASuccessorNeedNotWaitForExpiry()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var store = new InMemoryLeaseStore();
+        const string Child = "shardId-000000000000";
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "shardId-parent", Checkpoint = new ExtendedSequenceNumber("1") });
+        await store.TakeLeaseAsync((await store.GetLeaseAsync("shardId-parent"))!, "x");
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = Child, Checkpoint = ExtendedSequenceNumber.TrimHorizon, ParentShardIds = ["shardId-parent"] });
+        var options = FastOptions("a");
+        options.FailoverTime = TimeSpan.FromSeconds(30);
+        using var stop = new CancellationTokenSource();
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(new RecordingSink()), kinesis, store, options);
+        var run = scheduler.RunAsync(stop.Token);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.HeldShards.Contains(Child)), Timeout, "a holds the child lease");
+        Assert.Empty(scheduler.ActiveShards);
+
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Null((await store.GetLeaseAsync(Child))!.LeaseOwner);
+        Assert.Equal("x", (await store.GetLeaseAsync("shardId-parent"))!.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task Scheduler_WhenTheLeaseIsStolenWhileTheHandlerIsCancelledMidBatch_CallsLeaseLost()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 10);
+        var store = new InMemoryLeaseStore();
+
+        // The handler waits on a gate that never opens, honouring its cancellation token.
+        var sink = new RecordingSink { BatchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        using var stop = new CancellationTokenSource();
+        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a")).RunAsync(stop.Token);
+        await sink.WhenCountReaches(10, Timeout);
+
+        var lease = (await store.ListLeasesAsync()).Single();
+        Assert.NotNull(await store.TakeLeaseAsync(lease, "b"));
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((lease.LeaseKey, "LeaseLost"))), Timeout, "the processor is told it lost the lease");
+
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+        Assert.Equal("b", (await store.ListLeasesAsync()).Single().LeaseOwner);
+    }
+
+    [Fact]
+    public async Task Scheduler_WhenAParentShardHasExpiredFromTheStream_EndsItsLease_SoTheChildIsNotBlockedForever()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 20);
+        var store = new InMemoryLeaseStore();
+        const string Child = "shardId-000000000000";
+        const string Parent = "shardId-expired";
+
+        // The application was down longer than the stream's retention: the closed parent, never finished, is no
+        // longer in the stream (ListShards omits it, GetShardIterator answers ResourceNotFound).
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = Parent, Checkpoint = new ExtendedSequenceNumber("1") });
+        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = Child, Checkpoint = ExtendedSequenceNumber.TrimHorizon, ParentShardIds = [Parent] });
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a")).RunAsync(stop.Token);
+
+        await sink.WhenCountReaches(20, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Contains((Parent, "ShardEnded"), sink.Endings);
+        Assert.True((await store.GetLeaseAsync(Parent))!.Checkpoint.IsShardEnd);
     }
 }

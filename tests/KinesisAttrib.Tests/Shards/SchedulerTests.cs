@@ -228,6 +228,31 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task Scheduler_WithLatest_RedeliversABatchTheProcessorFailedOn_BeforeAnythingWasCheckpointed()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink { FailOnce = "r3" };
+        using var stop = new CancellationTokenSource();
+
+        var run = NewScheduler(kinesis, store, sink, position: InitialPosition.Latest).RunAsync(stop.Token);
+        await WaitForAsync(() => kinesis.GetRecordsCallCount > 0);
+        await PutAsync(kinesis, "orders", 0, 10);
+
+        // r0..r2 are delivered, r3 fails; the lease still says LATEST. A LATEST iterator would skip r3..r9.
+        await sink.WhenCountReaches(13, Timeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        var payloads = sink.ByShard().Values.Single().Select(r => Encoding.UTF8.GetString(r.Data.Span)).ToList();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"), payloads.Distinct());
+        Assert.Equal("r9", payloads[^1]);
+        var lease = (await store.ListLeasesAsync()).Single();
+        Assert.False(lease.Checkpoint.IsSentinel);
+    }
+
+    [Fact]
     public async Task Scheduler_OnGracefulStop_HandsItsLeasesToAWaitingWorkerWithoutWaitingForExpiry()
     {
         var kinesis = new InMemoryKinesisClient();

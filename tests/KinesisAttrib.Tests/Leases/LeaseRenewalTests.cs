@@ -1,0 +1,253 @@
+using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
+using KinesisAttrib.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KinesisAttrib.Tests.Leases;
+
+/// <summary>Renewal under a slow or unresponsive lease table: one slow request must not cost other leases, and a hung one must not keep a lease past the self-fence.</summary>
+public sealed class LeaseRenewalTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Failover = TimeSpan.FromSeconds(10);
+    private static readonly LeaseSettings Settings = new(Failover, Failover * 4 / 5);
+
+    private static async Task<(StallingLeaseStore Store, LeaseCoordinator Coordinator)> WorkerWithAsync(FakeTimeProvider time, params string[] keys)
+    {
+        var store = new StallingLeaseStore(new InMemoryLeaseStore());
+        foreach (var key in keys)
+        {
+            await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = key, Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+        }
+
+        var coordinator = new LeaseCoordinator(store, "a", Settings, time, NullLogger.Instance, LeaseKeys.SingleStream);
+        await coordinator.TakeLeasesAsync(CancellationToken.None);
+        Assert.Equal(keys.Length, coordinator.HeldLeases.Count);
+        return (store, coordinator);
+    }
+
+    [Fact]
+    public async Task OneSlowRenewal_DoesNotHoldUpTheRenewalsOfTheWorkersOtherLeases()
+    {
+        var time = new FakeTimeProvider();
+        var (store, a) = await WorkerWithAsync(time, "s-0", "s-1", "s-2");
+        var counters = (await store.ListLeasesAsync()).ToDictionary(l => l.LeaseKey, l => l.LeaseCounter);
+        store.StallFirstRenewal();
+
+        time.Advance(Settings.RenewalInterval);
+        var pass = a.RenewLeasesAsync(CancellationToken.None);
+        var slow = await store.FirstRenewalStalled.Task.WaitAsync(Timeout);
+
+        // The two others are renewed while the first request is still outstanding.
+        foreach (var lease in await store.ListLeasesAsync())
+        {
+            if (lease.LeaseKey != slow)
+            {
+                Assert.True(lease.LeaseCounter > counters[lease.LeaseKey], $"{lease.LeaseKey} was renewed while {slow}'s renewal was slow");
+            }
+        }
+
+        // The slow one answers 1.2 s later, still before its self-fence: nothing is lost.
+        time.Advance(TimeSpan.FromMilliseconds(1200));
+        store.ReleaseStalledRenewal();
+        await pass.WaitAsync(Timeout);
+        Assert.Equal(3, a.HeldLeases.Count(h => !h.IsLost));
+        Assert.All(await store.ListLeasesAsync(), l => Assert.True(l.LeaseCounter > counters[l.LeaseKey], $"{l.LeaseKey} renewed"));
+    }
+
+    [Fact]
+    public async Task HungRenewal_IsAbandoned_AndTheLeaseGivenUpAtTheSelfFence_BeforeAnotherWorkerCanTakeIt()
+    {
+        var time = new FakeTimeProvider();
+        var (store, a) = await WorkerWithAsync(time, "s-0");
+        var held = a.HeldLeases.Single();
+        store.StallFirstRenewal();
+
+        time.Advance(Settings.RenewalInterval);
+        var pass = a.RenewLeasesAsync(CancellationToken.None);
+        await store.FirstRenewalStalled.Task.WaitAsync(Timeout);
+
+        // The request never answers (a connection that hangs until the SDK's own timeout).
+        time.Advance(Settings.SelfFenceAfter - Settings.RenewalInterval - TimeSpan.FromMilliseconds(1));
+        Assert.False(held.IsLost);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await pass.WaitAsync(Timeout);
+        Assert.True(held.IsLost, "the owner gave the lease up at F - F/16 although its renewal request never answered");
+        Assert.True(held.Lost.IsCancellationRequested);
+        Assert.Empty(a.HeldLeases);
+    }
+
+    [Fact]
+    public async Task Renewal_WaitingBehindAHungCheckpoint_GivesTheLeaseUpAtTheSelfFence()
+    {
+        var time = new FakeTimeProvider();
+        var (store, a) = await WorkerWithAsync(time, "s-0");
+        var held = a.HeldLeases.Single();
+        store.StallCheckpoints();
+        var checkpoint = a.CheckpointAsync(held, new ExtendedSequenceNumber("100"), CancellationToken.None);
+        await store.CheckpointStalled.Task.WaitAsync(Timeout);
+
+        time.Advance(Settings.RenewalInterval);
+        var pass = a.RenewLeasesAsync(CancellationToken.None);
+        time.Advance(Settings.SelfFenceAfter - Settings.RenewalInterval);
+        await pass.WaitAsync(Timeout);
+
+        Assert.True(held.IsLost, "the lease is given up although the renewal could not even start");
+        Assert.False(checkpoint.IsCompleted);
+    }
+
+    [Fact]
+    public async Task ALateFenceOfAnOldHeldLease_DoesNotDropTheLeaseTakenAgainUnderTheSameKey()
+    {
+        var time = new FakeTimeProvider();
+        var (store, a) = await WorkerWithAsync(time, "s-0");
+        var old = a.HeldLeases.Single();
+        store.StallFirstRenewal();
+        time.Advance(Settings.RenewalInterval);
+        var pass = a.RenewLeasesAsync(CancellationToken.None);
+        await store.FirstRenewalStalled.Task.WaitAsync(Timeout);
+
+        // Fenced by the pass of a later tick, then taken again (the table still names this worker) ...
+        time.Advance(Settings.SelfFenceAfter - Settings.RenewalInterval);
+        await a.RenewLeasesAsync(CancellationToken.None);
+        Assert.True(old.IsLost);
+        Assert.Single(await a.TakeLeasesAsync(CancellationToken.None));
+        var again = a.HeldLeases.Single();
+
+        // ... while the abandoned renewal of the old instance finishes: the new one stays held.
+        await pass.WaitAsync(Timeout);
+        Assert.Same(again, a.HeldLeases.Single());
+        Assert.False(again.IsLost);
+    }
+
+    [Fact]
+    public async Task ManyLeasesDueAtOnce_AreRenewedConcurrently_ButWithABoundedNumberOfRequestsInFlight()
+    {
+        var time = new FakeTimeProvider();
+        var keys = Enumerable.Range(0, 100).Select(i => $"s-{i:000}").ToArray();
+        var store = new ConcurrencyMeasuringLeaseStore(new InMemoryLeaseStore());
+        foreach (var key in keys)
+        {
+            await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = key, Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+        }
+
+        var a = new LeaseCoordinator(store, "a", Settings, time, NullLogger.Instance, LeaseKeys.SingleStream);
+        await a.TakeLeasesAsync(CancellationToken.None);
+        time.Advance(Settings.RenewalInterval);
+
+        await a.RenewLeasesAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(100, store.Renewals);
+        Assert.InRange(store.MaxInFlight, 2, LeaseCoordinator.MaxConcurrentRenewals);
+        Assert.Equal(100, a.HeldLeases.Count(h => !h.IsLost));
+    }
+
+    /// <summary>Renewals that take a moment (real time), counting how many are in flight at once.</summary>
+    private sealed class ConcurrencyMeasuringLeaseStore(ILeaseStore inner) : ILeaseStore
+    {
+        private int _inFlight;
+        private int _maxInFlight;
+        private int _renewals;
+
+        public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+        public int Renewals => Volatile.Read(ref _renewals);
+
+        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
+
+        public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default) => inner.ListLeasesAsync(cancellationToken);
+
+        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
+
+        public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default) => inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
+
+        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
+
+        public async Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            int seen;
+            while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                // A request's latency (the coordinator's clock is fake, so this does not advance it).
+                await Task.Delay(5, cancellationToken);
+                Interlocked.Increment(ref _renewals);
+                return await inner.RenewLeaseAsync(lease, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default) => inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
+
+        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
+
+        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
+
+        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
+    }
+
+    /// <summary>A lease store whose first renewal (or every checkpoint) does not answer until released.</summary>
+    private sealed class StallingLeaseStore(ILeaseStore inner) : ILeaseStore
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _stallRenewal;
+        private bool _stallCheckpoints;
+
+        public TaskCompletionSource<string> FirstRenewalStalled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource CheckpointStalled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void StallFirstRenewal() => Volatile.Write(ref _stallRenewal, 1);
+
+        public void StallCheckpoints() => _stallCheckpoints = true;
+
+        public void ReleaseStalledRenewal() => _release.TrySetResult();
+
+        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
+
+        public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default) => inner.ListLeasesAsync(cancellationToken);
+
+        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
+
+        public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default) => inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
+
+        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
+
+        public async Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _stallRenewal, 0) == 1)
+            {
+                FirstRenewalStalled.TrySetResult(lease.LeaseKey);
+                await _release.Task.WaitAsync(cancellationToken);
+            }
+
+            return await inner.RenewLeaseAsync(lease, cancellationToken);
+        }
+
+        public async Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default)
+        {
+            if (_stallCheckpoints)
+            {
+                CheckpointStalled.TrySetResult();
+                await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+            }
+
+            return await inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
+        }
+
+        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
+
+        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
+
+        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
+    }
+}

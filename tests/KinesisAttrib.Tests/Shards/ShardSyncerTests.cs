@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using KinesisAttrib.Handlers;
+using KinesisAttrib.Kinesis;
+using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
+using KinesisAttrib.Shards;
+using KinesisAttrib.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KinesisAttrib.Tests.Shards;
+
+public sealed class ShardSyncerTests
+{
+    [Fact]
+    public async Task Sync_CreatesParentLeasesBeforeTheirChildren_WhateverOrderListShardsReturns()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        var merged = kinesis.MergeShards("orders", left, right);
+        var store = new RecordingLeaseStore(new InMemoryLeaseStore());
+        var syncer = new ShardSyncer(new ChildrenFirstKinesisClient(kinesis), store, "orders", InitialPosition.TrimHorizon, NullLogger.Instance);
+
+        Assert.Equal(4, await syncer.SyncAsync(CancellationToken.None));
+
+        // A child lease written before its parent's would let a taker scan in between judge the parent finished
+        // (no lease) and start the child before the parent's records were read.
+        var order = store.Created.ToList();
+        Assert.True(order.IndexOf("shardId-000000000000") < order.IndexOf(left), string.Join(", ", order));
+        Assert.True(order.IndexOf("shardId-000000000000") < order.IndexOf(right), string.Join(", ", order));
+        Assert.True(order.IndexOf(left) < order.IndexOf(merged) && order.IndexOf(right) < order.IndexOf(merged), string.Join(", ", order));
+    }
+
+    /// <summary>Lists the shards newest first (ListShards does not promise parents first).</summary>
+    private sealed class ChildrenFirstKinesisClient(IKinesisClient inner) : IKinesisClient
+    {
+        public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default) => inner.CreateStreamAsync(streamName, shardCount, cancellationToken);
+
+        public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken = default) => inner.DescribeStreamSummaryAsync(streamName, cancellationToken);
+
+        public async Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default)
+        {
+            var page = await inner.ListShardsAsync(request, cancellationToken);
+            return page with { Shards = [.. page.Shards.Reverse()] };
+        }
+
+        public Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default) => inner.GetShardIteratorAsync(request, cancellationToken);
+
+        public Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default) => inner.GetRecordsAsync(request, cancellationToken);
+
+        public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default) => inner.PutRecordsAsync(request, cancellationToken);
+    }
+
+    private sealed class RecordingLeaseStore(ILeaseStore inner) : ILeaseStore
+    {
+        public ConcurrentQueue<string> Created { get; } = new();
+
+        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
+
+        public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default) => inner.ListLeasesAsync(cancellationToken);
+
+        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
+
+        public async Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default)
+        {
+            var created = await inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
+            if (created)
+            {
+                Created.Enqueue(lease.LeaseKey);
+            }
+
+            return created;
+        }
+
+        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
+
+        public Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.RenewLeaseAsync(lease, cancellationToken);
+
+        public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default) => inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
+
+        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
+
+        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
+
+        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
+    }
+}
