@@ -26,7 +26,10 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
     /// <param name="services">The batch's scoped services.</param>
     /// <param name="records">The decoded records (without any skipped by the failure policy), in shard order.</param>
     /// <param name="batch">The batch.</param>
-    /// <param name="checkpointer">The shard's checkpointer, for handlers that checkpoint themselves.</param>
+    /// <param name="checkpointer">
+    /// The shard's checkpointer, for handlers that checkpoint themselves, limited to the records given to the handler
+    /// (when the shard stops at a record that does not deserialize, the records before it).
+    /// </param>
     /// <param name="cancellationToken">Cancelled when the worker stops hard.</param>
     /// <returns>Success, or the first record that failed.</returns>
     protected abstract ValueTask<BatchResult> HandleAsync(IServiceProvider services, IReadOnlyList<KinesisRecord<T>> records, BatchContext batch, IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken);
@@ -59,11 +62,18 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
             }
         }
 
+        // When the shard stops at a record, the handler is given (and may checkpoint) only the records before it.
+        var handlerCheckpointer = new HandlerCheckpointer(input.Checkpointer);
+        if (handled > 0)
+        {
+            handlerCheckpointer.Limit = raw[handled - 1].Position;
+        }
+
         BatchResult result;
         try
         {
             result = decoded.Count > 0
-                ? await HandleAsync(services, decoded, batch, input.Checkpointer, cancellationToken).ConfigureAwait(false)
+                ? await HandleAsync(services, decoded, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false)
                 : BatchResult.Success;
         }
         catch (Exception ex) when (ex is not Leases.LeaseLostException)
