@@ -39,6 +39,21 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
 
     private protected override async ValueTask ProcessBatchAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
     {
+        try
+        {
+            await ProcessAsync(services, input, batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not Leases.LeaseLostException)
+        {
+            // Whatever failed (the handler, its BatchResult, the failure handler), what earlier batches completed is kept
+            // (periodic mode); a no-op where the failure path already checkpointed.
+            await CheckpointPrefixAsync(input.Checkpointer, null).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async ValueTask ProcessAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
+    {
         var raw = input.Records;
         var decoded = new List<KinesisRecord<T>>(raw.Count);
         RecordDeserializationException? stop = null;
