@@ -44,6 +44,8 @@ public sealed class UnsupportedHandlerShapeTests
         "parameter 'order' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)")]
     [InlineData("public Task {|#0:M|}(Span<byte> order, RecordContext record, CancellationToken ct)" + Body,
         "parameter 'order' has ref struct type 'System.Span<byte>', which cannot be a payload")]
+    [InlineData("public Task {|#0:M|}(KinesisRecord<Order> order, CancellationToken ct)" + Body,
+        "parameter 'order' is a KinesisRecord<T>, which batch handlers receive in an IReadOnlyList<KinesisRecord<T>>; a per-record handler takes T and a RecordContext")]
     public Task Method_WithUnsupportedShape_IsReportedWithItsReason(string member, string reason, string name = "Sample.Handlers.M") => VerifyAsync(
         InHandlers($"[KinesisHandler(\"s\")] {member}"),
         Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments(name, reason));

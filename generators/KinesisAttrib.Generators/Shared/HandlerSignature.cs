@@ -96,6 +96,12 @@ internal static class HandlerSignature
             }
         }
 
+        if (shape == HandlerShape.Record && IsGeneric(element, compilation, KinesisRecordMetadata, out _))
+        {
+            // It would be decoded as JSON, record by record, and fail on every one.
+            return $"parameter '{payload.Name}' is a KinesisRecord<T>, which batch handlers receive in an IReadOnlyList<KinesisRecord<T>>; a per-record handler takes T and a RecordContext";
+        }
+
         if (TypeReason(element, compilation, "a payload") is { } payloadReason)
         {
             return $"parameter '{payload.Name}' {payloadReason}";
