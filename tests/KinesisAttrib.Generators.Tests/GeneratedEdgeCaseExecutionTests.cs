@@ -75,6 +75,18 @@ public sealed class GeneratedEdgeCaseExecutionTests : IDisposable
                     return KinesisAttrib.Handlers.BatchResult.Success;
                 }
 
+                [KinesisHandler("edge", ApplicationName = "manual-each", CheckpointMode = CheckpointMode.Manual)]
+                public async System.Threading.Tasks.Task ManualEach(Order order, KinesisAttrib.Processing.IRecordProcessorCheckpointer checkpointer)
+                {
+                    if (order.Id == "bad")
+                    {
+                        throw new System.InvalidOperationException("bad order");
+                    }
+
+                    Add("ManualEach", order.Id);
+                    await checkpointer.CheckpointAsync();
+                }
+
                 [KinesisHandler("edge", ApplicationName = "nullable-value")]
                 public void NullableValue(int? value) => Add("NullableValue", value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null");
             }
@@ -161,6 +173,17 @@ public sealed class GeneratedEdgeCaseExecutionTests : IDisposable
         await RunAsync("Edge.Handlers.NullableValue", Raw("1", "7"), Raw("2", "null"));
 
         Assert.Equal(["7", "null"], _log.Records.Select(r => r.Payload));
+    }
+
+    [Fact]
+    public async Task ManualPerRecordHandler_CheckpointingEverythingDelivered_DoesNotSkipTheRestOfTheBatch()
+    {
+        _checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("3");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync("Edge.Handlers.ManualEach", Json("1", "a"), Json("2", "bad"), Json("3", "c")));
+
+        // Record 2 failed: the shard resumes at it, so nothing past record 1 may be checkpointed.
+        Assert.Equal([new ExtendedSequenceNumber("1")], _checkpointer.Checkpoints);
     }
 
     [Theory]
