@@ -41,6 +41,9 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
         {
             for (var i = 0; i < records.Count; i++)
             {
+                // A hard stop (or a lost lease) ends the batch here, even when the handler ignores its token: the
+                // records not handled yet are delivered again, to this worker or the shard's new owner.
+                cancellationToken.ThrowIfCancellationRequested();
                 var record = records[i];
                 var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
                 if (decoded)

@@ -81,6 +81,37 @@ public sealed class HandlerCheckpointerScopeTests
         Assert.Equal([new ExtendedSequenceNumber("2")], checkpointer.Checkpoints);
     }
 
+    [Fact]
+    public async Task PerRecordProcessor_OnAHardStop_HandsNoFurtherRecordOfTheBatchToTheHandler()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        using var aborted = new CancellationTokenSource();
+        var processor = new AbortingRecordProcessor(services, aborted);
+        var checkpointer = new BatchCheckpointer();
+        await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
+
+        var batch = new[] { Record("1"), Record("2"), Record("3") };
+        checkpointer.LargestPermittedCheckpoint = batch[^1].Position;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            processor.ProcessRecordsAsync(new ProcessRecordsInput(batch, null, checkpointer), aborted.Token).AsTask());
+
+        // The stop came while record 1 was handled (by a handler that ignores the token): 2 and 3 are left for redelivery.
+        Assert.Equal(["1"], processor.Seen);
+        Assert.Equal([new ExtendedSequenceNumber("1")], checkpointer.Checkpoints);
+    }
+
+    private sealed class AbortingRecordProcessor(IServiceProvider services, CancellationTokenSource aborted)
+        : RecordHandlerProcessor<KinesisClientRecord>(services, RecordDeserializers.Record)
+    {
+        public List<string> Seen { get; } = [];
+
+        protected override async ValueTask HandleAsync(IServiceProvider services, KinesisClientRecord payload, RecordContext context, BatchContext batch, IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken)
+        {
+            Seen.Add(payload.SequenceNumber);
+            await aborted.CancelAsync();
+        }
+    }
+
     private static KinesisClientRecord Record(string sequenceNumber, bool poison = false) =>
         new(sequenceNumber, 0, "pk", poison ? new byte[] { 0xFF } : "ok"u8.ToArray(), null);
 
