@@ -36,6 +36,8 @@ public sealed class GeneratorAnalyzerAgreementTests
     [InlineData("public void M(int? value) { }", true)]
     // Not supported.
     [InlineData("public void M(KinesisRecord<Order> record) { }", false)]
+    [InlineData("public void M(Order order, int retries = 3) { }", false)]
+    [InlineData("public void M(Order order, string prefix = \"x\") { }", false)]
     [InlineData("public int M(Order order) => 1;", false)]
     [InlineData("public async void M(Order order) { await Task.Yield(); }", false)]
     [InlineData("public Task M() => Task.CompletedTask;", false)]

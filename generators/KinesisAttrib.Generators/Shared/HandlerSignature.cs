@@ -71,6 +71,12 @@ internal static class HandlerSignature
                     return $"parameter '{parameter.Name}' {serviceReason}";
                 }
 
+                if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is not null)
+                {
+                    // Services come from DI; the default would never be used (an unregistered service fails every record).
+                    return $"parameter '{parameter.Name}' is a service from dependency injection with a default value other than null, which would never be used; register the value as a service, or make the parameter nullable with default null to make it optional";
+                }
+
                 kind = ParameterKind.Service;
             }
 
