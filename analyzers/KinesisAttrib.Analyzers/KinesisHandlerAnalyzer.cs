@@ -42,9 +42,13 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
 
             var handlers = new ConcurrentBag<HandlerKey>();
 
+            // The generator fills a handler's missing ApplicationName from [assembly: KinesisHandlerDefaults], so the
+            // runtime sees that name: duplicates are judged with it too.
+            var defaultApplication = DefaultApplicationName(start.Compilation, types);
+
             start.RegisterSymbolAction(
                 symbolContext => AnalyzeMethod(
-                    (IMethodSymbol)symbolContext.Symbol, types, handlers, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
+                    (IMethodSymbol)symbolContext.Symbol, types, defaultApplication, handlers, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
                 SymbolKind.Method);
 
             // Local functions and lambdas are not symbols of their type, so symbol actions never see them; the generator
@@ -57,7 +61,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
                         : nodeContext.SemanticModel.GetSymbolInfo(nodeContext.Node, nodeContext.CancellationToken).Symbol;
                     if (symbol is IMethodSymbol method)
                     {
-                        AnalyzeMethod(method, types, handlers, nodeContext.ReportDiagnostic, nodeContext.CancellationToken);
+                        AnalyzeMethod(method, types, defaultApplication, handlers, nodeContext.ReportDiagnostic, nodeContext.CancellationToken);
                     }
                 },
                 SyntaxKind.LocalFunctionStatement,
@@ -71,6 +75,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeMethod(
         IMethodSymbol method,
         KnownTypes types,
+        string? defaultApplication,
         ConcurrentBag<HandlerKey> handlers,
         System.Action<Diagnostic> report,
         CancellationToken cancellationToken)
@@ -115,8 +120,26 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
         {
             var applicationName = attribute.NamedArguments
                 .FirstOrDefault(a => a.Key == KnownTypeNames.ApplicationNameProperty).Value.Value as string;
-            handlers.Add(new HandlerKey(applicationName, streamName, name, attributeSyntax.GetLocation()));
+            handlers.Add(new HandlerKey(applicationName ?? defaultApplication, streamName, name, attributeSyntax.GetLocation()));
         }
+    }
+
+    private static string? DefaultApplicationName(Compilation compilation, KnownTypes types)
+    {
+        if (types.DefaultsAttribute is not { } defaultsType)
+        {
+            return null;
+        }
+
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            if (defaultsType.Equals(attribute.AttributeClass, SymbolEqualityComparer.Default))
+            {
+                return attribute.NamedArguments.FirstOrDefault(a => a.Key == KnownTypeNames.ApplicationNameProperty).Value.Value as string;
+            }
+        }
+
+        return null;
     }
 
     private static ExpressionSyntax? GetStreamNameArgument(AttributeSyntax attribute) =>

@@ -224,9 +224,12 @@ public sealed partial class KinesisHandlerGenerator
             PayloadFormatKind.Record => KnownTypeNames.RecordDeserializers + ".Record",
             PayloadFormatKind.Custom => $"{KnownTypeNames.RecordDeserializers}.Create<{handler.Deserializer}>(services)",
             _ => handler.Settings.JsonSerializerContext is { } context
-                ? $"{KnownTypeNames.JsonRecordDeserializer}.FromContext<{handler.PayloadType}>({context}.Default)"
-                : $"{KnownTypeNames.JsonRecordDeserializer}.CreateReflectionBased<{handler.PayloadType}>()",
+                ? $"{KnownTypeNames.JsonRecordDeserializer}.FromContext<{handler.PayloadType}>({context}.Default{AllowNull(handler)})"
+                : $"{KnownTypeNames.JsonRecordDeserializer}.CreateReflectionBased<{handler.PayloadType}>({AllowNull(handler).TrimStart(',', ' ')})",
         };
+
+        /// <summary>A handler that takes a nullable payload (<c>Order?</c>) gets JSON <c>null</c> as null, not as a failure.</summary>
+        private static string AllowNull(HandlerSpec handler) => handler.PayloadIsNullable ? ", allowNull: true" : "";
 
         /// <summary>The handler's name always (for logs and errors), and only the settings that differ from the defaults.</summary>
         private static void WriteSettings(SourceWriter writer, HandlerSpec handler)
@@ -271,7 +274,9 @@ public sealed partial class KinesisHandlerGenerator
             ParameterKind.Checkpointer => "checkpointer",
             ParameterKind.CancellationToken => "cancellationToken",
             ParameterKind.ServiceProvider => "services",
-            ParameterKind.Service => $"{KnownTypeNames.ServiceProviderServiceExtensions}.GetRequiredService<{parameter.ServiceType}>(services)",
+            ParameterKind.Service => parameter.IsOptional
+                ? $"{KnownTypeNames.ServiceProviderServiceExtensions}.GetService<{parameter.ServiceType}>(services)"
+                : $"{KnownTypeNames.ServiceProviderServiceExtensions}.GetRequiredService<{parameter.ServiceType}>(services)",
             _ => throw new System.ArgumentOutOfRangeException(nameof(parameter), parameter.Kind, "Unknown handler parameter kind."),
         };
 

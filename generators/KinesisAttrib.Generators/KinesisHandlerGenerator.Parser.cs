@@ -76,7 +76,22 @@ public sealed partial class KinesisHandlerGenerator
             for (var i = 0; i < signature.Parameters.Length; i++)
             {
                 var service = signature.ServiceTypes[i];
-                parameters.Add(new HandlerParameter(signature.Parameters[i], service is null ? null : new TypeRef(service.ToDisplayString(s_fullyQualified))));
+                if (service is null)
+                {
+                    parameters.Add(new HandlerParameter(signature.Parameters[i], null));
+                    continue;
+                }
+
+                var parameter = method.Parameters[i];
+                var optional = service.NullableAnnotation == NullableAnnotation.Annotated
+                    || service.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
+                    || (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is null);
+                if (optional && service.IsReferenceType)
+                {
+                    service = service.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+                }
+
+                parameters.Add(new HandlerParameter(signature.Parameters[i], new TypeRef(service.ToDisplayString(s_fullyQualified)), optional));
             }
 
             return new HandlerSpec(
@@ -93,7 +108,8 @@ public sealed partial class KinesisHandlerGenerator
                 Format: signature.NaturalFormat,
                 StreamName: streamName,
                 Settings: settings!,
-                Deserializer: deserializerRef);
+                Deserializer: deserializerRef,
+                PayloadIsNullable: signature.PayloadType.IsReferenceType && signature.PayloadType.NullableAnnotation == NullableAnnotation.Annotated);
         }
 
         /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c> (AllowMultiple is false, so there is one).</summary>

@@ -54,6 +54,27 @@ public sealed class DuplicateHandlerTests
             .WithArguments("Sample.Totals.OnOrder", "orders", "'app'", "Sample.Archive.OnOrder"));
 
     [Fact]
+    public Task AssemblyDefaultApplication_ClashesWithTheSameNameSetOnAHandler() => VerifyAsync(
+        $$"""
+        {{Usings}}
+
+        [assembly: KinesisHandlerDefaults(ApplicationName = "shop")]
+
+        namespace Sample;
+
+        public sealed record Order(string Id);
+
+        public sealed class Handlers
+        {
+            [{|#1:KinesisHandler("orders")|}] public Task First{{Parameters}}
+            [{|#0:KinesisHandler("orders", ApplicationName = "shop")|}] public Task Second{{Parameters}}
+            [KinesisHandler("orders", ApplicationName = "other")] public Task Other{{Parameters}}
+        }
+        """,
+        Diagnostic(Descriptors.DuplicateHandler).WithLocation(0).WithLocation(1)
+            .WithArguments("Sample.Handlers.Second", "orders", "'shop'", "Sample.Handlers.First"));
+
+    [Fact]
     public Task DifferentApplicationsOrStreams_AreNotReported() => VerifyAsync(
         InHandlers($$"""
             [KinesisHandler("orders", ApplicationName = "archive")] public Task Archive{{Parameters}}

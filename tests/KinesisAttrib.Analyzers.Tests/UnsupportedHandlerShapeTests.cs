@@ -44,6 +44,10 @@ public sealed class UnsupportedHandlerShapeTests
         "parameter 'order' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)")]
     [InlineData("public Task {|#0:M|}(Span<byte> order, RecordContext record, CancellationToken ct)" + Body,
         "parameter 'order' has ref struct type 'System.Span<byte>', which cannot be a payload")]
+    [InlineData("public Task {|#0:M|}(KinesisRecord<Order> order, CancellationToken ct)" + Body,
+        "parameter 'order' is a KinesisRecord<T>, which batch handlers receive in an IReadOnlyList<KinesisRecord<T>>; a per-record handler takes T and a RecordContext")]
+    [InlineData("public Task {|#0:M|}(Order order, int retries = 3)" + Body,
+        "parameter 'retries' is a service from dependency injection with a default value other than null, which would never be used; register the value as a service, or make the parameter nullable with default null to make it optional")]
     public Task Method_WithUnsupportedShape_IsReportedWithItsReason(string member, string reason, string name = "Sample.Handlers.M") => VerifyAsync(
         InHandlers($"[KinesisHandler(\"s\")] {member}"),
         Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments(name, reason));

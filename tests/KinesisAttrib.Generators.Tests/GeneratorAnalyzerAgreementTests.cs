@@ -31,7 +31,13 @@ public sealed class GeneratorAnalyzerAgreementTests
     [InlineData("[KinesisHandler(\"s\", CheckpointMode = CheckpointMode.Periodic, CheckpointIntervalSeconds = 5)] public void M(Order order) { }", true)]
     [InlineData("[KinesisHandler(\"s\", InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = \"2025-01-31T00:00:00+01:00\")] public void M(Order order) { }", true)]
     [InlineData("[KinesisHandler(\"s\", Deserializer = typeof(OrderDeserializer), MaxRecords = 10, IdleTimeBetweenReadsMilliseconds = 0)] public void M(Order order) { }", true)]
+    [InlineData("public void M(Order? order, IStore? store, IStore? other = null) { }", true)]
+    [InlineData("public void M(IReadOnlyList<Order?> orders) { }", true)]
+    [InlineData("public void M(int? value) { }", true)]
     // Not supported.
+    [InlineData("public void M(KinesisRecord<Order> record) { }", false)]
+    [InlineData("public void M(Order order, int retries = 3) { }", false)]
+    [InlineData("public void M(Order order, string prefix = \"x\") { }", false)]
     [InlineData("public int M(Order order) => 1;", false)]
     [InlineData("public async void M(Order order) { await Task.Yield(); }", false)]
     [InlineData("public Task M() => Task.CompletedTask;", false)]

@@ -20,6 +20,7 @@ namespace KinesisAttrib.Generators.Model;
 /// <param name="StreamName">The stream.</param>
 /// <param name="Settings">The attribute's values (null where not set); after merging, with the assembly defaults filled in.</param>
 /// <param name="Deserializer">The user's <c>IRecordDeserializer&lt;T&gt;</c> type, or null.</param>
+/// <param name="PayloadIsNullable">The payload is a nullable reference type (<c>Order?</c>): JSON <c>null</c> is passed on as null.</param>
 internal sealed record HandlerSpec(
     TypeRef HandlerType,
     string HandlerTypeDisplayName,
@@ -34,7 +35,8 @@ internal sealed record HandlerSpec(
     PayloadFormatKind Format,
     string StreamName,
     AttributeSettings Settings,
-    TypeRef? Deserializer)
+    TypeRef? Deserializer,
+    bool PayloadIsNullable = false)
 {
     /// <summary>The name the descriptor carries for logs: <c>Namespace.Type.Method</c>.</summary>
     public string HandlerName => HandlerTypeDisplayName + "." + MethodName.TrimStart('@');
@@ -45,8 +47,12 @@ internal sealed record HandlerSpec(
 
 /// <summary>One handler parameter: what it receives, and for a DI service its type.</summary>
 /// <param name="Kind">What the processor passes.</param>
-/// <param name="ServiceType">The service type when <paramref name="Kind"/> is <see cref="ParameterKind.Service"/>.</param>
-internal sealed record HandlerParameter(ParameterKind Kind, TypeRef? ServiceType);
+/// <param name="ServiceType">The service type when <paramref name="Kind"/> is <see cref="ParameterKind.Service"/> (without a nullable annotation).</param>
+/// <param name="IsOptional">
+/// For a service: the parameter is nullable or defaults to null, so it is resolved with <c>GetService</c> (null when
+/// not registered) rather than <c>GetRequiredService</c>, whose <c>notnull</c> constraint a nullable type would break.
+/// </param>
+internal sealed record HandlerParameter(ParameterKind Kind, TypeRef? ServiceType, bool IsOptional = false);
 
 /// <summary>
 /// The values set on a <c>[KinesisHandler]</c> or <c>[assembly: KinesisHandlerDefaults]</c> attribute; null where the

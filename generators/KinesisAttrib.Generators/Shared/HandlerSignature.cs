@@ -71,6 +71,12 @@ internal static class HandlerSignature
                     return $"parameter '{parameter.Name}' {serviceReason}";
                 }
 
+                if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is not null)
+                {
+                    // Services come from DI; the default would never be used (an unregistered service fails every record).
+                    return $"parameter '{parameter.Name}' is a service from dependency injection with a default value other than null, which would never be used; register the value as a service, or make the parameter nullable with default null to make it optional";
+                }
+
                 kind = ParameterKind.Service;
             }
 
@@ -94,6 +100,12 @@ internal static class HandlerSignature
                 shape = HandlerShape.BatchOfRecords;
                 element = recordPayload!;
             }
+        }
+
+        if (shape == HandlerShape.Record && IsGeneric(element, compilation, KinesisRecordMetadata, out _))
+        {
+            // It would be decoded as JSON, record by record, and fail on every one.
+            return $"parameter '{payload.Name}' is a KinesisRecord<T>, which batch handlers receive in an IReadOnlyList<KinesisRecord<T>>; a per-record handler takes T and a RecordContext";
         }
 
         if (TypeReason(element, compilation, "a payload") is { } payloadReason)

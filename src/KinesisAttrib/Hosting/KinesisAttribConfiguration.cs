@@ -27,7 +27,7 @@ public static class KinesisAttribConfiguration
         ArgumentNullException.ThrowIfNull(options);
         foreach (var child in section.GetChildren())
         {
-            switch (child.Key)
+            switch (Canonical(child.Key, s_optionKeys))
             {
                 case nameof(KinesisAttribOptions.ApplicationName): options.ApplicationName = child.Value; break;
                 case nameof(KinesisAttribOptions.WorkerId): options.WorkerId = Text(child); break;
@@ -78,7 +78,7 @@ public static class KinesisAttribConfiguration
     {
         foreach (var child in section.GetChildren())
         {
-            switch (child.Key)
+            switch (Canonical(child.Key, s_applicationKeys))
             {
                 case nameof(KinesisApplicationOptions.LeaseTableName): options.LeaseTableName = Text(child); break;
                 case nameof(KinesisApplicationOptions.MaxRecords): options.MaxRecords = Integer(child); break;
@@ -90,6 +90,40 @@ public static class KinesisAttribConfiguration
                     throw Unknown(child);
             }
         }
+    }
+
+    private static readonly string[] s_optionKeys =
+    [
+        nameof(KinesisAttribOptions.ApplicationName), nameof(KinesisAttribOptions.WorkerId), nameof(KinesisAttribOptions.Region),
+        nameof(KinesisAttribOptions.KinesisEndpoint), nameof(KinesisAttribOptions.DynamoDbEndpoint), nameof(KinesisAttribOptions.FailoverTime),
+        nameof(KinesisAttribOptions.LeaseRenewalInterval), nameof(KinesisAttribOptions.LeaseTakerInterval), nameof(KinesisAttribOptions.ShardSyncInterval),
+        nameof(KinesisAttribOptions.IdleTimeBetweenReads), nameof(KinesisAttribOptions.MaxRecords), nameof(KinesisAttribOptions.ProcessingRetryDelay),
+        nameof(KinesisAttribOptions.ShutdownTimeout), nameof(KinesisAttribOptions.MaxLeasesForWorker), nameof(KinesisAttribOptions.MaxLeasesToStealAtOneTime),
+        nameof(KinesisAttribOptions.CompletedLeaseRetention), nameof(KinesisAttribOptions.LeaseCleanupInterval), nameof(KinesisAttribOptions.KinesisRequestTimeout),
+        nameof(KinesisAttribOptions.KinesisMaxAttempts), nameof(KinesisAttribOptions.StreamNames), nameof(KinesisAttribOptions.Applications),
+    ];
+
+    private static readonly string[] s_applicationKeys =
+    [
+        nameof(KinesisApplicationOptions.LeaseTableName), nameof(KinesisApplicationOptions.MaxRecords), nameof(KinesisApplicationOptions.IdleTimeBetweenReads),
+        nameof(KinesisApplicationOptions.FailoverTime), nameof(KinesisApplicationOptions.ShardSyncInterval), nameof(KinesisApplicationOptions.ProcessingRetryDelay),
+    ];
+
+    /// <summary>
+    /// The option name a key means: configuration keys are case-insensitive (<c>KINESISATTRIB__MAXRECORDS</c>,
+    /// camelCase JSON), so they are matched like that; an unknown key is returned as is (and then rejected).
+    /// </summary>
+    private static string Canonical(string key, string[] known)
+    {
+        foreach (var name in known)
+        {
+            if (string.Equals(name, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return name;
+            }
+        }
+
+        return key;
     }
 
     private static InvalidOperationException Unknown(IConfigurationSection section) =>

@@ -26,7 +26,10 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
     /// <param name="services">The batch's scoped services.</param>
     /// <param name="records">The decoded records (without any skipped by the failure policy), in shard order.</param>
     /// <param name="batch">The batch.</param>
-    /// <param name="checkpointer">The shard's checkpointer, for handlers that checkpoint themselves.</param>
+    /// <param name="checkpointer">
+    /// The shard's checkpointer, for handlers that checkpoint themselves, limited to the records given to the handler
+    /// (when the shard stops at a record that does not deserialize, the records before it).
+    /// </param>
     /// <param name="cancellationToken">Cancelled when the worker stops hard.</param>
     /// <returns>Success, or the first record that failed.</returns>
     protected abstract ValueTask<BatchResult> HandleAsync(IServiceProvider services, IReadOnlyList<KinesisRecord<T>> records, BatchContext batch, IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken);
@@ -35,6 +38,21 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
     protected static IReadOnlyList<T> Payloads(IReadOnlyList<KinesisRecord<T>> records) => new PayloadList(records);
 
     private protected override async ValueTask ProcessBatchAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ProcessAsync(services, input, batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not Leases.LeaseLostException)
+        {
+            // Whatever failed (the handler, its BatchResult, the failure handler), what earlier batches completed is kept
+            // (periodic mode); a no-op where the failure path already checkpointed.
+            await CheckpointPrefixAsync(input.Checkpointer, null).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async ValueTask ProcessAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
     {
         var raw = input.Records;
         var decoded = new List<KinesisRecord<T>>(raw.Count);
@@ -59,11 +77,18 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
             }
         }
 
+        // When the shard stops at a record, the handler is given (and may checkpoint) only the records before it.
+        var handlerCheckpointer = new HandlerCheckpointer(input.Checkpointer);
+        if (handled > 0)
+        {
+            handlerCheckpointer.Limit = raw[handled - 1].Position;
+        }
+
         BatchResult result;
         try
         {
             result = decoded.Count > 0
-                ? await HandleAsync(services, decoded, batch, input.Checkpointer, cancellationToken).ConfigureAwait(false)
+                ? await HandleAsync(services, decoded, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false)
                 : BatchResult.Success;
         }
         catch (Exception ex) when (ex is not Leases.LeaseLostException)

@@ -25,7 +25,10 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
     /// <param name="payload">The decoded payload.</param>
     /// <param name="context">Where the record came from.</param>
     /// <param name="batch">The batch the record is part of.</param>
-    /// <param name="checkpointer">The shard's checkpointer, for handlers that checkpoint themselves.</param>
+    /// <param name="checkpointer">
+    /// The shard's checkpointer, for handlers that checkpoint themselves, limited to the records handled so far: its
+    /// <see cref="IRecordProcessorCheckpointer.LargestPermittedCheckpoint"/> is this record, not the end of the batch.
+    /// </param>
     /// <param name="cancellationToken">Cancelled when the worker stops hard.</param>
     protected abstract ValueTask HandleAsync(IServiceProvider services, T payload, RecordContext context, BatchContext batch, IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken);
 
@@ -33,15 +36,21 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
     {
         var records = input.Records;
         ExtendedSequenceNumber? done = null;
+        var handlerCheckpointer = new HandlerCheckpointer(input.Checkpointer);
         try
         {
             for (var i = 0; i < records.Count; i++)
             {
+                // A hard stop (or a lost lease) ends the batch here, even when the handler ignores its token: the
+                // records not handled yet are delivered again, to this worker or the shard's new owner.
+                cancellationToken.ThrowIfCancellationRequested();
                 var record = records[i];
                 var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
                 if (decoded)
                 {
-                    await HandleAsync(services, payload, new RecordContext(Shard, record), batch, input.Checkpointer, cancellationToken).ConfigureAwait(false);
+                    // "Everything delivered" to this handler ends at this record, not at the end of the batch.
+                    handlerCheckpointer.Limit = record.Position;
+                    await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
                 }
 
                 done = record.Position;

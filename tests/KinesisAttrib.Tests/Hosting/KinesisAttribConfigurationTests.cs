@@ -12,6 +12,20 @@ public sealed class KinesisAttribConfigurationTests
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
     [Fact]
+    public void Bind_MatchesKeysCaseInsensitivelyLikeEveryOtherConfigurationConsumer()
+    {
+        // Configuration keys are case-insensitive (KINESISATTRIB__MAXRECORDS, camelCase JSON): not typos.
+        var options = new KinesisAttribOptions();
+        KinesisAttribConfiguration.Bind(Config(
+            ("KINESISATTRIB:MAXRECORDS", "250"),
+            ("KinesisAttrib:failoverTime", "00:00:20"),
+            ("KinesisAttrib:streamNames:orders", "orders-prod"),
+            ("KinesisAttrib:APPLICATIONS:billing:maxRecords", "100")).GetSection("KinesisAttrib"), options);
+
+        Assert.Equal((250, TimeSpan.FromSeconds(20), "orders-prod", 100), (options.MaxRecords, options.FailoverTime, options.StreamNames["orders"], options.Applications["billing"].MaxRecords));
+    }
+
+    [Fact]
     public void Bind_ReadsEveryOptionStreamNamesAndApplications()
     {
         var options = new KinesisAttribOptions();

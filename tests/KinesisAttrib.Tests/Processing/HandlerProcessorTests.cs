@@ -122,6 +122,41 @@ public sealed class HandlerProcessorTests
     }
 
     [Fact]
+    public async Task PeriodicBatchProcessor_ReportingAPositionOutsideTheBatch_StillCheckpointsWhatEarlierBatchesCompleted()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var result = BatchResult.Success;
+        var processor = new ReportingBatchProcessor(services, () => result, new HandlerSettings { CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 100 });
+        var checkpointer = new ListCheckpointer();
+        await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
+        await processor.ProcessRecordsAsync(new ProcessRecordsInput([Record("1", "a"u8.ToArray()), Record("2", "b"u8.ToArray())], null, checkpointer), default);
+        Assert.Empty(checkpointer.Checkpoints);
+
+        result = BatchResult.FailedAt("999");
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            processor.ProcessRecordsAsync(new ProcessRecordsInput([Record("3", "c"u8.ToArray())], null, checkpointer), default).AsTask());
+
+        Assert.Equal([new ExtendedSequenceNumber("2")], checkpointer.Checkpoints);
+    }
+
+    [Fact]
+    public async Task PeriodicBatchProcessor_FailureHandlerThrowing_StillCheckpointsWhatEarlierBatchesCompleted()
+    {
+        var services = new ServiceCollection().AddSingleton<IDeserializationFailureHandler, ThrowingFailureHandler>().BuildServiceProvider();
+        await using var _ = services;
+        var processor = new ReportingBatchProcessor(services, () => BatchResult.Success, new HandlerSettings { CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 100, DeserializationFailurePolicy = DeserializationFailurePolicy.FailureHandler });
+        var checkpointer = new ListCheckpointer();
+        await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
+        await processor.ProcessRecordsAsync(new ProcessRecordsInput([Record("1", "a"u8.ToArray())], null, checkpointer), default);
+
+        await Assert.ThrowsAsync<IOException>(() =>
+            processor.ProcessRecordsAsync(new ProcessRecordsInput([Record("2", [0xFF]), Record("3", "c"u8.ToArray())], null, checkpointer), default).AsTask());
+
+        // The dead-letter store failed: record 2 is not done and comes again, but record 1 is kept.
+        Assert.Equal([new ExtendedSequenceNumber("1")], checkpointer.Checkpoints);
+    }
+
+    [Fact]
     public async Task FailureHandlerPolicy_WithoutARegisteredHandler_StopsTheShardSayingWhy()
     {
         using var services = new ServiceCollection().BuildServiceProvider();
@@ -156,11 +191,21 @@ public sealed class HandlerProcessorTests
         }
     }
 
-    private sealed class ReportingBatchProcessor(IServiceProvider services, BatchResult result, HandlerSettings? settings = null, bool fail = false)
+    private sealed class ReportingBatchProcessor(IServiceProvider services, Func<BatchResult> result, HandlerSettings? settings = null, bool fail = false)
         : BatchHandlerProcessor<string>(services, fail ? new ThrowingDeserializer() : RecordDeserializers.Utf8String, settings)
     {
+        public ReportingBatchProcessor(IServiceProvider services, BatchResult result, HandlerSettings? settings = null, bool fail = false)
+            : this(services, () => result, settings, fail)
+        {
+        }
+
         protected override ValueTask<BatchResult> HandleAsync(IServiceProvider services, IReadOnlyList<KinesisRecord<string>> records, BatchContext batch, IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken) =>
-            new(result);
+            new(result());
+    }
+
+    private sealed class ThrowingFailureHandler : IDeserializationFailureHandler
+    {
+        public ValueTask HandleAsync(DeserializationFailure failure, CancellationToken cancellationToken) => throw new IOException("dead-letter store unavailable");
     }
 
     private sealed class ThrowingDeserializer : IRecordDeserializer<string>
