@@ -59,6 +59,9 @@ internal sealed class PollingRecordFetcher
     /// <summary>The position after which the next fetch reads.</summary>
     public ExtendedSequenceNumber Position => _position;
 
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> before which no further GetRecords call starts.</summary>
+    internal long NextCallNotBefore => _hasCalled ? _notBefore : long.MinValue;
+
     /// <summary>
     /// Makes the next fetch start just after <paramref name="position"/>. Rewinding to <c>LATEST</c> (a shard read
     /// from LATEST and not yet checkpointed) reads again from the first record this fetcher returned, not from a new

@@ -24,8 +24,8 @@ internal enum ConsumerOutcome
 
 /// <summary>
 /// Runs one processor over one shard: reads batches, delivers them in order, and drives the processor lifecycle.
-/// A batch the processor fails on is delivered again from the last checkpoint after a delay (from memory while the
-/// checkpoint is still <c>LATEST</c>, which cannot be read again); nothing is skipped.
+/// A batch the processor fails on is delivered again from the last checkpoint after a delay (while the checkpoint is
+/// still <c>LATEST</c>, from the first record read); nothing is skipped.
 /// </summary>
 internal sealed partial class ShardConsumer
 {
@@ -89,7 +89,6 @@ internal sealed partial class ShardConsumer
         await _processor.InitializeAsync(initialization, workCts.Token).ConfigureAwait(false);
 
         var failures = 0;
-        FetchResult? redeliver = null;
         while (true)
         {
             // A hard stop ends the consumer at once: no further read, no lifecycle call.
@@ -107,8 +106,7 @@ internal sealed partial class ShardConsumer
             FetchResult batch;
             try
             {
-                batch = redeliver ?? await fetcher.FetchAsync(readCts.Token).ConfigureAwait(false);
-                redeliver = null;
+                batch = await fetcher.FetchAsync(readCts.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (readCts.IsCancellationRequested && !aborted.IsCancellationRequested)
             {
@@ -149,17 +147,8 @@ internal sealed partial class ShardConsumer
                 {
                     // Redeliver from the last checkpoint: the failed record and everything after it come again.
                     KinesisAttribLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
-                    if (checkpointer.LastCheckpoint == ExtendedSequenceNumber.Latest)
-                    {
-                        // Nothing checkpointed since a LATEST start: a new LATEST iterator would skip the failed batch
-                        // (and every record up to now), so deliver the same batch again; reading resumes after it.
-                        redeliver = batch;
-                    }
-                    else
-                    {
-                        fetcher.ResetTo(checkpointer.LastCheckpoint);
-                    }
-
+                    // Still LATEST (nothing checkpointed yet), the fetcher rereads from the first record it returned.
+                    fetcher.ResetTo(checkpointer.LastCheckpoint);
                     checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
                     await DelayAsync(_options.ProcessingRetryDelay, readCts.Token).ConfigureAwait(false);
                     continue;

@@ -55,17 +55,26 @@ public sealed class PollingRecordFetcherShapingTests
         Assert.Equal(sequences[1], Assert.Single(secondResult.Records).SequenceNumber);
 
         // Over one simulated second of continuous reading (time advancing in 10 ms steps), at most five calls start.
+        // A fetch whose turn has come is awaited (its timer has fired; the continuation may still be queued on a busy
+        // machine); one whose turn has not come must still be waiting.
         var before = _kinesis.GetRecordsCallCount;
         var reads = 0;
         var pending = fetcher.FetchAsync(CancellationToken.None);
         for (var step = 0; step < 100; step++)
         {
+            // Read the turn before advancing: once the timer fires, the fetch may call at once and move the turn on.
+            var turn = fetcher.NextCallNotBefore;
             _time.Advance(TimeSpan.FromMilliseconds(10));
-            if (pending.IsCompleted)
+            if (_time.GetTimestamp() >= turn)
             {
-                await pending;
+                await pending.WaitAsync(Soon);
                 reads++;
                 pending = fetcher.FetchAsync(CancellationToken.None);
+            }
+            else
+            {
+                await Task.Yield();
+                Assert.False(pending.IsCompleted, $"a fetch completed {step * 10 + 10} ms into the second, before its turn");
             }
         }
 
