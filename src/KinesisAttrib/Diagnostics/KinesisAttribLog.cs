@@ -47,6 +47,9 @@ internal static partial class KinesisAttribLog
     [LoggerMessage(26, LogLevel.Debug, "Iterator of {StreamName}/{ShardId} expired; getting a new one after {Position}")]
     public static partial void IteratorExpired(ILogger logger, string streamName, string shardId, string position);
 
+    [LoggerMessage(27, LogLevel.Warning, "Processor of {StreamName}/{ShardId} failed while the shard was quiet; its records stay as checkpointed and it gets another turn")]
+    public static partial void IdleFailed(ILogger logger, Exception exception, string streamName, string shardId);
+
     [LoggerMessage(30, LogLevel.Information, "Scheduler for application {ApplicationName} on stream {StreamName} started as worker {WorkerId}")]
     public static partial void SchedulerStarted(ILogger logger, string applicationName, string streamName, string workerId);
 

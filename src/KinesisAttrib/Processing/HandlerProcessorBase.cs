@@ -11,7 +11,7 @@ namespace KinesisAttrib.Processing;
 /// <see cref="BatchHandlerProcessor{T}"/> add the two ways of calling a handler.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
-public abstract class HandlerProcessorBase<T> : IShardRecordProcessor
+public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShardProcessor
 {
     private readonly IServiceScopeFactory _scopeFactory;
     private readonly IRecordDeserializer<T> _deserializer;
@@ -120,6 +120,20 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor
             await CheckpointAsync(checkpointer, position, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A read returned nothing: in periodic mode with a time limit, what was handled since the last checkpoint is
+    /// checkpointed once the limit has passed, so a shard that goes quiet does not keep its last records unsaved until
+    /// the next record arrives (which would redeliver them after a deploy or failover).
+    /// </summary>
+    ValueTask IIdleShardProcessor.IdleAsync(IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken) =>
+        Settings.CheckpointMode == CheckpointMode.Periodic
+        && Settings.CheckpointInterval > TimeSpan.Zero
+        && _sinceCheckpoint > 0
+        && _lastProcessed is { } last
+        && _time.GetElapsedTime(_lastCheckpointTimestamp) >= Settings.CheckpointInterval
+            ? CheckpointAsync(checkpointer, last, cancellationToken)
+            : default;
 
     /// <summary>
     /// After a failure: keeps the work that succeeded, up to <paramref name="prefix"/> in this batch or, without one,

@@ -173,6 +173,23 @@ internal sealed partial class ShardConsumer
 
             if (batch.Records.Count == 0)
             {
+                if (_processor is IIdleShardProcessor idle)
+                {
+                    try
+                    {
+                        await idle.IdleAsync(checkpointer, workCts.Token).ConfigureAwait(false);
+                    }
+                    catch (LeaseLostException)
+                    {
+                        return await LoseLeaseAsync(aborted).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (!workCts.IsCancellationRequested)
+                    {
+                        // Nothing to redeliver: every record delivered so far was handled; only its checkpoint waits.
+                        KinesisAttribLog.IdleFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
+                    }
+                }
+
                 await DelayAsync(_options.IdleTimeBetweenReads, readCts.Token).ConfigureAwait(false);
             }
         }

@@ -92,6 +92,51 @@ public sealed class HandlerProcessorTests
     }
 
     [Fact]
+    public async Task PeriodicTimeMode_OnAQuietShard_CheckpointsWhatWasHandledOnceTheIntervalPassed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var services = new ServiceCollection().AddSingleton<TimeProvider>(time).BuildServiceProvider();
+        var processor = new FailingRecordProcessor(services, failOn: null, new HandlerSettings { CheckpointMode = CheckpointMode.Periodic, CheckpointInterval = TimeSpan.FromSeconds(10) });
+        IIdleShardProcessor idle = processor;
+        var checkpointer = new ListCheckpointer();
+        await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
+        await processor.ProcessRecordsAsync(new ProcessRecordsInput([Record("1", "a"u8.ToArray()), Record("2", "b"u8.ToArray())], null, checkpointer), default);
+
+        // Reads come back empty: before the interval nothing is written, after it the handled records are.
+        time.Advance(TimeSpan.FromSeconds(9));
+        await idle.IdleAsync(checkpointer, default);
+        Assert.Empty(checkpointer.Checkpoints);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await idle.IdleAsync(checkpointer, default);
+        Assert.Equal([new ExtendedSequenceNumber("2")], checkpointer.Checkpoints);
+
+        // Nothing new since: later quiet reads write nothing.
+        time.Advance(TimeSpan.FromSeconds(30));
+        await idle.IdleAsync(checkpointer, default);
+        Assert.Single(checkpointer.Checkpoints);
+    }
+
+    [Theory]
+    [InlineData(CheckpointMode.AfterEachBatch)]
+    [InlineData(CheckpointMode.Manual)]
+    public async Task OtherModes_OnAQuietShard_WriteNothing(CheckpointMode mode)
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var services = new ServiceCollection().AddSingleton<TimeProvider>(time).BuildServiceProvider();
+        var processor = new FailingRecordProcessor(services, failOn: null, new HandlerSettings { CheckpointMode = mode });
+        var checkpointer = new ListCheckpointer();
+        await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
+        await processor.ProcessRecordsAsync(new ProcessRecordsInput([Record("1", "a"u8.ToArray())], null, checkpointer), default);
+        var written = checkpointer.Checkpoints.Count;
+
+        time.Advance(TimeSpan.FromHours(1));
+        await ((IIdleShardProcessor)processor).IdleAsync(checkpointer, default);
+
+        Assert.Equal(written, checkpointer.Checkpoints.Count);
+    }
+
+    [Fact]
     public async Task RecordProcessor_AfterLatestStartCheckpointsTheFirstBatchAtShutdown()
     {
         using var services = new ServiceCollection().BuildServiceProvider();

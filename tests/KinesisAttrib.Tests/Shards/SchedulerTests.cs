@@ -361,6 +361,64 @@ public sealed class SchedulerTests
         Assert.Equal(10, sink.Count);
     }
 
+    [Fact]
+    public async Task Scheduler_OnAQuietShard_GivesAnIdleAwareProcessorItsTurn_AndItsCheckpointIsStored()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var sequences = await PutAsync(kinesis, "orders", 0, 3);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        using var stop = new CancellationTokenSource();
+
+        // The processor never checkpoints while records come; only on an empty read.
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new CheckpointsWhenIdle(sink), kinesis, store, FastOptions());
+        var run = scheduler.RunAsync(stop.Token);
+        await sink.WhenCountReaches(3, Timeout);
+        await Eventually.WaitUntilAsync(
+            async () => (await store.GetLeaseAsync("shardId-000000000000"))?.Checkpoint.SequenceNumber == sequences[^1],
+            Timeout,
+            "the idle turn checkpointed the last record");
+        await stop.CancelAsync();
+        await run.WaitAsync(Timeout);
+
+        Assert.Equal(3, sink.Count);
+    }
+
+    private sealed class CheckpointsWhenIdle(RecordingSink sink) : IShardRecordProcessor, IIdleShardProcessor
+    {
+        private readonly RecordingProcessor _inner = new(sink);
+
+        public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken) => _inner.InitializeAsync(input, cancellationToken);
+
+        public ValueTask ProcessRecordsAsync(ProcessRecordsInput input, CancellationToken cancellationToken) =>
+            _inner.ProcessRecordsAsync(new ProcessRecordsInput(input.Records, input.MillisBehindLatest, new NoCheckpoints(input.Checkpointer)), cancellationToken);
+
+        public ValueTask IdleAsync(IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken) =>
+            checkpointer.LargestPermittedCheckpoint.IsSentinel ? default : checkpointer.CheckpointAsync(cancellationToken);
+
+        public ValueTask LeaseLostAsync(LeaseLostInput input, CancellationToken cancellationToken) => default;
+
+        public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken) => input.Checkpointer.CheckpointAsync(cancellationToken);
+
+        public ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken) => default;
+    }
+
+    private sealed class NoCheckpoints(IRecordProcessorCheckpointer inner) : IRecordProcessorCheckpointer
+    {
+        public string ShardId => inner.ShardId;
+
+        public ExtendedSequenceNumber LastCheckpoint => inner.LastCheckpoint;
+
+        public ExtendedSequenceNumber LargestPermittedCheckpoint => inner.LargestPermittedCheckpoint;
+
+        public ValueTask CheckpointAsync(CancellationToken cancellationToken = default) => default;
+
+        public ValueTask CheckpointAsync(KinesisClientRecord record, CancellationToken cancellationToken = default) => default;
+
+        public ValueTask CheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default) => default;
+    }
+
     private sealed class ForgetfulAtShardEnd(IShardRecordProcessor inner, Action onShardEnd) : IShardRecordProcessor
     {
         public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken) => inner.InitializeAsync(input, cancellationToken);
