@@ -29,6 +29,12 @@ internal sealed class PollingRecordFetcher
     /// <summary>The longest back-off after throttling errors.</summary>
     internal static readonly TimeSpan ThrottleBackoffMax = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How far before the first LATEST iterator a reopen reads (AT_TIMESTAMP): covers a local clock up to this much
+    /// ahead of the service's; records up to this much older than the start may be delivered.
+    /// </summary>
+    internal static readonly TimeSpan LatestReopenMargin = TimeSpan.FromSeconds(1);
+
     private readonly IKinesisClient _kinesis;
     private readonly string _streamName;
     private readonly string _shardId;
@@ -41,6 +47,11 @@ internal sealed class PollingRecordFetcher
     // The first record read while the position was still LATEST: a rewind to LATEST (no checkpoint yet) must read
     // from here again, since a fresh LATEST iterator would start after everything delivered so far.
     private string? _firstReadAfterLatest;
+
+    // When the first LATEST iterator was asked for. Reopening LATEST before any record came (the iterator expired
+    // during an outage longer than five minutes, or a rewind) would skip what arrived in between, so a reopen asks for
+    // AT_TIMESTAMP of that moment instead, less a margin for the local clock running ahead of the service's.
+    private DateTimeOffset? _latestOpenedAt;
     private long _notBefore;
     private bool _hasCalled;
     private int _consecutiveThrottles;
@@ -166,6 +177,12 @@ internal sealed class PollingRecordFetcher
         }
     }
 
+    private GetShardIteratorRequest OpenLatest()
+    {
+        _latestOpenedAt = _time.GetUtcNow();
+        return new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.Latest };
+    }
+
     private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private Task<string> GetIteratorAsync(CancellationToken cancellationToken)
@@ -174,7 +191,8 @@ internal sealed class PollingRecordFetcher
         {
             "TRIM_HORIZON" => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.TrimHorizon },
             "LATEST" when _firstReadAfterLatest is { } first => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtSequenceNumber, StartingSequenceNumber = first },
-            "LATEST" => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.Latest },
+            "LATEST" when _latestOpenedAt is { } opened => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtTimestamp, Timestamp = opened - LatestReopenMargin },
+            "LATEST" => OpenLatest(),
             "AT_TIMESTAMP" when _initialTimestamp is { } timestamp => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtTimestamp, Timestamp = timestamp },
             "SHARD_END" or "AT_TIMESTAMP" => throw new InvalidOperationException($"Shard '{_shardId}' cannot be read from {_position.SequenceNumber}."),
             _ => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AfterSequenceNumber, StartingSequenceNumber = _position.SequenceNumber },

@@ -83,6 +83,28 @@ public sealed class PollingRecordFetcherPositionTests
         Assert.Equal(1, expiring.Expired);
     }
 
+    [Fact]
+    public async Task LatestIteratorExpiring_BeforeAnyRecordCame_ReopensAtTheTimeOfTheFirstOpen_SoNothingPutMeanwhileIsSkipped()
+    {
+        // Arrival timestamps and the fetcher's clock are the same fake clock.
+        var kinesis = new InMemoryKinesisClient(_time);
+        await kinesis.CreateStreamAsync("s", 1);
+        await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = "s", Data = new byte[] { 0 }, PartitionKey = "k" });
+        _time.Advance(TimeSpan.FromSeconds(5)); // well before LATEST (more than the margin): never delivered
+
+        var expiring = new ExpiringClient(kinesis);
+        var fetcher = new PollingRecordFetcher(expiring, "s", ShardId, 100, ExtendedSequenceNumber.Latest, _time);
+        Assert.Empty((await FetchAsync(fetcher)).Records);
+
+        // An outage: the iterator expires while records keep arriving. A new LATEST iterator would start after them.
+        var during = await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = "s", Data = new byte[] { 1 }, PartitionKey = "k" });
+        expiring.ExpireNext = true;
+        var after = await FetchAsync(fetcher);
+
+        Assert.Equal(1, expiring.Expired);
+        Assert.Equal([during.SequenceNumber], after.Records.Select(r => r.SequenceNumber));
+    }
+
     /// <summary>Answers the next GetRecords with <see cref="ExpiredIteratorException"/> when asked to.</summary>
     private sealed class ExpiringClient(IKinesisClient inner) : IKinesisClient
     {
