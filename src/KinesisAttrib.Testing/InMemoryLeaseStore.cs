@@ -102,6 +102,30 @@ public sealed class InMemoryLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
+    public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseKey);
+        ArgumentNullException.ThrowIfNull(childShardIds);
+        if (childShardIds.Count == 0)
+        {
+            throw new ArgumentException($"The children of shard lease '{leaseKey}' cannot be an empty list.", nameof(childShardIds));
+        }
+
+        Count();
+        lock (_gate)
+        {
+            if (!_leases.TryGetValue(leaseKey, out var stored) || !stored.Checkpoint.IsShardEnd)
+            {
+                return Task.FromResult(false);
+            }
+
+            // Stored as DynamoDB stores a string set: each value once, in ordinal order.
+            _leases[leaseKey] = stored with { ChildShardIds = [.. new SortedSet<string>(childShardIds, StringComparer.Ordinal)] };
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);

@@ -269,6 +269,42 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
+    public async Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseKey);
+        var children = A.StringSet(childShardIds ?? throw new ArgumentNullException(nameof(childShardIds)))
+            ?? throw new ArgumentException($"The children of shard lease '{leaseKey}' cannot be an empty list.", nameof(childShardIds));
+        try
+        {
+            await _client.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = TableName,
+                    Key = A.KeyOf(leaseKey),
+                    UpdateExpression = "SET #children = :children",
+                    ConditionExpression = "attribute_exists(#key) AND #checkpoint = :shardEnd",
+                    ExpressionAttributeNames = new(StringComparer.Ordinal)
+                    {
+                        ["#key"] = A.LeaseKey,
+                        ["#children"] = A.ChildShardIds,
+                        ["#checkpoint"] = A.Checkpoint,
+                    },
+                    ExpressionAttributeValues = new(StringComparer.Ordinal)
+                    {
+                        [":children"] = children,
+                        [":shardEnd"] = new AttributeValue { S = ExtendedSequenceNumber.ShardEnd.SequenceNumber },
+                    },
+                },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);

@@ -48,6 +48,14 @@ public interface ILeaseStore
     /// <summary>Clears the owner and increments the counter, if the stored owner and counter equal <paramref name="lease"/>'s. Returns the updated lease or null.</summary>
     Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records the children of a finished shard (<c>childShardIds</c>, as the KCL writes at SHARD_END) if the lease
+    /// exists and its checkpoint is <c>SHARD_END</c>. Owner and counter are left alone: nobody processes a finished
+    /// shard, so no fencing depends on this write, and no concurrent conditional write is made to fail by it.
+    /// Returns whether it was written.
+    /// </summary>
+    Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a lease if its stored counter equals <paramref name="lease"/>'s. Returns whether it was deleted.</summary>
     Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default);
 }

@@ -102,7 +102,7 @@ internal static class LeaseAttributes
 
     public static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
-    private static AttributeValue? StringSet(IReadOnlyList<string> values)
+    public static AttributeValue? StringSet(IReadOnlyList<string> values)
     {
         if (values.Count == 0)
         {

@@ -55,7 +55,9 @@ internal sealed partial class LeaseCleaner
             }
 
             var started = children.All(c => c.Checkpoint.IsShardEnd || !c.Checkpoint.IsSentinel);
-            var allKnownChildrenLeased = lease.ChildShardIds.All(byShard.ContainsKey);
+            // A named child without a lease of its own is fine if it has children of its own leased: it ended and
+            // was cleaned up itself (a child taken late, so its sibling's line moved on first).
+            var allKnownChildrenLeased = lease.ChildShardIds.All(c => byShard.ContainsKey(c) || childrenOf.ContainsKey(c));
             if (started && allKnownChildrenLeased)
             {
                 deletable.Add(lease.LeaseKey);

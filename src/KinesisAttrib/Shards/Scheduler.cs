@@ -122,8 +122,17 @@ public sealed class Scheduler
     public async Task RunAsync(CancellationToken stopping, CancellationToken aborted = default)
     {
         using var loopCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
-        await _leaseStore.EnsureTableAsync(loopCts.Token).ConfigureAwait(false);
-        await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+        try
+        {
+            await _leaseStore.EnsureTableAsync(loopCts.Token).ConfigureAwait(false);
+            await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            // Stopped before it started: nothing is held, nothing to hand over.
+            return;
+        }
+
         KinesisAttribLog.SchedulerStarted(_logger, _applicationName, _streamName, _options.WorkerId);
 
         // Renewals go on until the consumers have stopped: a graceful stop lets each finish its batch and checkpoint,
@@ -151,6 +160,11 @@ public sealed class Scheduler
                         await _cleaner.CleanUpAsync(_coordinator.LastScan, loopCts.Token).ConfigureAwait(false);
                         lastCleanup = _time.GetTimestamp();
                     }
+                }
+                catch (OperationCanceledException) when (loopCts.IsCancellationRequested)
+                {
+                    // Stopped while a sync, take or cleanup was in flight: a graceful stop still returns normally.
+                    break;
                 }
                 catch (Exception ex) when (!loopCts.IsCancellationRequested)
                 {
@@ -237,7 +251,7 @@ public sealed class Scheduler
                 // (real Kinesis) and sync with ListShards (emulators report no ChildShards) without waiting.
                 if (running.Consumer.ChildShards is { Count: > 0 } children)
                 {
-                    await _syncer.CreateChildLeasesAsync(children, aborted).ConfigureAwait(false);
+                    await _syncer.CreateChildLeasesAsync(_keys.ShardIdOf(running.Lease.LeaseKey), children, aborted).ConfigureAwait(false);
                 }
 
                 await _syncer.SyncAsync(aborted).ConfigureAwait(false);

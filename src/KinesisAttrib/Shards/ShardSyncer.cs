@@ -41,10 +41,10 @@ internal sealed class ShardSyncer
     public async Task<int> SyncAsync(CancellationToken cancellationToken)
     {
         var shards = await ListAllShardsAsync(cancellationToken).ConfigureAwait(false);
-        var existing = (await _leases.ListLeasesAsync(cancellationToken).ConfigureAwait(false))
+        var leases = (await _leases.ListLeasesAsync(cancellationToken).ConfigureAwait(false))
             .Where(l => _keys.Owns(l.LeaseKey))
-            .Select(l => _keys.ShardIdOf(l.LeaseKey))
-            .ToHashSet(StringComparer.Ordinal);
+            .ToList();
+        var existing = leases.Select(l => _keys.ShardIdOf(l.LeaseKey)).ToHashSet(StringComparer.Ordinal);
         var inStream = shards.ToDictionary(s => s.ShardId, StringComparer.Ordinal);
 
         // Ancestors of a leased shard are finished (a child lease is only created when its parents' leases exist or
@@ -88,12 +88,16 @@ internal sealed class ShardSyncer
             }
         }
 
+        await RecordChildrenAsync(leases, shards, cancellationToken).ConfigureAwait(false);
         KinesisAttribLog.ShardsSynced(_logger, _streamName, shards.Count, created);
         return created;
     }
 
-    /// <summary>Creates leases for the children a closed shard reported (GetRecords <c>ChildShards</c>); they start at TRIM_HORIZON.</summary>
-    public async Task<int> CreateChildLeasesAsync(IReadOnlyList<ChildShard> children, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates leases for the children a closed shard reported (GetRecords <c>ChildShards</c>); they start at
+    /// TRIM_HORIZON. Then records them on the parent's lease (<c>childShardIds</c>).
+    /// </summary>
+    public async Task<int> CreateChildLeasesAsync(string parentShardId, IReadOnlyList<ChildShard> children, CancellationToken cancellationToken)
     {
         var created = 0;
         foreach (var child in children)
@@ -104,7 +108,36 @@ internal sealed class ShardSyncer
             }
         }
 
+        if (children.Count > 0)
+        {
+            await _leases.UpdateChildShardIdsAsync(_keys.LeaseKeyOf(parentShardId), [.. children.Select(c => c.ShardId)], cancellationToken).ConfigureAwait(false);
+        }
+
         return created;
+    }
+
+    // A finished shard's lease names its children, as the KCL's does (tools and a Java KCL reading the table expect
+    // it, and the cleaner keeps a parent until each named child has a lease). Written once, after the children's
+    // leases exist; the emulators report no ChildShards, so the children come from ListShards' lineage.
+    private async Task RecordChildrenAsync(List<Lease> leases, List<Shard> shards, CancellationToken cancellationToken)
+    {
+        foreach (var lease in leases)
+        {
+            if (!lease.Checkpoint.IsShardEnd || lease.ChildShardIds.Count > 0)
+            {
+                continue;
+            }
+
+            var shardId = _keys.ShardIdOf(lease.LeaseKey);
+            var children = shards
+                .Where(s => s.ParentShardId == shardId || s.AdjacentParentShardId == shardId)
+                .Select(s => s.ShardId)
+                .ToList();
+            if (children.Count > 0)
+            {
+                await _leases.UpdateChildShardIdsAsync(lease.LeaseKey, children, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private Task<bool> CreateAsync(string shardId, IReadOnlyList<string> parents, bool hasLiveParent, string? startingHashKey, string? endingHashKey, CancellationToken cancellationToken)

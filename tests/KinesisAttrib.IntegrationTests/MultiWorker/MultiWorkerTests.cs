@@ -202,5 +202,20 @@ public sealed class MultiWorkerTests(EmulatorFixture emulators, ITestOutputHelpe
         {
             Assert.True(table.SingleOrDefault(l => l.LeaseKey == parent)?.Checkpoint.IsShardEnd ?? true, $"{parent} reached SHARD_END");
         }
+
+        // Each finished parent's lease names its children (childShardIds, as the KCL writes it), from ListShards lineage.
+        var listed = (await _kinesis.ListShardsAsync(new ListShardsRequest { StreamName = _stream })).Shards;
+        foreach (var parent in new[] { "shardId-000000000000", "shardId-000000000001", "shardId-000000000002" })
+        {
+            var expected = listed.Where(s => s.ParentShardId == parent || s.AdjacentParentShardId == parent).Select(s => s.ShardId).Order(StringComparer.Ordinal).ToList();
+            Assert.NotEmpty(expected);
+            var store = new DynamoDbLeaseStore(_dynamo, _application);
+            using var cts = new CancellationTokenSource(Timeout);
+            while ((await store.GetLeaseAsync(parent))?.ChildShardIds is not { Count: > 0 } children || !children.SequenceEqual(expected))
+            {
+                // Polling the table: the next shard sync writes them (ShardSyncInterval is one second here).
+                await Task.Delay(100, cts.Token);
+            }
+        }
     }
 }

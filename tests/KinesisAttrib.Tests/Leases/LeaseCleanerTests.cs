@@ -70,6 +70,22 @@ public sealed class LeaseCleanerTests
     }
 
     [Fact]
+    public async Task SplitParent_WhoseNamedChildWasFinishedAndCleanedUpItself_IsStillDeleted()
+    {
+        // "child" started; "early-child" ended and its lease was cleaned up, leaving only its own child naming it.
+        var store = await StoreAsync(
+            new ExtendedSequenceNumber("100"),
+            new Lease { LeaseKey = "grandchild", Checkpoint = new ExtendedSequenceNumber("5"), ParentShardIds = ["early-child"] });
+        var parent = (await store.GetLeaseAsync("parent"))!;
+        await store.DeleteLeaseAsync(parent);
+        await store.CreateLeaseIfNotExistsAsync(parent with { ChildShardIds = ["child", "early-child"] });
+        var cleaner = new LeaseCleaner(store, LeaseKeys.SingleStream, TimeSpan.Zero, new FakeTimeProvider(), NullLogger.Instance);
+
+        Assert.Equal(1, await cleaner.CleanUpAsync(await store.ListLeasesAsync(), CancellationToken.None));
+        Assert.Null(await store.GetLeaseAsync("parent"));
+    }
+
+    [Fact]
     public async Task Cleanup_WhenTheLeaseChangedSinceTheScan_DeletesNothing()
     {
         var store = await StoreAsync(new ExtendedSequenceNumber("100"));

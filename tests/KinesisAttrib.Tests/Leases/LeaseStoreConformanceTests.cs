@@ -205,6 +205,42 @@ public abstract class LeaseStoreConformanceTests
     }
 
     [Fact]
+    public async Task UpdateChildShardIds_OfAFinishedShard_RecordsEachOnce_WithoutTouchingOwnerOrCounter()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 5, Checkpoint = ExtendedSequenceNumber.ShardEnd, ParentShardIds = ["shardId-p"] });
+
+        Assert.True(await store.UpdateChildShardIdsAsync(ShardId, ["shardId-2", "shardId-1", "shardId-2"]));
+
+        var stored = await store.GetLeaseAsync(ShardId);
+        Assert.NotNull(stored);
+        Assert.Equal(["shardId-1", "shardId-2"], stored.ChildShardIds);
+        Assert.Equal(["shardId-p"], stored.ParentShardIds);
+        Assert.Equal(WorkerA, stored.LeaseOwner);
+        Assert.Equal(5, stored.LeaseCounter);
+
+        // The owner's view is still current: its next conditional write succeeds and keeps the children.
+        var renewed = await store.RenewLeaseAsync(lease);
+        Assert.NotNull(renewed);
+        Assert.Equal(["shardId-1", "shardId-2"], (await store.GetLeaseAsync(ShardId))!.ChildShardIds);
+    }
+
+    [Fact]
+    public async Task UpdateChildShardIds_OfAnUnfinishedOrMissingLease_ReturnsFalse_AndChangesNothing()
+    {
+        var store = await CreateStoreAsync();
+        var open = await CreateAsync(store, NewLease() with { Checkpoint = new ExtendedSequenceNumber("49590338271490256608559692538361571095921575989136588898") });
+
+        Assert.False(await store.UpdateChildShardIdsAsync(ShardId, ["shardId-1"]));
+        Assert.False(await store.UpdateChildShardIdsAsync("shardId-000000000099", ["shardId-1"]));
+
+        AssertSameLease(open, await store.GetLeaseAsync(ShardId));
+        Assert.Empty((await store.GetLeaseAsync(ShardId))!.ChildShardIds);
+        Assert.Null(await store.GetLeaseAsync("shardId-000000000099"));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UpdateChildShardIdsAsync(ShardId, []));
+    }
+
+    [Fact]
     public async Task DeleteLease_IsConditionalOnTheCounter()
     {
         var store = await CreateStoreAsync();

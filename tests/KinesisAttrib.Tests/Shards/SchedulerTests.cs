@@ -3,6 +3,7 @@ using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
+using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
@@ -402,6 +403,65 @@ public sealed class SchedulerTests
         public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken) => input.Checkpointer.CheckpointAsync(cancellationToken);
 
         public ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken) => default;
+    }
+
+    [Theory]
+    [InlineData(1)] // the first sync, before the scheduler started
+    [InlineData(2)] // a take in the running loop
+    public async Task Scheduler_GracefulStopWhileALeaseTableCallIsInFlight_ReturnsNormally(int blockedCall)
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var store = new BlockingListLeaseStore(new InMemoryLeaseStore(), blockedCall);
+        using var stop = new CancellationTokenSource();
+
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(new RecordingSink()), kinesis, store, FastOptions());
+        var run = scheduler.RunAsync(stop.Token);
+        await store.Blocked.Task.WaitAsync(Timeout);
+        await stop.CancelAsync();
+
+        // Not a TaskCanceledException: a graceful stop is not a failure, whatever was in flight.
+        await run.WaitAsync(Timeout);
+        Assert.True(run.IsCompletedSuccessfully);
+    }
+
+    /// <summary>Blocks the n-th ListLeases call (and every later one) until it is cancelled.</summary>
+    private sealed class BlockingListLeaseStore(ILeaseStore inner, int blockFrom) : ILeaseStore
+    {
+        private int _calls;
+
+        public TaskCompletionSource Blocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _calls) >= blockFrom)
+            {
+                Blocked.TrySetResult();
+                await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+            }
+
+            return await inner.ListLeasesAsync(cancellationToken);
+        }
+
+        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
+
+        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
+
+        public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default) => inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
+
+        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
+
+        public Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.RenewLeaseAsync(lease, cancellationToken);
+
+        public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default) => inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
+
+        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
+
+        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
+
+        public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken);
+
+        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
     }
 
     private sealed class NoCheckpoints(IRecordProcessorCheckpointer inner) : IRecordProcessorCheckpointer

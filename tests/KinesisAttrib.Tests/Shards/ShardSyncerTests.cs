@@ -32,6 +32,55 @@ public sealed class ShardSyncerTests
         Assert.True(order.IndexOf(left) < order.IndexOf(merged) && order.IndexOf(right) < order.IndexOf(merged), string.Join(", ", order));
     }
 
+    [Fact]
+    public async Task Sync_RecordsTheChildrenOfFinishedShards_OnTheirLeases_OnceTheChildrenAreLeased()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 2);
+        var store = new InMemoryLeaseStore();
+        var syncer = new ShardSyncer(kinesis, store, "orders", InitialPosition.TrimHorizon, NullLogger.Instance);
+        await syncer.SyncAsync(CancellationToken.None);
+        await FinishAsync(store, "shardId-000000000000");
+        await FinishAsync(store, "shardId-000000000001");
+
+        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 126));
+        var merged = kinesis.MergeShards("orders", right, "shardId-000000000001");
+        await syncer.SyncAsync(CancellationToken.None);
+
+        Assert.Equal(new[] { left, right }.Order(StringComparer.Ordinal), (await store.GetLeaseAsync("shardId-000000000000"))!.ChildShardIds);
+        Assert.Equal([merged], (await store.GetLeaseAsync("shardId-000000000001"))!.ChildShardIds);
+
+        // An open shard has no children to record, even when it is a parent in the making.
+        Assert.Empty((await store.GetLeaseAsync(right))!.ChildShardIds);
+    }
+
+    [Fact]
+    public async Task CreateChildLeases_FromGetRecordsChildShards_RecordsThemOnTheParentLease()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var store = new InMemoryLeaseStore();
+        var syncer = new ShardSyncer(kinesis, store, "orders", InitialPosition.Latest, NullLogger.Instance);
+        await syncer.SyncAsync(CancellationToken.None);
+        await FinishAsync(store, "shardId-000000000000");
+
+        var children = new List<ChildShard>
+        {
+            new() { ShardId = "shardId-000000000002", ParentShards = ["shardId-000000000000"] },
+            new() { ShardId = "shardId-000000000001", ParentShards = ["shardId-000000000000"] },
+        };
+        Assert.Equal(2, await syncer.CreateChildLeasesAsync("shardId-000000000000", children, CancellationToken.None));
+
+        Assert.Equal(["shardId-000000000001", "shardId-000000000002"], (await store.GetLeaseAsync("shardId-000000000000"))!.ChildShardIds);
+        Assert.Equal(ExtendedSequenceNumber.TrimHorizon, (await store.GetLeaseAsync("shardId-000000000002"))!.Checkpoint);
+    }
+
+    private static async Task FinishAsync(ILeaseStore store, string shardId)
+    {
+        var lease = await store.TakeLeaseAsync((await store.GetLeaseAsync(shardId))!, "worker");
+        Assert.NotNull(await store.UpdateCheckpointAsync(lease!, ExtendedSequenceNumber.ShardEnd));
+    }
+
     /// <summary>Lists the shards newest first (ListShards does not promise parents first).</summary>
     private sealed class ChildrenFirstKinesisClient(IKinesisClient inner) : IKinesisClient
     {
@@ -84,5 +133,7 @@ public sealed class ShardSyncerTests
         public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
 
         public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
+
+        public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken);
     }
 }
