@@ -106,23 +106,13 @@ public sealed class PollingRecordFetcherPositionTests
     }
 
     /// <summary>Answers the next GetRecords with <see cref="ExpiredIteratorException"/> when asked to.</summary>
-    private sealed class ExpiringClient(IKinesisClient inner) : IKinesisClient
+    private sealed class ExpiringClient(IKinesisClient inner) : ForwardingKinesisClient(inner)
     {
         public bool ExpireNext { get; set; }
 
         public int Expired { get; private set; }
 
-        public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default) => inner.CreateStreamAsync(streamName, shardCount, cancellationToken);
-
-        public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken = default) => inner.DescribeStreamSummaryAsync(streamName, cancellationToken);
-
-        public Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default) => inner.ListShardsAsync(request, cancellationToken);
-
-        public Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default) => inner.GetShardIteratorAsync(request, cancellationToken);
-
-        public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default) => inner.PutRecordsAsync(request, cancellationToken);
-
-        public Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
+        public override Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
         {
             if (ExpireNext)
             {
@@ -131,7 +121,7 @@ public sealed class PollingRecordFetcherPositionTests
                 return Task.FromException<GetRecordsResponse>(new ExpiredIteratorException("Iterator expired (test)."));
             }
 
-            return inner.GetRecordsAsync(request, cancellationToken);
+            return Inner.GetRecordsAsync(request, cancellationToken);
         }
     }
 }

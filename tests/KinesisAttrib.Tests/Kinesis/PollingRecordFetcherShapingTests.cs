@@ -165,28 +165,18 @@ public sealed class PollingRecordFetcherShapingTests
     }
 
     /// <summary>Throttles the given GetRecords calls (1-based) and passes the rest through.</summary>
-    private sealed class ThrottlingClient(IKinesisClient inner, int[] throttledCalls) : IKinesisClient
+    private sealed class ThrottlingClient(IKinesisClient inner, int[] throttledCalls) : ForwardingKinesisClient(inner)
     {
         private int _calls;
 
         public int Calls => _calls;
 
-        public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default) => inner.CreateStreamAsync(streamName, shardCount, cancellationToken);
-
-        public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken = default) => inner.DescribeStreamSummaryAsync(streamName, cancellationToken);
-
-        public Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default) => inner.ListShardsAsync(request, cancellationToken);
-
-        public Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default) => inner.GetShardIteratorAsync(request, cancellationToken);
-
-        public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default) => inner.PutRecordsAsync(request, cancellationToken);
-
-        public Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
+        public override Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default)
         {
             var call = ++_calls;
             return throttledCalls.Contains(call)
                 ? Task.FromException<GetRecordsResponse>(new ProvisionedThroughputExceededException($"Rate exceeded for shard {request.ShardId} (test)."))
-                : inner.GetRecordsAsync(request, cancellationToken);
+                : Inner.GetRecordsAsync(request, cancellationToken);
         }
     }
 }

@@ -265,7 +265,7 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.Fail("b never took the expired lease");
     }
 
-    private sealed class FlakyLeaseStore(ILeaseStore inner) : ILeaseStore
+    private sealed class FlakyLeaseStore(ILeaseStore inner) : ForwardingLeaseStore(inner)
     {
         private int _renewCalls;
 
@@ -273,30 +273,10 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
 
         public int RenewCalls => Volatile.Read(ref _renewCalls);
 
-        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
-
-        public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default) => inner.ListLeasesAsync(cancellationToken);
-
-        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
-
-        public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default) => inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
-
-        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
-
-        public Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+        public override Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _renewCalls);
-            return FailRenewals ? throw new TimeoutException("lease table unreachable") : inner.RenewLeaseAsync(lease, cancellationToken);
+            return FailRenewals ? throw new TimeoutException("lease table unreachable") : Inner.RenewLeaseAsync(lease, cancellationToken);
         }
-
-        public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default) => inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
-
-        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
-
-        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken);
     }
 }

@@ -145,7 +145,7 @@ public sealed class LeaseRenewalTests
     }
 
     /// <summary>Renewals that take a moment (real time), counting how many are in flight at once.</summary>
-    private sealed class ConcurrencyMeasuringLeaseStore(ILeaseStore inner) : ILeaseStore
+    private sealed class ConcurrencyMeasuringLeaseStore(ILeaseStore inner) : ForwardingLeaseStore(inner)
     {
         private int _inFlight;
         private int _maxInFlight;
@@ -155,17 +155,7 @@ public sealed class LeaseRenewalTests
 
         public int Renewals => Volatile.Read(ref _renewals);
 
-        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
-
-        public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default) => inner.ListLeasesAsync(cancellationToken);
-
-        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
-
-        public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default) => inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
-
-        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
-
-        public async Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+        public override async Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
         {
             var now = Interlocked.Increment(ref _inFlight);
             int seen;
@@ -178,27 +168,17 @@ public sealed class LeaseRenewalTests
                 // A request's latency (the coordinator's clock is fake, so this does not advance it).
                 await Task.Delay(5, cancellationToken);
                 Interlocked.Increment(ref _renewals);
-                return await inner.RenewLeaseAsync(lease, cancellationToken);
+                return await Inner.RenewLeaseAsync(lease, cancellationToken);
             }
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
             }
         }
-
-        public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default) => inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
-
-        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
-
-        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken);
     }
 
     /// <summary>A lease store whose first renewal (or every checkpoint) does not answer until released.</summary>
-    private sealed class StallingLeaseStore(ILeaseStore inner) : ILeaseStore
+    private sealed class StallingLeaseStore(ILeaseStore inner) : ForwardingLeaseStore(inner)
     {
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _stallRenewal;
@@ -214,17 +194,7 @@ public sealed class LeaseRenewalTests
 
         public void ReleaseStalledRenewal() => _release.TrySetResult();
 
-        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
-
-        public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default) => inner.ListLeasesAsync(cancellationToken);
-
-        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
-
-        public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default) => inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
-
-        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
-
-        public async Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
+        public override async Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Exchange(ref _stallRenewal, 0) == 1)
             {
@@ -232,10 +202,10 @@ public sealed class LeaseRenewalTests
                 await _release.Task.WaitAsync(cancellationToken);
             }
 
-            return await inner.RenewLeaseAsync(lease, cancellationToken);
+            return await Inner.RenewLeaseAsync(lease, cancellationToken);
         }
 
-        public async Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default)
+        public override async Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default)
         {
             if (_stallCheckpoints)
             {
@@ -243,15 +213,7 @@ public sealed class LeaseRenewalTests
                 await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
             }
 
-            return await inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
+            return await Inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
         }
-
-        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
-
-        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken);
     }
 }

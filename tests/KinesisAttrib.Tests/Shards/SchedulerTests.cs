@@ -426,13 +426,13 @@ public sealed class SchedulerTests
     }
 
     /// <summary>Blocks the n-th ListLeases call (and every later one) until it is cancelled.</summary>
-    private sealed class BlockingListLeaseStore(ILeaseStore inner, int blockFrom) : ILeaseStore
+    private sealed class BlockingListLeaseStore(ILeaseStore inner, int blockFrom) : ForwardingLeaseStore(inner)
     {
         private int _calls;
 
         public TaskCompletionSource Blocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default)
+        public override async Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default)
         {
             if (Interlocked.Increment(ref _calls) >= blockFrom)
             {
@@ -440,28 +440,8 @@ public sealed class SchedulerTests
                 await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
             }
 
-            return await inner.ListLeasesAsync(cancellationToken);
+            return await Inner.ListLeasesAsync(cancellationToken);
         }
-
-        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
-
-        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
-
-        public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default) => inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
-
-        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
-
-        public Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.RenewLeaseAsync(lease, cancellationToken);
-
-        public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default) => inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
-
-        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
-
-        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken);
-
-        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
     }
 
     private sealed class NoCheckpoints(IRecordProcessorCheckpointer inner) : IRecordProcessorCheckpointer

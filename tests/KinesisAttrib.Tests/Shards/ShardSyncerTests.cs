@@ -82,38 +82,22 @@ public sealed class ShardSyncerTests
     }
 
     /// <summary>Lists the shards newest first (ListShards does not promise parents first).</summary>
-    private sealed class ChildrenFirstKinesisClient(IKinesisClient inner) : IKinesisClient
+    private sealed class ChildrenFirstKinesisClient(IKinesisClient inner) : ForwardingKinesisClient(inner)
     {
-        public Task CreateStreamAsync(string streamName, int shardCount, CancellationToken cancellationToken = default) => inner.CreateStreamAsync(streamName, shardCount, cancellationToken);
-
-        public Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken = default) => inner.DescribeStreamSummaryAsync(streamName, cancellationToken);
-
-        public async Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default)
+        public override async Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default)
         {
-            var page = await inner.ListShardsAsync(request, cancellationToken);
+            var page = await Inner.ListShardsAsync(request, cancellationToken);
             return page with { Shards = [.. page.Shards.Reverse()] };
         }
-
-        public Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default) => inner.GetShardIteratorAsync(request, cancellationToken);
-
-        public Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default) => inner.GetRecordsAsync(request, cancellationToken);
-
-        public Task<PutRecordsResponse> PutRecordsAsync(PutRecordsRequest request, CancellationToken cancellationToken = default) => inner.PutRecordsAsync(request, cancellationToken);
     }
 
-    private sealed class RecordingLeaseStore(ILeaseStore inner) : ILeaseStore
+    private sealed class RecordingLeaseStore(ILeaseStore inner) : ForwardingLeaseStore(inner)
     {
         public ConcurrentQueue<string> Created { get; } = new();
 
-        public Task EnsureTableAsync(CancellationToken cancellationToken = default) => inner.EnsureTableAsync(cancellationToken);
-
-        public Task<IReadOnlyList<Lease>> ListLeasesAsync(CancellationToken cancellationToken = default) => inner.ListLeasesAsync(cancellationToken);
-
-        public Task<Lease?> GetLeaseAsync(string leaseKey, CancellationToken cancellationToken = default) => inner.GetLeaseAsync(leaseKey, cancellationToken);
-
-        public async Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default)
+        public override async Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default)
         {
-            var created = await inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
+            var created = await Inner.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
             if (created)
             {
                 Created.Enqueue(lease.LeaseKey);
@@ -121,19 +105,5 @@ public sealed class ShardSyncerTests
 
             return created;
         }
-
-        public Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default) => inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
-
-        public Task<Lease?> RenewLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.RenewLeaseAsync(lease, cancellationToken);
-
-        public Task<Lease?> UpdateCheckpointAsync(Lease lease, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken = default) => inner.UpdateCheckpointAsync(lease, checkpoint, cancellationToken);
-
-        public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
-
-        public Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.EvictLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => inner.DeleteLeaseAsync(lease, cancellationToken);
-
-        public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken);
     }
 }
