@@ -17,7 +17,7 @@ public sealed class HandlerCheckpointerScopeTests
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var processor = new CheckpointingRecordProcessor(services, failOn: "3");
-        var checkpointer = new BatchCheckpointer();
+        var checkpointer = new ListCheckpointer();
         await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
 
         var batch = new[] { Record("1"), Record("2"), Record("3"), Record("4") };
@@ -36,7 +36,7 @@ public sealed class HandlerCheckpointerScopeTests
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var processor = new CheckpointingRecordProcessor(services, failOn: null, checkpointAt: "4");
-        var checkpointer = new BatchCheckpointer();
+        var checkpointer = new ListCheckpointer();
         await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
 
         var batch = new[] { Record("1"), Record("4") };
@@ -53,7 +53,7 @@ public sealed class HandlerCheckpointerScopeTests
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var processor = new CheckpointingBatchProcessor(services);
-        var checkpointer = new BatchCheckpointer();
+        var checkpointer = new ListCheckpointer();
         await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
 
         var batch = new[] { Record("1"), Record("2"), Record("3", poison: true), Record("4") };
@@ -71,7 +71,7 @@ public sealed class HandlerCheckpointerScopeTests
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var processor = new CheckpointingBatchProcessor(services);
-        var checkpointer = new BatchCheckpointer();
+        var checkpointer = new ListCheckpointer();
         await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
 
         var batch = new[] { Record("1"), Record("2") };
@@ -87,7 +87,7 @@ public sealed class HandlerCheckpointerScopeTests
         using var services = new ServiceCollection().BuildServiceProvider();
         using var aborted = new CancellationTokenSource();
         var processor = new AbortingRecordProcessor(services, aborted);
-        var checkpointer = new BatchCheckpointer();
+        var checkpointer = new ListCheckpointer();
         await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "s", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), default);
 
         var batch = new[] { Record("1"), Record("2"), Record("3") };
@@ -149,31 +149,6 @@ public sealed class HandlerCheckpointerScopeTests
             Seen.AddRange(records.Select(r => r.Context.SequenceNumber));
             await checkpointer.CheckpointAsync(cancellationToken);
             return BatchResult.Success;
-        }
-    }
-
-    /// <summary>Like the shard's checkpointer: "everything delivered" is the last record of the batch.</summary>
-    private sealed class BatchCheckpointer : IRecordProcessorCheckpointer
-    {
-        public List<ExtendedSequenceNumber> Checkpoints { get; } = [];
-
-        public string ShardId => HandlerCheckpointerScopeTests.ShardId;
-
-        public ExtendedSequenceNumber LastCheckpoint { get; private set; } = ExtendedSequenceNumber.TrimHorizon;
-
-        public ExtendedSequenceNumber LargestPermittedCheckpoint { get; set; } = ExtendedSequenceNumber.TrimHorizon;
-
-        public ValueTask CheckpointAsync(CancellationToken cancellationToken = default) => Write(LargestPermittedCheckpoint);
-
-        public ValueTask CheckpointAsync(KinesisClientRecord record, CancellationToken cancellationToken = default) => Write(record.Position);
-
-        public ValueTask CheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default) => Write(new(sequenceNumber, subSequenceNumber));
-
-        private ValueTask Write(ExtendedSequenceNumber position)
-        {
-            Checkpoints.Add(position);
-            LastCheckpoint = position;
-            return default;
         }
     }
 }

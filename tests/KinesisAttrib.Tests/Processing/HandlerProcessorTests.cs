@@ -257,28 +257,4 @@ public sealed class HandlerProcessorTests
     {
         public string Deserialize(KinesisClientRecord record) => throw new FormatException("bad");
     }
-
-    private sealed class ListCheckpointer(ExtendedSequenceNumber? start = null) : IRecordProcessorCheckpointer
-    {
-        public List<ExtendedSequenceNumber> Checkpoints { get; } = [];
-
-        public string ShardId => HandlerProcessorTests.ShardId;
-
-        public ExtendedSequenceNumber LastCheckpoint { get; private set; } = start ?? ExtendedSequenceNumber.TrimHorizon;
-
-        public ExtendedSequenceNumber LargestPermittedCheckpoint => ExtendedSequenceNumber.ShardEnd;
-
-        public ValueTask CheckpointAsync(CancellationToken cancellationToken = default) => Write(LargestPermittedCheckpoint);
-
-        public ValueTask CheckpointAsync(KinesisClientRecord record, CancellationToken cancellationToken = default) => Write(record.Position);
-
-        public ValueTask CheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default) => Write(new(sequenceNumber, subSequenceNumber));
-
-        private ValueTask Write(ExtendedSequenceNumber position)
-        {
-            Checkpoints.Add(position);
-            LastCheckpoint = position;
-            return default;
-        }
-    }
 }
