@@ -62,6 +62,7 @@ public sealed class InMemoryLeaseStore : ILeaseStore
         {
             LeaseOwner = newOwner,
             LeaseCounter = stored.LeaseCounter + 1,
+            HandoffRequestedBy = null,
             OwnerSwitchesSinceCheckpoint = stored.LeaseOwner == newOwner ? stored.OwnerSwitchesSinceCheckpoint : stored.OwnerSwitchesSinceCheckpoint + 1,
         });
     }
@@ -92,6 +93,19 @@ public sealed class InMemoryLeaseStore : ILeaseStore
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentException.ThrowIfNullOrEmpty(pendingCheckpoint.SequenceNumber, nameof(pendingCheckpoint));
         return Update(lease, checkOwner: true, stored => stored with { PendingCheckpoint = pendingCheckpoint, LeaseCounter = stored.LeaseCounter + 1 });
+    }
+
+    /// <inheritdoc />
+    public Task<Lease?> RequestHandoffAsync(Lease lease, string requester, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentException.ThrowIfNullOrEmpty(requester);
+        if (lease.LeaseOwner is null)
+        {
+            throw new ArgumentException($"Lease '{lease.LeaseKey}' has no owner to hand it over.", nameof(lease));
+        }
+
+        return Update(lease, checkOwner: true, stored => stored with { HandoffRequestedBy = requester });
     }
 
     /// <inheritdoc />

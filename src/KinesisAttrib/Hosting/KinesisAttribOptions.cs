@@ -64,9 +64,10 @@ public sealed class KinesisAttribOptions
     public int MaxLeasesForWorker { get; set; } = int.MaxValue;
 
     /// <summary>
-    /// The most leases this worker steals from overloaded workers per taker cycle (1 to 100). KCL
-    /// <c>maxLeasesToStealAtOneTime</c>; default 1. A stolen shard is processed by both workers until the victim's next
-    /// renewal, so a higher value rebalances faster at the price of more duplicate deliveries.
+    /// The most leases this worker asks overloaded workers for per taker cycle (1 to 100); each is handed over after
+    /// its owner checkpointed, and stolen only when the owner has not answered within
+    /// <c>2 × LeaseTakerInterval + FailoverTime</c>. KCL <c>maxLeasesToStealAtOneTime</c> (where every move is a steal);
+    /// default 1. A higher value rebalances faster.
     /// </summary>
     public int MaxLeasesToStealAtOneTime { get; set; } = 1;
 

@@ -169,6 +169,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         var values = Values(lease);
         values[":newOwner"] = new AttributeValue { S = newOwner };
         var names = Names(includeOwner: true);
+        names["#handoff"] = A.HandoffRequestedBy;
         if (switches.Length > 0)
         {
             values[":zero"] = A.Number(0);
@@ -179,7 +180,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         return UpdateAsync(
             lease,
             "take",
-            $"SET #owner = :newOwner, #counter = :newCounter{switches}",
+            $"SET #owner = :newOwner, #counter = :newCounter{switches} REMOVE #handoff",
             CounterIs,
             names,
             values,
@@ -247,6 +248,34 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
             lease,
             "prepare checkpoint",
             "SET #pending = :pending, #pendingSubSequence = :pendingSubSequence, #counter = :newCounter",
+            OwnedCondition(lease, values),
+            names,
+            values,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<Lease?> RequestHandoffAsync(Lease lease, string requester, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentException.ThrowIfNullOrEmpty(requester);
+        if (lease.LeaseOwner is null)
+        {
+            throw new ArgumentException($"Lease '{lease.LeaseKey}' has no owner to hand it over.", nameof(lease));
+        }
+
+        // No ":newCounter" here: DynamoDB rejects an expression attribute value that the expressions do not use.
+        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            [":expectedCounter"] = A.Number(lease.LeaseCounter),
+            [":requester"] = new AttributeValue { S = requester },
+        };
+        var names = Names(includeOwner: true);
+        names["#handoff"] = A.HandoffRequestedBy;
+        return UpdateAsync(
+            lease,
+            "request hand-off",
+            "SET #handoff = :requester",
             OwnedCondition(lease, values),
             names,
             values,

@@ -23,8 +23,9 @@ public interface ILeaseStore
     Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Sets the owner to <paramref name="newOwner"/> and increments the counter, if the stored counter still equals
-    /// <paramref name="lease"/>'s. Increments <c>ownerSwitchesSinceCheckpoint</c> when the owner changes.
+    /// Sets the owner to <paramref name="newOwner"/>, increments the counter and clears any hand-off request, if the
+    /// stored counter still equals <paramref name="lease"/>'s. Increments <c>ownerSwitchesSinceCheckpoint</c> when the
+    /// owner changes.
     /// Returns the updated lease, or null when the condition failed.
     /// </summary>
     Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default);
@@ -44,6 +45,14 @@ public interface ILeaseStore
     /// <paramref name="lease"/>'s. Returns the updated lease or null. The next <see cref="UpdateCheckpointAsync"/> clears it.
     /// </summary>
     Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks the owner to hand the lease over to <paramref name="requester"/> (<c>handoffRequestedBy</c>), if the stored
+    /// owner and counter equal <paramref name="lease"/>'s. The counter does not move: the owner's next renewal or
+    /// checkpoint still succeeds (and returns the request), and other workers do not judge the lease renewed.
+    /// Returns the updated lease or null. <see cref="TakeLeaseAsync"/> clears the request; a release keeps it.
+    /// </summary>
+    Task<Lease?> RequestHandoffAsync(Lease lease, string requester, CancellationToken cancellationToken = default);
 
     /// <summary>Clears the owner and increments the counter, if the stored owner and counter equal <paramref name="lease"/>'s. Returns the updated lease or null.</summary>
     Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default);

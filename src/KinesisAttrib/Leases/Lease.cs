@@ -35,6 +35,13 @@ public sealed record Lease
     /// <summary>The shard's children once it has closed (<c>childShardIds</c>).</summary>
     public IReadOnlyList<string> ChildShardIds { get; init; } = [];
 
+    /// <summary>
+    /// A worker that asked the owner to hand this lease over (<c>handoffRequestedBy</c>; not a KCL attribute, which a
+    /// Java KCL ignores). Set without moving the counter, so the owner's conditional writes still succeed; the owner
+    /// checkpoints and releases, and the requester takes it. Cleared by the next take.
+    /// </summary>
+    public string? HandoffRequestedBy { get; init; }
+
     /// <summary>The shard's lowest hash key (<c>startingHashKey</c>).</summary>
     public string? StartingHashKey { get; init; }
 

@@ -25,6 +25,9 @@ internal static class LeaseAttributes
     public const string ParentShardId = "parentShardId";
     public const string ChildShardIds = "childShardIds";
     public const string StartingHashKey = "startingHashKey";
+
+    // Not KCL: a hand-off request (see Lease.HandoffRequestedBy).
+    public const string HandoffRequestedBy = "handoffRequestedBy";
     public const string EndingHashKey = "endingHashKey";
 
     public static Dictionary<string, AttributeValue> KeyOf(string leaseKey) =>
@@ -63,6 +66,11 @@ internal static class LeaseAttributes
             item[ChildShardIds] = children;
         }
 
+        if (lease.HandoffRequestedBy is not null)
+        {
+            item[HandoffRequestedBy] = new AttributeValue { S = lease.HandoffRequestedBy };
+        }
+
         if (lease.StartingHashKey is not null)
         {
             item[StartingHashKey] = new AttributeValue { S = lease.StartingHashKey };
@@ -97,6 +105,7 @@ internal static class LeaseAttributes
             ChildShardIds = GetStringSet(item, ChildShardIds),
             StartingHashKey = GetString(item, StartingHashKey),
             EndingHashKey = GetString(item, EndingHashKey),
+            HandoffRequestedBy = GetString(item, HandoffRequestedBy),
         };
     }
 

@@ -13,11 +13,12 @@ namespace KinesisAttrib.Leases;
 /// <remarks>
 /// One taker cycle (<see cref="TakeLeasesAsync"/>) scans the table once and then, in this order: takes leases this
 /// worker owns but does not hold (a restart with the same worker id), expired leases, then free ones, up to its target
-/// <c>min(MaxLeasesForWorker, ceil(unfinished / live workers))</c>, several per cycle; steals from the most loaded
-/// worker only when that worker holds at least two more leases than this one and is not itself above the target (at
-/// most <c>MaxLeasesToStealAtOneTime</c> per cycle; a worker holding nothing may steal from anyone, to become visible);
-/// and asks for a graceful hand-off of leases above its target. Every
-/// steal lowers the sum of squared lease counts, so steals stop (no oscillation). See docs/design/leases.md.
+/// <c>min(MaxLeasesForWorker, ceil(unfinished / live workers))</c>, several per cycle; asks the most loaded worker to
+/// hand a lease over only when that worker holds at least two more leases than this one will and is not itself above
+/// the target (at most <c>MaxLeasesToStealAtOneTime</c> per cycle; a worker holding nothing may ask anyone, to become
+/// visible), stealing it only if the request goes unanswered for <see cref="LeaseSettings.HandoffRequestTimeout"/>;
+/// and hands off, gracefully, leases asked for by others and leases above its target. Every move lowers the sum of
+/// squared lease counts, so moving stops (no oscillation). See docs/design/leases.md.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The renewal semaphore's wait handle is never created; it needs no disposal.")]
 internal sealed partial class LeaseCoordinator
@@ -35,6 +36,9 @@ internal sealed partial class LeaseCoordinator
 
     // Expiry is judged on this worker's clock: a lease is expired when its counter has not moved for the failover time.
     private readonly Dictionary<string, (long Counter, long SeenAt)> _observed = new(StringComparer.Ordinal);
+
+    // Hand-offs this worker asked for and is waiting on: lease key -> (owner asked, when on this worker's clock).
+    private readonly Dictionary<string, (string Owner, long RequestedAt)> _requested = new(StringComparer.Ordinal);
 
     public LeaseCoordinator(ILeaseStore store, string workerId, TimeSpan failoverTime, TimeProvider time, ILogger logger)
         : this(store, workerId, new LeaseSettings(failoverTime, failoverTime / 3), time, logger, LeaseKeys.SingleStream)
@@ -82,6 +86,7 @@ internal sealed partial class LeaseCoordinator
         var expired = new List<Lease>();
         var free = new List<Lease>();
         var othersLeases = new Dictionary<string, List<Lease>>(StringComparer.Ordinal);
+        var requesters = new HashSet<string>(StringComparer.Ordinal);
         var unfinished = 0;
         foreach (var lease in all)
         {
@@ -93,10 +98,27 @@ internal sealed partial class LeaseCoordinator
             }
 
             unfinished++;
+
+            // A worker that asked for a lease (still held, or released for it and not yet taken) is live, though it
+            // may hold nothing yet: counting it lowers everyone's target, so the others shed leases for it instead of
+            // it having to steal, and nobody takes its share first. A request nobody acted on for the failover time
+            // (a requester that died) no longer counts.
+            if (lease.HandoffRequestedBy is { } requester && requester != _workerId && lease.LeaseOwner != requester && !isExpired)
+            {
+                requesters.Add(requester);
+            }
+
             if (_held.TryGetValue(lease.LeaseKey, out var mineHeld))
             {
                 if (lease.LeaseOwner == _workerId)
                 {
+                    if (lease.HandoffRequestedBy is { } by && by != _workerId && !mineHeld.IsHandoffRequested)
+                    {
+                        // Another worker asked for it: hand it over gracefully (the consumer checkpoints, then releases).
+                        LogHandoffAskedOf(_logger, lease.LeaseKey, _workerId, by);
+                        mineHeld.RequestHandoff();
+                    }
+
                     continue;
                 }
 
@@ -107,7 +129,11 @@ internal sealed partial class LeaseCoordinator
 
             if (lease.LeaseOwner is not { } owner)
             {
-                free.Add(lease);
+                // Released for a worker that asked for it: left to that worker, unless nobody took it for the failover time.
+                if (lease.HandoffRequestedBy is not { } reservedFor || reservedFor == _workerId || isExpired)
+                {
+                    free.Add(lease);
+                }
             }
             else if (owner == _workerId)
             {
@@ -128,10 +154,21 @@ internal sealed partial class LeaseCoordinator
             }
         }
 
-        var workers = othersLeases.Count + 1;
+        requesters.UnionWith(othersLeases.Keys);
+        var workers = requesters.Count + 1;
         var target = (int)Math.Min(_settings.MaxLeasesForWorker, ((long)unfinished + workers - 1) / workers);
         var mine = _held.Values.Count(h => !h.IsHandoffRequested);
         var taken = new List<Lease>();
+
+        // Forget requests that were answered (the lease was released, taken by anyone, or is held here now).
+        var byKey = all.ToDictionary(l => l.LeaseKey, StringComparer.Ordinal);
+        foreach (var (key, request) in _requested.ToList())
+        {
+            if (_held.ContainsKey(key) || !byKey.TryGetValue(key, out var current) || current.LeaseOwner != request.Owner || current.HandoffRequestedBy != _workerId)
+            {
+                _requested.Remove(key);
+            }
+        }
 
         // 1. Free and expired leases, several per cycle: a new worker on a large stream fills its share at once.
         var contended = false;
@@ -153,17 +190,50 @@ internal sealed partial class LeaseCoordinator
             mine++;
         }
 
-        // 2. Steal only when nothing was free and the load is uneven by two or more: each steal narrows the gap
-        // between two workers without inverting it, so the sum of squared counts falls and stealing stops. A stolen
-        // shard is processed twice until the victim's next renewal, so prefer waiting for a graceful hand-off.
+        // 2. Only when nothing was free and the load is uneven by two or more, move one lease from the most loaded
+        // worker: each move narrows the gap between two workers without inverting it, so the sum of squared counts
+        // falls and moving stops. The move is asked for, not stolen: the owner sees the request at its next scan,
+        // finishes its batch, checkpoints and releases, and this worker takes it, with nothing delivered twice.
+        // Only a request not answered within HandoffRequestTimeout (a consumer stuck in a batch) ends in a steal.
+        var pending = _requested.Count;
+        var moved = 0;
         if (!contended && mine < target)
         {
-            var load = othersLeases.ToDictionary(kv => kv.Key, kv => kv.Value.Count, StringComparer.Ordinal);
-            for (var stolen = 0; stolen < _settings.MaxLeasesToStealAtOneTime && mine < target; stolen++)
+            foreach (var (key, request) in _requested.ToList())
             {
-                // A worker above the target sees this one (once it holds a lease) and hands leases off by itself:
-                // steal from it only to become visible. Otherwise steal only from workers that will not shed.
-                var victim = load.Where(kv => kv.Value - mine >= 2 && (mine == 0 || kv.Value <= target))
+                if (moved >= _settings.MaxLeasesToStealAtOneTime || mine >= target)
+                {
+                    break;
+                }
+
+                if (_time.GetElapsedTime(request.RequestedAt, now) < _settings.HandoffRequestTimeout)
+                {
+                    continue;
+                }
+
+                _requested.Remove(key);
+                pending--;
+                moved++;
+                var updated = await TakeAsync(byKey[key], now, cancellationToken, stolen: true).ConfigureAwait(false);
+                if (updated is not null)
+                {
+                    LogLeaseStolen(_logger, key, _workerId, request.Owner, othersLeases.GetValueOrDefault(request.Owner)?.Count ?? 0, mine);
+                    taken.Add(updated);
+                    mine++;
+                }
+            }
+
+            var load = othersLeases.ToDictionary(
+                kv => kv.Key,
+                kv => kv.Value.Count - _requested.Values.Count(r => r.Owner == kv.Key),
+                StringComparer.Ordinal);
+            for (; moved < _settings.MaxLeasesToStealAtOneTime && mine + pending < target; moved++)
+            {
+                // A worker above the target hands leases off by itself once it counts this one (a worker that holds
+                // nothing becomes visible through its request): ask it only to become visible. Otherwise ask only
+                // workers that will not shed.
+                var prospective = mine + pending;
+                var victim = load.Where(kv => kv.Value - prospective >= 2 && (prospective == 0 || kv.Value <= target))
                     .OrderByDescending(kv => kv.Value)
                     .ThenBy(kv => kv.Key, StringComparer.Ordinal)
                     .Select(kv => kv.Key)
@@ -173,19 +243,19 @@ internal sealed partial class LeaseCoordinator
                     break;
                 }
 
-                var candidates = othersLeases[victim];
-                var lease = candidates.OrderBy(Spread).First();
-                candidates.Remove(lease);
-                var updated = await TakeAsync(lease, now, cancellationToken, stolen: true).ConfigureAwait(false);
-                if (updated is null)
+                var lease = othersLeases[victim]
+                    .Where(l => !_requested.ContainsKey(l.LeaseKey) && l.HandoffRequestedBy is null)
+                    .OrderBy(Spread)
+                    .FirstOrDefault();
+                if (lease is null || await _store.RequestHandoffAsync(lease, _workerId, cancellationToken).ConfigureAwait(false) is null)
                 {
                     break;
                 }
 
-                LogLeaseStolen(_logger, lease.LeaseKey, _workerId, victim, load[victim], mine);
+                LogHandoffAskedFor(_logger, lease.LeaseKey, _workerId, victim, load[victim], prospective);
+                _requested[lease.LeaseKey] = (victim, now);
                 load[victim]--;
-                taken.Add(updated);
-                mine++;
+                pending++;
             }
         }
 
@@ -459,4 +529,10 @@ internal sealed partial class LeaseCoordinator
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Worker {WorkerId} hands off lease {LeaseKey}: it holds {OwnCount} leases, its share is {Target}")]
     private static partial void LogHandoffRequested(ILogger logger, string leaseKey, string workerId, int ownCount, int target);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "Worker {WorkerId} asks {Owner} to hand over lease {LeaseKey} ({OwnerCount} leases against {OwnCount})")]
+    private static partial void LogHandoffAskedFor(ILogger logger, string leaseKey, string workerId, string owner, int ownerCount, int ownCount);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "Worker {WorkerId} hands over lease {LeaseKey}: {Requester} asked for it")]
+    private static partial void LogHandoffAskedOf(ILogger logger, string leaseKey, string workerId, string requester);
 }

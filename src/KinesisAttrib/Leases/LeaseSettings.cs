@@ -18,6 +18,13 @@ internal sealed record LeaseSettings(TimeSpan FailoverTime, TimeSpan RenewalInte
         ? (TakerInterval ?? FailoverTime) + RetryInterval
         : RenewalInterval + RetryInterval;
 
+    /// <summary>
+    /// How long a worker waits for a lease it asked for before stealing it: the owner sees the request at its next
+    /// scan (within a taker interval), finishes the batch in hand and releases, and the requester takes it at its next
+    /// scan; a failover time more is left for the batch and the checkpoint.
+    /// </summary>
+    public TimeSpan HandoffRequestTimeout => (2 * (TakerInterval ?? FailoverTime)) + FailoverTime;
+
     /// <summary>How often a failed renewal is retried, and how often the renewer looks for due leases.</summary>
     public TimeSpan RetryInterval => FailoverTime / 16;
 

@@ -158,6 +158,37 @@ public sealed class MultiWorkerTests(EmulatorFixture emulators, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task AJoiningWorker_IsHandedItsShare_AndNoRecordIsDeliveredTwice()
+    {
+        var workers = await StartAsync(6, "w-a", "w-b");
+        await WaitUntilAsync(() => Balanced(workers, 6), "2 workers hold 3 shards each");
+        await PutAsync(0, 600);
+        await _log.WhenDistinctAsync(600, Timeout);
+
+        // The newcomer holds nothing, so nothing is free for it: it asks for a lease, and the others hand over its
+        // share after checkpointing, instead of it stealing one (which would redeliver since the last checkpoint).
+        // Records keep flowing while the leases move, so a lease taken mid-batch would show as a repeat.
+        _workers.Add(new Worker("w-c", _application, _stream, _kinesis, _dynamo, _log));
+        workers = [.. _workers];
+        var produced = 600;
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (!Balanced(workers, 6) || produced < 1200)
+        {
+            await PutAsync(produced, 50);
+            produced += 50;
+            await Task.Delay(50, deadline.Token); // paces the producer (the records must flow during the hand-off)
+        }
+
+        await _log.WhenDistinctAsync(produced, Timeout);
+
+        var deliveries = _log.Snapshot();
+        AssertEveryRecordDelivered(deliveries, produced);
+        var repeated = deliveries.GroupBy(d => d.Payload).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(repeated.Count == 0, $"delivered twice: {string.Join(", ", repeated.Take(10))}");
+        Assert.Contains(deliveries, d => d.Worker == "w-c");
+    }
+
+    [Fact]
     public async Task SplitAndMergeWhileRecordsFlow_EveryRecordIsDelivered_AndEachKeysFirstDeliveriesFollowProductionOrder()
     {
         var workers = await StartAsync(3, "w-a", "w-b");

@@ -25,6 +25,7 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
 
         Assert.All((await fleet.LoadAsync()).Values, count => Assert.InRange(count, 49, 51));
         Assert.True(rounds <= 6, $"took {rounds} rounds");
+        Assert.Equal(0, fleet.Steals); // the first worker takes everything; the others ask and are handed their share
         output.WriteLine($"balanced after {rounds} rounds, {fleet.Takes} takes");
 
         // Stays put: 40 more rounds (100 s, ten failover times) move no lease and take nothing.
@@ -88,7 +89,7 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     [Fact]
-    public async Task Stealing_IsBoundedPerCycle_AndOnlyFromAWorkerWithAtLeastTwoMore()
+    public async Task Moving_IsAskedFor_NotStolen_BoundedPerCycle_AndOnlyFromAWorkerWithAtLeastTwoMore()
     {
         var store = new InMemoryLeaseStore();
         var time = new FakeTimeProvider();
@@ -100,38 +101,66 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
 
         var thief = new LeaseCoordinator(store, "thief", new LeaseSettings(Failover, Failover * 3 / 4, MaxLeasesToStealAtOneTime: 1), time, NullLogger.Instance, LeaseKeys.SingleStream);
 
-        // x, y, z hold 4 each, the thief 1 (13 leases, 4 workers: target 4). One steal per cycle, each from a worker
-        // at least two ahead; after two the gaps are at most one and stealing stops.
-        var first = await thief.TakeLeasesAsync(CancellationToken.None);
-        var second = await thief.TakeLeasesAsync(CancellationToken.None);
-        var third = await thief.TakeLeasesAsync(CancellationToken.None);
+        // x, y, z hold 4 each, the thief 1 (13 leases, 4 workers: target 4). One request per cycle, each to a worker
+        // at least two ahead of what the thief will hold; after two the gaps are at most one and asking stops.
+        Assert.Equal(["s-12"], (await thief.TakeLeasesAsync(CancellationToken.None)).Select(l => l.LeaseKey));
+        Assert.Empty(await thief.TakeLeasesAsync(CancellationToken.None));
+        Assert.Empty(await thief.TakeLeasesAsync(CancellationToken.None));
 
-        Assert.Equal(2, first.Count);
-        Assert.Contains(first, l => l.LeaseKey == "s-12");
-        Assert.Single(second);
-        Assert.Empty(third);
+        // Nothing was taken from anyone: two owners were asked, and their leases (counters included) are untouched.
+        var asked = (await store.ListLeasesAsync()).Where(l => l.HandoffRequestedBy == "thief").ToList();
+        Assert.Equal(2, asked.Count);
+        Assert.Equal(2, asked.Select(l => l.LeaseOwner).Distinct().Count());
+        Assert.All(asked, l => Assert.Equal(0, l.LeaseCounter));
+
+        // The owners answer at their next scan: checkpoint, release. The thief takes both, and nobody else could.
+        foreach (var lease in asked)
+        {
+            Assert.NotNull(await store.EvictLeaseAsync(lease));
+        }
+
+        var other = new LeaseCoordinator(store, "x", new LeaseSettings(Failover, Failover * 3 / 4), time, NullLogger.Instance, LeaseKeys.SingleStream);
+        Assert.DoesNotContain(await other.TakeLeasesAsync(CancellationToken.None), l => asked.Any(a => a.LeaseKey == l.LeaseKey));
+        Assert.Equal(2, (await thief.TakeLeasesAsync(CancellationToken.None)).Count);
         var load = (await store.ListLeasesAsync()).GroupBy(l => l.LeaseOwner!).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(3, load["thief"]);
         Assert.Equal([3, 3, 4], new[] { load["x"], load["y"], load["z"] }.Order());
+        Assert.All(await store.ListLeasesAsync(), l => Assert.Null(l.HandoffRequestedBy));
     }
 
     [Fact]
-    public async Task Stealing_WaitsForAWorkerAboveItsShareToHandLeasesOff()
+    public async Task ANewcomerHoldingNothing_AsksForOneLeaseToBeSeen_AndTheLoadedWorkerShedsItsShareWithoutLosingAny()
     {
         var store = new InMemoryLeaseStore();
         var time = new FakeTimeProvider();
         for (var i = 0; i < 6; i++)
         {
-            await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = $"s-{i}", LeaseOwner = i < 5 ? "busy" : "other", Checkpoint = ExtendedSequenceNumber.TrimHorizon });
+            await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = $"s-{i}", Checkpoint = ExtendedSequenceNumber.TrimHorizon });
         }
 
-        var thief = new LeaseCoordinator(store, "newcomer", new LeaseSettings(Failover, Failover * 3 / 4, MaxLeasesToStealAtOneTime: 5), time, NullLogger.Instance, LeaseKeys.SingleStream);
+        var busy = new LeaseCoordinator(store, "busy", new LeaseSettings(Failover, Failover * 3 / 4), time, NullLogger.Instance, LeaseKeys.SingleStream);
+        Assert.Equal(6, (await busy.TakeLeasesAsync(CancellationToken.None)).Count);
+        var newcomer = new LeaseCoordinator(store, "newcomer", new LeaseSettings(Failover, Failover * 3 / 4, MaxLeasesToStealAtOneTime: 5), time, NullLogger.Instance, LeaseKeys.SingleStream);
 
-        // Holding nothing, the newcomer is invisible to busy: it steals one lease to be seen (not five).
-        Assert.Single(await thief.TakeLeasesAsync(CancellationToken.None));
+        // Holding nothing, the newcomer is invisible to busy: it asks for one lease to be seen (not five), takes none.
+        Assert.Empty(await newcomer.TakeLeasesAsync(CancellationToken.None));
+        Assert.Single(await store.ListLeasesAsync(), l => l.HandoffRequestedBy == "newcomer");
 
-        // busy (4) is above the target (2) and will hand off by itself once it sees the newcomer: no further steal.
-        Assert.Empty(await thief.TakeLeasesAsync(CancellationToken.None));
+        // busy now counts it (share 3): it hands over the lease asked for and two more by itself.
+        await busy.TakeLeasesAsync(CancellationToken.None);
+        Assert.Equal(3, busy.HeldLeases.Count(h => h.IsHandoffRequested));
+
+        // Until busy has released them, the newcomer asks for nothing more and steals nothing.
+        Assert.Empty(await newcomer.TakeLeasesAsync(CancellationToken.None));
+        Assert.Single(await store.ListLeasesAsync(), l => l.HandoffRequestedBy == "newcomer");
+        foreach (var held in busy.HeldLeases.Where(h => h.IsHandoffRequested).ToList())
+        {
+            await busy.ReleaseAsync(held, CancellationToken.None);
+        }
+
+        Assert.Equal(3, (await newcomer.TakeLeasesAsync(CancellationToken.None)).Count);
+        Assert.Equal(3, busy.HeldLeases.Count);
+        Assert.DoesNotContain(busy.HeldLeases, h => h.IsLost);
     }
 
     [Fact]
@@ -181,18 +210,91 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     [Fact]
-    public async Task StolenLease_IsDetectedByItsFormerOwner_WithinOneRenewalInterval()
+    public async Task JoiningWorkers_GetTheirShareByHandOff_NeverByASteal()
+    {
+        var fleet = new LeaseFleet();
+        await fleet.CreateLeasesAsync(100);
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            fleet.Join(id);
+        }
+
+        await fleet.RunUntilBalancedAsync(maxRounds: 10);
+        var steals = fleet.Steals;
+        fleet.Join("d");
+        fleet.Join("e");
+        var rounds = 0;
+        while (!await fleet.IsBalancedAsync())
+        {
+            Assert.True(++rounds <= 12, "did not balance after two workers joined");
+            await fleet.RoundAsync();
+        }
+
+        // Every lease moved through "free" (released by its owner after a checkpoint), never straight from one worker
+        // to another: a steal would redeliver the records since the victim's last checkpoint.
+        output.WriteLine($"balanced {rounds} rounds after two workers joined");
+        Assert.Equal(steals, fleet.Steals);
+        Assert.All((await fleet.LoadAsync()).Values, count => Assert.Equal(20, count));
+    }
+
+    [Fact]
+    public async Task ARequesterThatDies_LeavesNoLeaseUnowned_ForLongerThanTheFailoverTime()
+    {
+        var fleet = new LeaseFleet();
+        await fleet.CreateLeasesAsync(4);
+        fleet.Join("a");
+        await fleet.RoundAsync();
+        var b = fleet.Join("b");
+        Assert.Empty(await b.TakeLeasesAsync(CancellationToken.None));
+        fleet.Kill("b");
+
+        // a hands the lease over to b (counting b, its share is 2, so it sheds two), but b never comes for them.
+        await fleet.RoundAsync();
+        Assert.Contains((await fleet.OwnersAsync()).Values, owner => owner is null);
+
+        // Once the released leases have sat unused for the failover time, b no longer counts and a takes them back.
+        var waited = TimeSpan.Zero;
+        while ((await fleet.OwnersAsync()).Values.Any(owner => owner != "a"))
+        {
+            Assert.True(waited <= LeaseFleet.Failover + (2 * fleet.Step), $"leases left unowned for {waited}");
+            await fleet.RoundAsync();
+            waited += fleet.Step;
+        }
+    }
+
+    [Fact]
+    public async Task AnUnansweredRequest_EndsInASteal_AfterTheHandoffTimeout_WhichTheFormerOwnerDetectsWithinOneRenewalInterval()
     {
         var fleet = new LeaseFleet();
         await fleet.CreateLeasesAsync(4);
         var a = fleet.Join("a");
         await fleet.RoundAsync();
         var b = fleet.Join("b");
-        await b.TakeLeasesAsync(CancellationToken.None);
-        var stolen = b.HeldLeases.Single().LeaseKey;
-        var victim = a.HeldLeases.Single(h => h.LeaseKey == stolen);
 
+        // a is stuck (it renews but never scans, e.g. a consumer that will not finish its batch): b's request goes
+        // unanswered, and b steals only after the timeout.
+        Assert.Empty(await b.TakeLeasesAsync(CancellationToken.None));
+        var asked = Assert.Single(await fleet.Store.ListLeasesAsync(), l => l.HandoffRequestedBy == "b").LeaseKey;
         var elapsed = TimeSpan.Zero;
+        while (true)
+        {
+            fleet.Time.Advance(fleet.Step);
+            elapsed += fleet.Step;
+            await a.RenewLeasesAsync(CancellationToken.None);
+            var taken = await b.TakeLeasesAsync(CancellationToken.None);
+            if (elapsed < a.Settings.HandoffRequestTimeout)
+            {
+                Assert.Empty(taken);
+                continue;
+            }
+
+            Assert.Equal([asked], taken.Select(l => l.LeaseKey));
+            break;
+        }
+
+        var victim = a.HeldLeases.Single(h => h.LeaseKey == asked);
+
+        elapsed = TimeSpan.Zero;
         while (!victim.IsLost)
         {
             await a.RenewLeasesAsync(CancellationToken.None);
@@ -202,7 +304,7 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
         }
 
         Assert.True(victim.Lost.IsCancellationRequested);
-        Assert.DoesNotContain(a.HeldLeases, h => h.LeaseKey == stolen);
+        Assert.DoesNotContain(a.HeldLeases, h => h.LeaseKey == asked);
     }
 
     [Fact]
@@ -216,12 +318,30 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
         var settings = new LeaseSettings(Failover, TimeSpan.FromSeconds(8), TakerInterval: TimeSpan.FromSeconds(5));
         var thief = new LeaseCoordinator(store, "thief", settings, time, NullLogger.Instance, LeaseKeys.SingleStream);
 
-        // The thief's share is 2: it takes the free lease (startable at once) and steals nothing (busy is only one ahead).
+        // The thief's share is 2: it takes the free lease (startable at once) and asks for nothing (busy is only one ahead).
         var free = Assert.Single(await thief.TakeLeasesAsync(CancellationToken.None));
         Assert.True(thief.CanStart(thief.HeldLeases.Single(h => h.LeaseKey == free.LeaseKey)));
 
-        // A newcomer holding nothing steals one of busy's leases to become visible.
+        // A newcomer holding nothing asks busy for a lease; busy never answers (it kept renewing, so the lease is
+        // not expired), and after the timeout the newcomer steals it.
         var newcomer = new LeaseCoordinator(store, "newcomer", settings, time, NullLogger.Instance, LeaseKeys.SingleStream);
+        Assert.Empty(await newcomer.TakeLeasesAsync(CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(20), settings.HandoffRequestTimeout);
+        for (var waited = TimeSpan.Zero; waited < settings.HandoffRequestTimeout; waited += TimeSpan.FromSeconds(5))
+        {
+            // Both owners stay alive (renewing straight through the store, every 5 s, well within the failover time).
+            foreach (var lease in (await store.ListLeasesAsync()).Where(l => l.LeaseOwner is "busy" or "thief"))
+            {
+                Assert.NotNull(await store.RenewLeaseAsync(lease));
+            }
+
+            time.Advance(TimeSpan.FromSeconds(5));
+            if (waited + TimeSpan.FromSeconds(5) < settings.HandoffRequestTimeout)
+            {
+                Assert.Empty(await newcomer.TakeLeasesAsync(CancellationToken.None));
+            }
+        }
+
         var stolen = Assert.Single(await newcomer.TakeLeasesAsync(CancellationToken.None));
         var held = newcomer.HeldLeases.Single(h => h.LeaseKey == stolen.LeaseKey);
 

@@ -18,12 +18,18 @@ internal sealed class LeaseFleet
     private readonly List<(string Id, LeaseCoordinator Coordinator)> _workers = [];
     private readonly LeaseSettings _settings;
 
+    private readonly StealCountingStore _coordinatorStore;
+
     public LeaseFleet(LeaseSettings? settings = null)
     {
         _settings = settings ?? new LeaseSettings(Failover, Failover * 3 / 4);
+        _coordinatorStore = new StealCountingStore(Store);
     }
 
     public InMemoryLeaseStore Store { get; } = new();
+
+    /// <summary>Takes of a lease another worker owned (a steal, not a take of a free or released lease).</summary>
+    public int Steals => _coordinatorStore.Steals;
 
     public FakeTimeProvider Time { get; } = new();
 
@@ -44,7 +50,7 @@ internal sealed class LeaseFleet
 
     public LeaseCoordinator Join(string id, LeaseSettings? settings = null)
     {
-        var coordinator = new LeaseCoordinator(Store, id, settings ?? _settings, Time, NullLogger.Instance, LeaseKeys.SingleStream);
+        var coordinator = new LeaseCoordinator(_coordinatorStore, id, settings ?? _settings, Time, NullLogger.Instance, LeaseKeys.SingleStream);
         _workers.Add((id, coordinator));
         return coordinator;
     }
@@ -106,5 +112,23 @@ internal sealed class LeaseFleet
         var load = await LoadAsync();
         Assert.Fail($"Not balanced after {maxRounds} rounds: {string.Join(", ", load.Select(kv => $"{kv.Key}={kv.Value}"))}");
         return -1;
+    }
+
+    private sealed class StealCountingStore(ILeaseStore inner) : ForwardingLeaseStore(inner)
+    {
+        private int _steals;
+
+        public int Steals => Volatile.Read(ref _steals);
+
+        public override async Task<Lease?> TakeLeaseAsync(Lease lease, string newOwner, CancellationToken cancellationToken = default)
+        {
+            var taken = await Inner.TakeLeaseAsync(lease, newOwner, cancellationToken);
+            if (taken is not null && lease.LeaseOwner is { } owner && owner != newOwner)
+            {
+                Interlocked.Increment(ref _steals);
+            }
+
+            return taken;
+        }
     }
 }

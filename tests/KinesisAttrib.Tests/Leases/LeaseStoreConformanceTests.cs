@@ -205,6 +205,50 @@ public abstract class LeaseStoreConformanceTests
     }
 
     [Fact]
+    public async Task RequestHandoff_RecordsTheRequester_WithoutMovingTheCounter_SoTheOwnersNextWriteSucceeds()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 4 });
+
+        var requested = await store.RequestHandoffAsync(lease, WorkerB);
+
+        Assert.NotNull(requested);
+        Assert.Equal(WorkerB, requested.HandoffRequestedBy);
+        Assert.Equal(WorkerA, requested.LeaseOwner);
+        Assert.Equal(4, requested.LeaseCounter);
+        Assert.Equal(WorkerB, (await store.GetLeaseAsync(ShardId))!.HandoffRequestedBy);
+
+        // The owner's view from before the request is still current, and its write returns the request.
+        var renewed = await store.RenewLeaseAsync(lease);
+        Assert.NotNull(renewed);
+        Assert.Equal(WorkerB, renewed.HandoffRequestedBy);
+
+        // A release keeps the request (the requester is first in line); the take clears it.
+        var released = await store.EvictLeaseAsync(renewed);
+        Assert.Equal(WorkerB, released?.HandoffRequestedBy);
+        var taken = await store.TakeLeaseAsync(released!, WorkerB);
+        Assert.NotNull(taken);
+        Assert.Null(taken.HandoffRequestedBy);
+        Assert.Null((await store.GetLeaseAsync(ShardId))!.HandoffRequestedBy);
+    }
+
+    [Fact]
+    public async Task RequestHandoff_OnAStaleView_ReturnsNull_AndChangesNothing()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 4 });
+        var renewed = await store.RenewLeaseAsync(lease);
+        Assert.NotNull(renewed);
+
+        Assert.Null(await store.RequestHandoffAsync(lease, WorkerB));
+        Assert.Null(await store.RequestHandoffAsync(renewed with { LeaseOwner = WorkerB }, WorkerB));
+
+        AssertSameLease(renewed, await store.GetLeaseAsync(ShardId));
+        Assert.Null((await store.GetLeaseAsync(ShardId))!.HandoffRequestedBy);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.RequestHandoffAsync(renewed with { LeaseOwner = null }, WorkerB));
+    }
+
+    [Fact]
     public async Task UpdateChildShardIds_OfAFinishedShard_RecordsEachOnce_WithoutTouchingOwnerOrCounter()
     {
         var store = await CreateStoreAsync();
@@ -293,6 +337,7 @@ public abstract class LeaseStoreConformanceTests
             ChildShardIds = ["shardId-000000000009", "shardId-000000000010"],
             StartingHashKey = "0",
             EndingHashKey = "340282366920938463463374607431768211455",
+            HandoffRequestedBy = WorkerB,
         };
 
         Assert.True(await store.CreateLeaseIfNotExistsAsync(lease));
@@ -425,5 +470,6 @@ public abstract class LeaseStoreConformanceTests
         Assert.Equal(expected.ChildShardIds, actual.ChildShardIds);
         Assert.Equal(expected.StartingHashKey, actual.StartingHashKey);
         Assert.Equal(expected.EndingHashKey, actual.EndingHashKey);
+        Assert.Equal(expected.HandoffRequestedBy, actual.HandoffRequestedBy);
     }
 }
