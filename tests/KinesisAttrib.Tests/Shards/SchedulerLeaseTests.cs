@@ -1,43 +1,19 @@
 using System.Numerics;
 using System.Text;
 using KinesisAttrib.Handlers;
-using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
 using Microsoft.Extensions.Time.Testing;
+using static KinesisAttrib.Tests.Shards.SchedulerTestKit;
 
 namespace KinesisAttrib.Tests.Shards;
 
 /// <summary>Scheduler behaviour that comes from the lease work: rebalancing hand-off, multi-stream keys, cleanup, AT_TIMESTAMP.</summary>
 public sealed class SchedulerLeaseTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    private static KinesisAttribOptions FastOptions(string worker) => new()
-    {
-        WorkerId = worker,
-        FailoverTime = TimeSpan.FromSeconds(2),
-
-        // A third (not the default three quarters) leaves room for a machine busy running tests in parallel.
-        LeaseRenewalInterval = TimeSpan.FromMilliseconds(650),
-        LeaseTakerInterval = TimeSpan.FromMilliseconds(100),
-        IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20),
-        ProcessingRetryDelay = TimeSpan.FromMilliseconds(20),
-        MaxRecords = 100,
-    };
-
-    private static async Task PutAsync(IKinesisClient kinesis, string stream, int from, int count, string prefix = "r")
-    {
-        var entries = Enumerable.Range(from, count)
-            .Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"{prefix}{i}"), PartitionKey = $"key-{i % 37}" })
-            .ToList();
-        var result = await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = stream, Records = entries });
-        Assert.Equal(0, result.FailedRecordCount);
-    }
-
     private static async Task<int> CountRecordsAsync(IKinesisClient kinesis, string shardId)
     {
         var iterator = await kinesis.GetShardIteratorAsync(new GetShardIteratorRequest { StreamName = "orders", ShardId = shardId, IteratorType = ShardIteratorType.TrimHorizon });
@@ -60,17 +36,17 @@ public sealed class SchedulerLeaseTests
         using var stopB = new CancellationTokenSource();
         var a = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sinkA), kinesis, store, FastOptions("a"));
         var runA = a.RunAsync(stopA.Token);
-        await sinkA.WhenCountReaches(400, Timeout);
+        await sinkA.WhenCountReaches(400, TestTimeout);
         Assert.Equal(4, a.ActiveShards.Count);
 
         var b = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sinkB), kinesis, store, FastOptions("b"));
         var runB = b.RunAsync(stopB.Token);
-        await Eventually.WaitUntilAsync(() => Task.FromResult(a.ActiveShards.Count == 2 && b.ActiveShards.Count == 2), Timeout, "each worker processes two shards");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(a.ActiveShards.Count == 2 && b.ActiveShards.Count == 2), TestTimeout, "each worker processes two shards");
         await PutAsync(kinesis, "orders", 400, 400);
-        await Eventually.WaitUntilAsync(() => Task.FromResult(sinkA.Count + sinkB.Count >= 800), Timeout, "all 800 records are delivered");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sinkA.Count + sinkB.Count >= 800), TestTimeout, "all 800 records are delivered");
         await stopA.CancelAsync();
         await stopB.CancelAsync();
-        await Task.WhenAll(runA, runB).WaitAsync(Timeout);
+        await Task.WhenAll(runA, runB).WaitAsync(TestTimeout);
 
         var all = Payloads(sinkA).Concat(Payloads(sinkB)).ToList();
         Assert.Equal(800, all.Count);
@@ -97,10 +73,10 @@ public sealed class SchedulerLeaseTests
         var runOrders = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(orders), kinesis, store, FastOptions("w"), multiStreamLeaseKeys: true).RunAsync(stop.Token);
         var runPayments = new Scheduler("app", "payments", InitialPosition.TrimHorizon, () => new RecordingProcessor(payments), kinesis, store, FastOptions("w"), multiStreamLeaseKeys: true).RunAsync(stop.Token);
 
-        await orders.WhenCountReaches(100, Timeout);
-        await payments.WhenCountReaches(60, Timeout);
+        await orders.WhenCountReaches(100, TestTimeout);
+        await payments.WhenCountReaches(60, TestTimeout);
         await stop.CancelAsync();
-        await Task.WhenAll(runOrders, runPayments).WaitAsync(Timeout);
+        await Task.WhenAll(runOrders, runPayments).WaitAsync(TestTimeout);
 
         Assert.All(Payloads(orders), p => Assert.StartsWith("o", p, StringComparison.Ordinal));
         Assert.All(Payloads(payments), p => Assert.StartsWith("p", p, StringComparison.Ordinal));
@@ -131,14 +107,14 @@ public sealed class SchedulerLeaseTests
         using var stop = new CancellationTokenSource();
 
         var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options).RunAsync(stop.Token);
-        await sink.WhenCountReaches(250, Timeout);
-        await Eventually.WaitUntilAsync(async () => await store.GetLeaseAsync("shardId-000000000000") is null, Timeout, "the parent lease is deleted");
+        await sink.WhenCountReaches(250, TestTimeout);
+        await Eventually.WaitUntilAsync(async () => await store.GetLeaseAsync("shardId-000000000000") is null, TestTimeout, "the parent lease is deleted");
 
         // Several shard syncs later (ListShards still lists the closed parent) the lease has not come back.
         var requests = store.RequestCount;
-        await Eventually.WaitUntilAsync(() => Task.FromResult(store.RequestCount > requests + 50), Timeout, "the scheduler has run more cycles");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(store.RequestCount > requests + 50), TestTimeout, "the scheduler has run more cycles");
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.Null(await store.GetLeaseAsync("shardId-000000000000"));
         Assert.NotNull(await store.GetLeaseAsync(left));
@@ -161,11 +137,11 @@ public sealed class SchedulerLeaseTests
         using var stop = new CancellationTokenSource();
 
         var run = new Scheduler("app", "orders", InitialPosition.AtTimestamp, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a"), initialTimestamp: from).RunAsync(stop.Token);
-        await sink.WhenCountReaches(100, Timeout);
+        await sink.WhenCountReaches(100, TestTimeout);
         await PutAsync(kinesis, "orders", 100, 10, "new");
-        await sink.WhenCountReaches(110, Timeout);
+        await sink.WhenCountReaches(110, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         var payloads = Payloads(sink);
         Assert.Equal(110, payloads.Count);
@@ -186,16 +162,16 @@ public sealed class SchedulerLeaseTests
         var scheduler = new Scheduler("app", "orders", InitialPosition.Latest, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a"));
 
         var run = scheduler.RunAsync(stop.Token);
-        await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.ActiveShards.Count == 2), Timeout, "both open shards are being read");
-        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Initialized.Count == 2), Timeout, "both processors are initialized");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.ActiveShards.Count == 2), TestTimeout, "both open shards are being read");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Initialized.Count == 2), TestTimeout, "both processors are initialized");
 
         // Both consumers poll every 20 ms once they hold a LATEST iterator; records put after that must all arrive.
         var polls = kinesis.GetRecordsCallCount;
-        await Eventually.WaitUntilAsync(() => Task.FromResult(kinesis.GetRecordsCallCount >= polls + 20), Timeout, "both shards are being polled");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(kinesis.GetRecordsCallCount >= polls + 20), TestTimeout, "both shards are being polled");
         await PutAsync(kinesis, "orders", 0, 40, "new");
-        await sink.WhenCountReaches(40, Timeout);
+        await sink.WhenCountReaches(40, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.All(Payloads(sink), p => Assert.StartsWith("new", p, StringComparison.Ordinal));
         Assert.Equal([left, right], (await store.ListLeasesAsync()).Select(l => l.LeaseKey).Order(StringComparer.Ordinal));
@@ -214,21 +190,21 @@ public sealed class SchedulerLeaseTests
         using var stop = new CancellationTokenSource();
         var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options);
         var run = scheduler.RunAsync(stop.Token);
-        await sink.WhenCountReaches(100, Timeout);
+        await sink.WhenCountReaches(100, TestTimeout);
 
         // Another worker takes one lease (it stays live for the failover time, so "a" must not take it back).
         const string Stolen = "shardId-000000000000";
         var taken = await store.TakeLeaseAsync((await store.GetLeaseAsync(Stolen))!, "b");
         var theirs = await store.UpdateCheckpointAsync(taken!, taken!.Checkpoint);
-        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((Stolen, "LeaseLost"))), Timeout, "the processor of the stolen shard gets LeaseLost");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((Stolen, "LeaseLost"))), TestTimeout, "the processor of the stolen shard gets LeaseLost");
         Assert.DoesNotContain(Stolen, scheduler.ActiveShards);
 
         var before = sink.ByShard()[Stolen].Count;
         await PutAsync(kinesis, "orders", 100, 100);
         var inOther = await CountRecordsAsync(kinesis, "shardId-000000000001");
-        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.ByShard()["shardId-000000000001"].Count >= inOther), Timeout, "every record of the other shard arrives");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.ByShard()["shardId-000000000001"].Count >= inOther), TestTimeout, "every record of the other shard arrives");
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.Equal(before, sink.ByShard()[Stolen].Count);
         var stored = (await store.GetLeaseAsync(Stolen))!;
@@ -247,7 +223,7 @@ public sealed class SchedulerLeaseTests
         using var stop = new CancellationTokenSource();
         var options = FastOptions("a");
         var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options).RunAsync(stop.Token);
-        await sink.WhenCountReaches(10, Timeout);
+        await sink.WhenCountReaches(10, TestTimeout);
         var atStop = (await store.ListLeasesAsync()).Single();
         Assert.Equal("a", atStop.LeaseOwner);
 
@@ -256,13 +232,13 @@ public sealed class SchedulerLeaseTests
         await stop.CancelAsync();
         await Eventually.WaitUntilAsync(
             async () => (await store.ListLeasesAsync()).Single().LeaseCounter >= atStop.LeaseCounter + 4,
-            Timeout,
+            TestTimeout,
             "the lease is renewed during the graceful stop");
         Assert.Equal("a", (await store.ListLeasesAsync()).Single().LeaseOwner);
         Assert.False(run.IsCompleted);
 
         sink.BatchGate.SetResult();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
         var released = (await store.ListLeasesAsync()).Single();
         Assert.Null(released.LeaseOwner);
         Assert.Equal(sink.ByShard().Single().Value[^1].SequenceNumber, released.Checkpoint.SequenceNumber);
@@ -283,11 +259,11 @@ public sealed class SchedulerLeaseTests
         using var stop = new CancellationTokenSource();
         var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(new RecordingSink()), kinesis, store, options);
         var run = scheduler.RunAsync(stop.Token);
-        await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.HeldShards.Contains(Child)), Timeout, "a holds the child lease");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.HeldShards.Contains(Child)), TestTimeout, "a holds the child lease");
         Assert.Empty(scheduler.ActiveShards);
 
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.Null((await store.GetLeaseAsync(Child))!.LeaseOwner);
         Assert.Equal("x", (await store.GetLeaseAsync("shardId-parent"))!.LeaseOwner);
@@ -305,14 +281,14 @@ public sealed class SchedulerLeaseTests
         var sink = new RecordingSink { BatchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         using var stop = new CancellationTokenSource();
         var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a")).RunAsync(stop.Token);
-        await sink.WhenCountReaches(10, Timeout);
+        await sink.WhenCountReaches(10, TestTimeout);
 
         var lease = (await store.ListLeasesAsync()).Single();
         Assert.NotNull(await store.TakeLeaseAsync(lease, "b"));
-        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((lease.LeaseKey, "LeaseLost"))), Timeout, "the processor is told it lost the lease");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((lease.LeaseKey, "LeaseLost"))), TestTimeout, "the processor is told it lost the lease");
 
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
         Assert.Equal("b", (await store.ListLeasesAsync()).Single().LeaseOwner);
     }
 
@@ -334,9 +310,9 @@ public sealed class SchedulerLeaseTests
         using var stop = new CancellationTokenSource();
         var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a")).RunAsync(stop.Token);
 
-        await sink.WhenCountReaches(20, Timeout);
+        await sink.WhenCountReaches(20, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.Contains((Parent, "ShardEnded"), sink.Endings);
         Assert.True((await store.GetLeaseAsync(Parent))!.Checkpoint.IsShardEnd);

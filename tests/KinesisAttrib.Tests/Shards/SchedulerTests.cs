@@ -7,42 +7,12 @@ using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
+using static KinesisAttrib.Tests.Shards.SchedulerTestKit;
 
 namespace KinesisAttrib.Tests.Shards;
 
 public sealed class SchedulerTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    private static KinesisAttribOptions FastOptions(string worker = "worker-1") => new()
-    {
-        WorkerId = worker,
-        FailoverTime = TimeSpan.FromSeconds(2),
-
-        // A third (not the default three quarters) leaves room for a machine busy running tests in parallel.
-        LeaseRenewalInterval = TimeSpan.FromMilliseconds(650),
-        LeaseTakerInterval = TimeSpan.FromMilliseconds(100),
-        IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20),
-        ProcessingRetryDelay = TimeSpan.FromMilliseconds(20),
-        MaxRecords = 100,
-    };
-
-    private static async Task<List<string>> PutAsync(IKinesisClient kinesis, string stream, int from, int count)
-    {
-        var sequences = new List<string>();
-        for (var offset = 0; offset < count; offset += 500)
-        {
-            var entries = Enumerable.Range(from + offset, Math.Min(500, count - offset))
-                .Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"r{i}"), PartitionKey = $"key-{i % 37}" })
-                .ToList();
-            var result = await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = stream, Records = entries });
-            Assert.Equal(0, result.FailedRecordCount);
-            sequences.AddRange(result.Records.Select(r => r.SequenceNumber!));
-        }
-
-        return sequences;
-    }
-
     private static Scheduler NewScheduler(IKinesisClient kinesis, InMemoryLeaseStore store, RecordingSink sink, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon)
         => new("app", "orders", position, () => new RecordingProcessor(sink), kinesis, store, options ?? FastOptions());
 
@@ -57,9 +27,9 @@ public sealed class SchedulerTests
         using var stop = new CancellationTokenSource();
 
         var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
-        await sink.WhenCountReaches(1000, Timeout);
+        await sink.WhenCountReaches(1000, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         var byShard = sink.ByShard();
         Assert.Equal(2, byShard.Count);
@@ -86,9 +56,9 @@ public sealed class SchedulerTests
         using (var stop = new CancellationTokenSource())
         {
             var run = NewScheduler(kinesis, store, first).RunAsync(stop.Token);
-            await first.WhenCountReaches(300, Timeout);
+            await first.WhenCountReaches(300, TestTimeout);
             await stop.CancelAsync();
-            await run.WaitAsync(Timeout);
+            await run.WaitAsync(TestTimeout);
         }
 
         var expected = await PutAsync(kinesis, "orders", 300, 200);
@@ -96,9 +66,9 @@ public sealed class SchedulerTests
         using (var stop = new CancellationTokenSource())
         {
             var run = NewScheduler(kinesis, store, second, FastOptions("worker-2")).RunAsync(stop.Token);
-            await second.WhenCountReaches(200, Timeout);
+            await second.WhenCountReaches(200, TestTimeout);
             await stop.CancelAsync();
-            await run.WaitAsync(Timeout);
+            await run.WaitAsync(TestTimeout);
         }
 
         var delivered = second.ByShard().Values.SelectMany(l => l).Select(r => r.SequenceNumber).ToHashSet();
@@ -116,9 +86,9 @@ public sealed class SchedulerTests
         using var stop = new CancellationTokenSource();
 
         var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
-        await sink.WhenCountReaches(250, Timeout);
+        await sink.WhenCountReaches(250, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         var payloads = sink.ByShard().Values.Single().Select(r => Encoding.UTF8.GetString(r.Data.Span)).ToList();
         Assert.Equal(Enumerable.Range(0, 250).Select(i => $"r{i}").ToHashSet(), payloads.ToHashSet());
@@ -138,11 +108,11 @@ public sealed class SchedulerTests
         using var stop = new CancellationTokenSource();
 
         var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
-        await sink.WhenCountReaches(50, Timeout);
+        await sink.WhenCountReaches(50, TestTimeout);
         await stop.CancelAsync();
         Assert.False(run.IsCompleted);
         gate.SetResult();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         var lease = await store.GetLeaseAsync("shardId-000000000000");
         Assert.Equal(sequences[^1], lease!.Checkpoint.SequenceNumber);
@@ -162,9 +132,9 @@ public sealed class SchedulerTests
         using var stop = new CancellationTokenSource();
 
         var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
-        await sink.WhenCountReaches(200, Timeout);
+        await sink.WhenCountReaches(200, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         var byShard = sink.ByShard();
         Assert.Equal(100, byShard["shardId-000000000000"].Count);
@@ -193,9 +163,9 @@ public sealed class SchedulerTests
         await WaitForAsync(() => sink.ByShard().Count == 2);
         Assert.DoesNotContain(sink.Initialized, i => i.ShardId == child);
         gate.SetResult();
-        await sink.WhenCountReaches(300, Timeout);
+        await sink.WhenCountReaches(300, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         var byShard = sink.ByShard();
         Assert.Equal(200, byShard["shardId-000000000000"].Count + byShard["shardId-000000000001"].Count);
@@ -221,9 +191,9 @@ public sealed class SchedulerTests
         var run = NewScheduler(kinesis, store, sink, position: InitialPosition.Latest).RunAsync(stop.Token);
         await WaitForAsync(() => sink.Initialized.Count == 1);
         var expected = await PutAsync(kinesis, "orders", 20, 10);
-        await sink.WhenCountReaches(10, Timeout);
+        await sink.WhenCountReaches(10, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.Equal(expected, sink.ByShard().Values.Single().Select(r => r.SequenceNumber));
     }
@@ -242,9 +212,9 @@ public sealed class SchedulerTests
         await PutAsync(kinesis, "orders", 0, 10);
 
         // r0..r2 are delivered, r3 fails; the lease still says LATEST. A LATEST iterator would skip r3..r9.
-        await sink.WhenCountReaches(13, Timeout);
+        await sink.WhenCountReaches(13, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         var payloads = sink.ByShard().Values.Single().Select(r => Encoding.UTF8.GetString(r.Data.Span)).ToList();
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"), payloads.Distinct());
@@ -268,14 +238,14 @@ public sealed class SchedulerTests
         using var stopSecond = new CancellationTokenSource();
 
         var runFirst = NewScheduler(kinesis, store, first).RunAsync(stopFirst.Token);
-        await first.WhenCountReaches(100, Timeout);
+        await first.WhenCountReaches(100, TestTimeout);
         var runSecond = NewScheduler(kinesis, store, second, slowFailover).RunAsync(stopSecond.Token);
         await stopFirst.CancelAsync();
-        await runFirst.WaitAsync(Timeout);
+        await runFirst.WaitAsync(TestTimeout);
         var expected = await PutAsync(kinesis, "orders", 100, 50);
-        await second.WhenCountReaches(50, Timeout);
+        await second.WhenCountReaches(50, TestTimeout);
         await stopSecond.CancelAsync();
-        await runSecond.WaitAsync(Timeout);
+        await runSecond.WaitAsync(TestTimeout);
 
         Assert.Equal(expected, second.ByShard().Values.Single().Select(r => r.SequenceNumber));
     }
@@ -293,17 +263,17 @@ public sealed class SchedulerTests
         using var stop = new CancellationTokenSource();
 
         var runDead = NewScheduler(kinesis, store, dead).RunAsync(CancellationToken.None, kill.Token);
-        await dead.WhenCountReaches(100, Timeout);
+        await dead.WhenCountReaches(100, TestTimeout);
         await WaitForAsync(() => store.GetLeaseAsync("shardId-000000000000").Result!.Checkpoint.SequenceNumber == firstBatch[^1]);
         await kill.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runDead.WaitAsync(Timeout));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runDead.WaitAsync(TestTimeout));
         Assert.Equal("worker-1", (await store.GetLeaseAsync("shardId-000000000000"))!.LeaseOwner);
 
         var expected = await PutAsync(kinesis, "orders", 100, 30);
         var runSurvivor = NewScheduler(kinesis, store, survivor, FastOptions("worker-2")).RunAsync(stop.Token);
-        await survivor.WhenCountReaches(30, Timeout);
+        await survivor.WhenCountReaches(30, TestTimeout);
         await stop.CancelAsync();
-        await runSurvivor.WaitAsync(Timeout);
+        await runSurvivor.WaitAsync(TestTimeout);
 
         Assert.Equal(expected, survivor.ByShard().Values.Single().Select(r => r.SequenceNumber));
     }
@@ -322,9 +292,9 @@ public sealed class SchedulerTests
         using var stop = new CancellationTokenSource();
 
         var run = NewScheduler(kinesis, store, sink, options).RunAsync(stop.Token);
-        await sink.WhenCountReaches(600, Timeout);
+        await sink.WhenCountReaches(600, TestTimeout);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.True(kinesis.Faults >= 10, $"only {kinesis.Faults} faults were injected");
         var delivered = sink.ByShard();
@@ -352,10 +322,10 @@ public sealed class SchedulerTests
 
         var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new ForgetfulAtShardEnd(new RecordingProcessor(sink), () => Interlocked.Increment(ref forgetful)), kinesis, store, FastOptions());
         var run = scheduler.RunAsync(stop.Token);
-        await sink.WhenCountReaches(10, Timeout);
+        await sink.WhenCountReaches(10, TestTimeout);
         await WaitForAsync(() => Volatile.Read(ref forgetful) >= 2);
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.False((await store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
         Assert.DoesNotContain(sink.Initialized, i => i.ShardId == left || i.ShardId == right);
@@ -375,13 +345,13 @@ public sealed class SchedulerTests
         // The processor never checkpoints while records come; only on an empty read.
         var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new CheckpointsWhenIdle(sink), kinesis, store, FastOptions());
         var run = scheduler.RunAsync(stop.Token);
-        await sink.WhenCountReaches(3, Timeout);
+        await sink.WhenCountReaches(3, TestTimeout);
         await Eventually.WaitUntilAsync(
             async () => (await store.GetLeaseAsync("shardId-000000000000"))?.Checkpoint.SequenceNumber == sequences[^1],
-            Timeout,
+            TestTimeout,
             "the idle turn checkpointed the last record");
         await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
 
         Assert.Equal(3, sink.Count);
     }
@@ -417,11 +387,11 @@ public sealed class SchedulerTests
 
         var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(new RecordingSink()), kinesis, store, FastOptions());
         var run = scheduler.RunAsync(stop.Token);
-        await store.Blocked.Task.WaitAsync(Timeout);
+        await store.Blocked.Task.WaitAsync(TestTimeout);
         await stop.CancelAsync();
 
         // Not a TaskCanceledException: a graceful stop is not a failure, whatever was in flight.
-        await run.WaitAsync(Timeout);
+        await run.WaitAsync(TestTimeout);
         Assert.True(run.IsCompletedSuccessfully);
     }
 
@@ -496,7 +466,7 @@ public sealed class SchedulerTests
 
     private static async Task WaitForAsync(Func<bool> condition)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(TestTimeout);
         while (!condition())
         {
             await Task.Delay(10, timeout.Token);
