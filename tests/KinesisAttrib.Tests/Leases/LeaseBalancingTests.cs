@@ -237,6 +237,55 @@ public sealed class LeaseBalancingTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.All((await fleet.LoadAsync()).Values, count => Assert.Equal(20, count));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task RandomJoinsAndDeaths_NeverLeaveALeaseWithTwoLiveHolders_AndTheFleetSettlesAfterwards(int seed)
+    {
+        var random = new Random(seed);
+        var fleet = new LeaseFleet();
+        await fleet.CreateLeasesAsync(60);
+        var next = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            fleet.Join($"w{next++}");
+        }
+
+        for (var round = 0; round < 80; round++)
+        {
+            // Every fourth round on average someone joins or dies (never the last worker).
+            switch (random.Next(8))
+            {
+                case 0:
+                    fleet.Join($"w{next++}");
+                    break;
+                case 1 when fleet.Live.Count() > 1:
+                    fleet.Kill(fleet.Live.ElementAt(random.Next(fleet.Live.Count())));
+                    break;
+            }
+
+            await fleet.RoundAsync();
+
+            // At a round's end no lease is held, unlost, by two live workers: moves between live workers are
+            // hand-offs (release, then take), never steals.
+            var holders = fleet.Coordinators.SelectMany(c => c.HeldLeases.Where(h => !h.IsLost).Select(h => (h.LeaseKey, c.WorkerId))).ToList();
+            var doubled = holders.GroupBy(h => h.LeaseKey).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(h => h.WorkerId))}").ToList();
+            Assert.True(doubled.Count == 0, $"round {round}: held twice: {string.Join("; ", doubled)}");
+        }
+
+        // Once membership stops changing, the fleet balances within a few failover times and stays so.
+        var rounds = await fleet.RunUntilBalancedAsync(maxRounds: 24);
+        output.WriteLine($"seed {seed}: {fleet.Live.Count()} workers balanced {rounds} rounds after the last change");
+        var owners = await fleet.OwnersAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await fleet.RoundAsync();
+        }
+
+        Assert.Equal(owners, await fleet.OwnersAsync());
+    }
+
     [Fact]
     public async Task ARequesterThatDies_LeavesNoLeaseUnowned_ForLongerThanTheFailoverTime()
     {

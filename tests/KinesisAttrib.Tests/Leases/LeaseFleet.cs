@@ -40,6 +40,9 @@ internal sealed class LeaseFleet
 
     public IEnumerable<string> Live => _workers.Select(w => w.Id);
 
+    /// <summary>The live workers' coordinators.</summary>
+    public IEnumerable<LeaseCoordinator> Coordinators => _workers.Select(w => w.Coordinator);
+
     public async Task CreateLeasesAsync(int count, string prefix = "shardId-")
     {
         for (var i = 0; i < count; i++)
