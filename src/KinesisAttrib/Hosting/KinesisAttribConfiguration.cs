@@ -25,105 +25,71 @@ public static class KinesisAttribConfiguration
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var child in section.GetChildren())
-        {
-            switch (Canonical(child.Key, s_optionKeys))
-            {
-                case nameof(KinesisAttribOptions.ApplicationName): options.ApplicationName = child.Value; break;
-                case nameof(KinesisAttribOptions.WorkerId): options.WorkerId = Text(child); break;
-                case nameof(KinesisAttribOptions.Region): options.Region = child.Value; break;
-                case nameof(KinesisAttribOptions.KinesisEndpoint): options.KinesisEndpoint = Uri(child); break;
-                case nameof(KinesisAttribOptions.DynamoDbEndpoint): options.DynamoDbEndpoint = Uri(child); break;
-                case nameof(KinesisAttribOptions.FailoverTime): options.FailoverTime = Time(child); break;
-                case nameof(KinesisAttribOptions.LeaseRenewalInterval): options.LeaseRenewalInterval = Time(child); break;
-                case nameof(KinesisAttribOptions.LeaseTakerInterval): options.LeaseTakerInterval = Time(child); break;
-                case nameof(KinesisAttribOptions.ShardSyncInterval): options.ShardSyncInterval = Time(child); break;
-                case nameof(KinesisAttribOptions.IdleTimeBetweenReads): options.IdleTimeBetweenReads = Time(child); break;
-                case nameof(KinesisAttribOptions.MaxRecords): options.MaxRecords = Integer(child); break;
-                case nameof(KinesisAttribOptions.ProcessingRetryDelay): options.ProcessingRetryDelay = Time(child); break;
-                case nameof(KinesisAttribOptions.ShutdownTimeout): options.ShutdownTimeout = Time(child); break;
-                case nameof(KinesisAttribOptions.MaxLeasesForWorker): options.MaxLeasesForWorker = Integer(child); break;
-                case nameof(KinesisAttribOptions.MaxLeasesToStealAtOneTime): options.MaxLeasesToStealAtOneTime = Integer(child); break;
-                case nameof(KinesisAttribOptions.CompletedLeaseRetention): options.CompletedLeaseRetention = Time(child); break;
-                case nameof(KinesisAttribOptions.LeaseCleanupInterval): options.LeaseCleanupInterval = Time(child); break;
-                case nameof(KinesisAttribOptions.KinesisRequestTimeout): options.KinesisRequestTimeout = Time(child); break;
-                case nameof(KinesisAttribOptions.KinesisMaxAttempts): options.KinesisMaxAttempts = Integer(child); break;
-                case nameof(KinesisAttribOptions.StreamNames):
-                    foreach (var stream in child.GetChildren())
-                    {
-                        options.StreamNames[stream.Key] = Text(stream);
-                    }
-
-                    break;
-                case nameof(KinesisAttribOptions.Applications):
-                    foreach (var application in child.GetChildren())
-                    {
-                        if (!options.Applications.TryGetValue(application.Key, out var target))
-                        {
-                            target = new KinesisApplicationOptions();
-                            options.Applications[application.Key] = target;
-                        }
-
-                        BindApplication(application, target);
-                    }
-
-                    break;
-                default:
-                    throw Unknown(child);
-            }
-        }
+        Apply(section, options, s_options);
     }
 
-    private static void BindApplication(IConfigurationSection section, KinesisApplicationOptions options)
+    private static readonly Dictionary<string, Action<IConfigurationSection, KinesisApplicationOptions>> s_applicationOptions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(KinesisApplicationOptions.LeaseTableName)] = (c, o) => o.LeaseTableName = Text(c),
+        [nameof(KinesisApplicationOptions.MaxRecords)] = (c, o) => o.MaxRecords = Integer(c),
+        [nameof(KinesisApplicationOptions.IdleTimeBetweenReads)] = (c, o) => o.IdleTimeBetweenReads = Time(c),
+        [nameof(KinesisApplicationOptions.FailoverTime)] = (c, o) => o.FailoverTime = Time(c),
+        [nameof(KinesisApplicationOptions.ShardSyncInterval)] = (c, o) => o.ShardSyncInterval = Time(c),
+        [nameof(KinesisApplicationOptions.ProcessingRetryDelay)] = (c, o) => o.ProcessingRetryDelay = Time(c),
+    };
+
+    // One setter per key. Keys match case-insensitively like the rest of Microsoft.Extensions.Configuration
+    // (KINESISATTRIB__MAXRECORDS, camelCase JSON); a key not listed is rejected by name.
+    private static readonly Dictionary<string, Action<IConfigurationSection, KinesisAttribOptions>> s_options = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(KinesisAttribOptions.ApplicationName)] = (c, o) => o.ApplicationName = c.Value,
+        [nameof(KinesisAttribOptions.WorkerId)] = (c, o) => o.WorkerId = Text(c),
+        [nameof(KinesisAttribOptions.Region)] = (c, o) => o.Region = c.Value,
+        [nameof(KinesisAttribOptions.KinesisEndpoint)] = (c, o) => o.KinesisEndpoint = Uri(c),
+        [nameof(KinesisAttribOptions.DynamoDbEndpoint)] = (c, o) => o.DynamoDbEndpoint = Uri(c),
+        [nameof(KinesisAttribOptions.FailoverTime)] = (c, o) => o.FailoverTime = Time(c),
+        [nameof(KinesisAttribOptions.LeaseRenewalInterval)] = (c, o) => o.LeaseRenewalInterval = Time(c),
+        [nameof(KinesisAttribOptions.LeaseTakerInterval)] = (c, o) => o.LeaseTakerInterval = Time(c),
+        [nameof(KinesisAttribOptions.ShardSyncInterval)] = (c, o) => o.ShardSyncInterval = Time(c),
+        [nameof(KinesisAttribOptions.IdleTimeBetweenReads)] = (c, o) => o.IdleTimeBetweenReads = Time(c),
+        [nameof(KinesisAttribOptions.MaxRecords)] = (c, o) => o.MaxRecords = Integer(c),
+        [nameof(KinesisAttribOptions.ProcessingRetryDelay)] = (c, o) => o.ProcessingRetryDelay = Time(c),
+        [nameof(KinesisAttribOptions.ShutdownTimeout)] = (c, o) => o.ShutdownTimeout = Time(c),
+        [nameof(KinesisAttribOptions.MaxLeasesForWorker)] = (c, o) => o.MaxLeasesForWorker = Integer(c),
+        [nameof(KinesisAttribOptions.MaxLeasesToStealAtOneTime)] = (c, o) => o.MaxLeasesToStealAtOneTime = Integer(c),
+        [nameof(KinesisAttribOptions.CompletedLeaseRetention)] = (c, o) => o.CompletedLeaseRetention = Time(c),
+        [nameof(KinesisAttribOptions.LeaseCleanupInterval)] = (c, o) => o.LeaseCleanupInterval = Time(c),
+        [nameof(KinesisAttribOptions.KinesisRequestTimeout)] = (c, o) => o.KinesisRequestTimeout = Time(c),
+        [nameof(KinesisAttribOptions.KinesisMaxAttempts)] = (c, o) => o.KinesisMaxAttempts = Integer(c),
+        [nameof(KinesisAttribOptions.StreamNames)] = (c, o) =>
+        {
+            foreach (var stream in c.GetChildren())
+            {
+                o.StreamNames[stream.Key] = Text(stream);
+            }
+        },
+        [nameof(KinesisAttribOptions.Applications)] = (c, o) =>
+        {
+            foreach (var application in c.GetChildren())
+            {
+                if (!o.Applications.TryGetValue(application.Key, out var target))
+                {
+                    target = new KinesisApplicationOptions();
+                    o.Applications[application.Key] = target;
+                }
+
+                Apply(application, target, s_applicationOptions);
+            }
+        },
+    };
+
+    private static void Apply<TOptions>(IConfiguration section, TOptions options, Dictionary<string, Action<IConfigurationSection, TOptions>> setters)
     {
         foreach (var child in section.GetChildren())
         {
-            switch (Canonical(child.Key, s_applicationKeys))
-            {
-                case nameof(KinesisApplicationOptions.LeaseTableName): options.LeaseTableName = Text(child); break;
-                case nameof(KinesisApplicationOptions.MaxRecords): options.MaxRecords = Integer(child); break;
-                case nameof(KinesisApplicationOptions.IdleTimeBetweenReads): options.IdleTimeBetweenReads = Time(child); break;
-                case nameof(KinesisApplicationOptions.FailoverTime): options.FailoverTime = Time(child); break;
-                case nameof(KinesisApplicationOptions.ShardSyncInterval): options.ShardSyncInterval = Time(child); break;
-                case nameof(KinesisApplicationOptions.ProcessingRetryDelay): options.ProcessingRetryDelay = Time(child); break;
-                default:
-                    throw Unknown(child);
-            }
+            var set = setters.GetValueOrDefault(child.Key) ?? throw Unknown(child);
+            set(child, options);
         }
-    }
-
-    private static readonly string[] s_optionKeys =
-    [
-        nameof(KinesisAttribOptions.ApplicationName), nameof(KinesisAttribOptions.WorkerId), nameof(KinesisAttribOptions.Region),
-        nameof(KinesisAttribOptions.KinesisEndpoint), nameof(KinesisAttribOptions.DynamoDbEndpoint), nameof(KinesisAttribOptions.FailoverTime),
-        nameof(KinesisAttribOptions.LeaseRenewalInterval), nameof(KinesisAttribOptions.LeaseTakerInterval), nameof(KinesisAttribOptions.ShardSyncInterval),
-        nameof(KinesisAttribOptions.IdleTimeBetweenReads), nameof(KinesisAttribOptions.MaxRecords), nameof(KinesisAttribOptions.ProcessingRetryDelay),
-        nameof(KinesisAttribOptions.ShutdownTimeout), nameof(KinesisAttribOptions.MaxLeasesForWorker), nameof(KinesisAttribOptions.MaxLeasesToStealAtOneTime),
-        nameof(KinesisAttribOptions.CompletedLeaseRetention), nameof(KinesisAttribOptions.LeaseCleanupInterval), nameof(KinesisAttribOptions.KinesisRequestTimeout),
-        nameof(KinesisAttribOptions.KinesisMaxAttempts), nameof(KinesisAttribOptions.StreamNames), nameof(KinesisAttribOptions.Applications),
-    ];
-
-    private static readonly string[] s_applicationKeys =
-    [
-        nameof(KinesisApplicationOptions.LeaseTableName), nameof(KinesisApplicationOptions.MaxRecords), nameof(KinesisApplicationOptions.IdleTimeBetweenReads),
-        nameof(KinesisApplicationOptions.FailoverTime), nameof(KinesisApplicationOptions.ShardSyncInterval), nameof(KinesisApplicationOptions.ProcessingRetryDelay),
-    ];
-
-    /// <summary>
-    /// The option name a key means: configuration keys are case-insensitive (<c>KINESISATTRIB__MAXRECORDS</c>,
-    /// camelCase JSON), so they are matched like that; an unknown key is returned as is (and then rejected).
-    /// </summary>
-    private static string Canonical(string key, string[] known)
-    {
-        foreach (var name in known)
-        {
-            if (string.Equals(name, key, StringComparison.OrdinalIgnoreCase))
-            {
-                return name;
-            }
-        }
-
-        return key;
     }
 
     private static InvalidOperationException Unknown(IConfigurationSection section) =>

@@ -132,26 +132,18 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default)
+    public Task<bool> CreateLeaseIfNotExistsAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        try
-        {
-            await _client.PutItemAsync(
-                new PutItemRequest
-                {
-                    TableName = TableName,
-                    Item = A.ToItem(lease),
-                    ConditionExpression = "attribute_not_exists(#key)",
-                    ExpressionAttributeNames = new(StringComparer.Ordinal) { ["#key"] = A.LeaseKey },
-                },
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+        return WrittenAsync(_client.PutItemAsync(
+            new PutItemRequest
+            {
+                TableName = TableName,
+                Item = A.ToItem(lease),
+                ConditionExpression = "attribute_not_exists(#key)",
+                ExpressionAttributeNames = new(StringComparer.Ordinal) { ["#key"] = A.LeaseKey },
+            },
+            cancellationToken));
     }
 
     /// <inheritdoc />
@@ -298,62 +290,65 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default)
+    public Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(leaseKey);
         var children = A.StringSet(childShardIds ?? throw new ArgumentNullException(nameof(childShardIds)))
             ?? throw new ArgumentException($"The children of shard lease '{leaseKey}' cannot be an empty list.", nameof(childShardIds));
-        try
-        {
-            await _client.UpdateItemAsync(
-                new UpdateItemRequest
+        return WrittenAsync(_client.UpdateItemAsync(
+            new UpdateItemRequest
+            {
+                TableName = TableName,
+                Key = A.KeyOf(leaseKey),
+                UpdateExpression = "SET #children = :children",
+                ConditionExpression = "attribute_exists(#key) AND #checkpoint = :shardEnd",
+                ExpressionAttributeNames = new(StringComparer.Ordinal)
                 {
-                    TableName = TableName,
-                    Key = A.KeyOf(leaseKey),
-                    UpdateExpression = "SET #children = :children",
-                    ConditionExpression = "attribute_exists(#key) AND #checkpoint = :shardEnd",
-                    ExpressionAttributeNames = new(StringComparer.Ordinal)
-                    {
-                        ["#key"] = A.LeaseKey,
-                        ["#children"] = A.ChildShardIds,
-                        ["#checkpoint"] = A.Checkpoint,
-                    },
-                    ExpressionAttributeValues = new(StringComparer.Ordinal)
-                    {
-                        [":children"] = children,
-                        [":shardEnd"] = new AttributeValue { S = ExtendedSequenceNumber.ShardEnd.SequenceNumber },
-                    },
+                    ["#key"] = A.LeaseKey,
+                    ["#children"] = A.ChildShardIds,
+                    ["#checkpoint"] = A.Checkpoint,
                 },
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+                ExpressionAttributeValues = new(StringComparer.Ordinal)
+                {
+                    [":children"] = children,
+                    [":shardEnd"] = new AttributeValue { S = ExtendedSequenceNumber.ShardEnd.SequenceNumber },
+                },
+            },
+            cancellationToken));
     }
 
     /// <inheritdoc />
     public async Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
+        var deleted = await WrittenAsync(_client.DeleteItemAsync(
+            new DeleteItemRequest
+            {
+                TableName = TableName,
+                Key = A.KeyOf(lease.LeaseKey),
+                ConditionExpression = CounterIs,
+                ExpressionAttributeNames = Names(includeOwner: false),
+                ExpressionAttributeValues = new(StringComparer.Ordinal) { [":expectedCounter"] = A.Number(lease.LeaseCounter) },
+            },
+            cancellationToken)).ConfigureAwait(false);
+        if (!deleted)
+        {
+            LogConditionFailed(_logger, "delete", lease.LeaseKey, lease.LeaseCounter);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>A conditional write: true when it was made, false when its condition refused it.</summary>
+    private static async Task<bool> WrittenAsync(Task write)
+    {
         try
         {
-            await _client.DeleteItemAsync(
-                new DeleteItemRequest
-                {
-                    TableName = TableName,
-                    Key = A.KeyOf(lease.LeaseKey),
-                    ConditionExpression = CounterIs,
-                    ExpressionAttributeNames = Names(includeOwner: false),
-                    ExpressionAttributeValues = new(StringComparer.Ordinal) { [":expectedCounter"] = A.Number(lease.LeaseCounter) },
-                },
-                cancellationToken).ConfigureAwait(false);
+            await write.ConfigureAwait(false);
             return true;
         }
         catch (ConditionalCheckFailedException)
         {
-            LogConditionFailed(_logger, "delete", lease.LeaseKey, lease.LeaseCounter);
             return false;
         }
     }

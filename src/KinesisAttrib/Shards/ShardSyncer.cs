@@ -121,6 +121,7 @@ internal sealed class ShardSyncer
     // leases exist; the emulators report no ChildShards, so the children come from ListShards' lineage.
     private async Task RecordChildrenAsync(List<Lease> leases, List<Shard> shards, CancellationToken cancellationToken)
     {
+        ILookup<string, string>? childrenOf = null;
         foreach (var lease in leases)
         {
             if (!lease.Checkpoint.IsShardEnd || lease.ChildShardIds.Count > 0)
@@ -128,11 +129,10 @@ internal sealed class ShardSyncer
                 continue;
             }
 
-            var shardId = _keys.ShardIdOf(lease.LeaseKey);
-            var children = shards
-                .Where(s => s.ParentShardId == shardId || s.AdjacentParentShardId == shardId)
-                .Select(s => s.ShardId)
-                .ToList();
+            childrenOf ??= shards
+                .SelectMany(s => new[] { s.ParentShardId, s.AdjacentParentShardId }.OfType<string>().Select(parent => (Parent: parent, Child: s.ShardId)))
+                .ToLookup(p => p.Parent, p => p.Child, StringComparer.Ordinal);
+            var children = childrenOf[_keys.ShardIdOf(lease.LeaseKey)].ToList();
             if (children.Count > 0)
             {
                 await _leases.UpdateChildShardIdsAsync(lease.LeaseKey, children, cancellationToken).ConfigureAwait(false);

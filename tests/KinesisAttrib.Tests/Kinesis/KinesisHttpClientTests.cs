@@ -619,55 +619,8 @@ public sealed class KinesisHttpClientTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.DescribeStreamSummaryAsync("orders", cts.Token));
     }
 
-    /// <summary>A body whose first read cancels the caller and then fails as a reset connection would.</summary>
-    private sealed class CancelThenFailStream(CancellationTokenSource caller) : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            caller.Cancel();
-            throw new IOException("Unable to read data from the transport connection: Connection reset by peer (test).");
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            caller.Cancel();
-            return ValueTask.FromException<int>(new IOException("Unable to read data from the transport connection: Connection reset by peer (test)."));
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    [Fact]
-    public async Task ATimeout_WhileReadingABodyThatFailsWithIOException_IsARequestTimeout()
-    {
-        _handler.Respond((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ResetWhenCancelledStream()) }));
-        using var client = CreateClient(timeout: TimeSpan.FromMilliseconds(100), maxAttempts: 1);
-
-        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
-
-        Assert.Equal("RequestTimeout", error.ErrorType);
-    }
-
-    /// <summary>A body that stalls, and reports the abort of its read as a reset connection.</summary>
-    private sealed class ResetWhenCancelledStream : Stream
+    /// <summary>A response body for the tests below: readable only, through what each overrides.</summary>
+    private abstract class ReadOnlyBodyStream : Stream
     {
         public override bool CanRead => true;
 
@@ -685,6 +638,43 @@ public sealed class KinesisHttpClientTests : IDisposable
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>A body whose first read cancels the caller and then fails as a reset connection would.</summary>
+    private sealed class CancelThenFailStream(CancellationTokenSource caller) : ReadOnlyBodyStream
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            caller.Cancel();
+            throw new IOException("Unable to read data from the transport connection: Connection reset by peer (test).");
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            caller.Cancel();
+            return ValueTask.FromException<int>(new IOException("Unable to read data from the transport connection: Connection reset by peer (test)."));
+        }
+    }
+
+    [Fact]
+    public async Task ATimeout_WhileReadingABodyThatFailsWithIOException_IsARequestTimeout()
+    {
+        _handler.Respond((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new ResetWhenCancelledStream()) }));
+        using var client = CreateClient(timeout: TimeSpan.FromMilliseconds(100), maxAttempts: 1);
+
+        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
+
+        Assert.Equal("RequestTimeout", error.ErrorType);
+    }
+
+    /// <summary>A body that stalls, and reports the abort of its read as a reset connection.</summary>
+    private sealed class ResetWhenCancelledStream : ReadOnlyBodyStream
+    {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             try
@@ -697,12 +687,6 @@ public sealed class KinesisHttpClientTests : IDisposable
 
             throw new IOException("Unable to read data from the transport connection: Operation aborted (test).");
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]
