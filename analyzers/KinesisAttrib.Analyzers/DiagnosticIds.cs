@@ -1,7 +1,8 @@
 namespace KinesisAttrib.Analyzers;
 
 /// <summary>
-/// Diagnostic ids of KinesisAttrib. Ranges: KA1xxx handlers and their attributes. Ids are never reused; each has a page
+/// Diagnostic ids of KinesisAttrib. Ranges: KA1xxx handler declarations and their attributes,
+/// KA2xxx checkpointing, KA3xxx payloads. Ids are never reused; each has a page
 /// in <c>docs/diagnostics</c>.
 /// </summary>
 public static class DiagnosticIds
@@ -14,4 +15,59 @@ public static class DiagnosticIds
 
     /// <summary>Two handlers consume the same stream as the same application.</summary>
     public const string DuplicateHandler = "KA1003";
+
+    // Handler declarations the generator skips, one id per rule (KA1001 stays for the rest), and declaration risks.
+
+    /// <summary>The handler method, or a type containing it, is generic.</summary>
+    public const string GenericHandler = "KA1004";
+
+    /// <summary>The handler method is abstract, or an instance method of a class dependency injection cannot create.</summary>
+    public const string AbstractHandler = "KA1005";
+
+    /// <summary>The handler method, a containing type or a parameter's type cannot be reached from generated code.</summary>
+    public const string InaccessibleHandler = "KA1006";
+
+    /// <summary>A handler parameter the generated processor cannot pass.</summary>
+    public const string UnsupportedParameter = "KA1007";
+
+    /// <summary>A handler takes the same context parameter twice.</summary>
+    public const string DuplicateParameter = "KA1008";
+
+    /// <summary>A handler has more than one payload parameter.</summary>
+    public const string MultiplePayloads = "KA1009";
+
+    /// <summary>A handler is <c>async void</c>.</summary>
+    public const string AsyncVoidHandler = "KA1010";
+
+    /// <summary>A numeric attribute value is out of range.</summary>
+    public const string AttributeValueOutOfRange = "KA1011";
+
+    /// <summary>An attribute sets an enum to a value the enum does not define.</summary>
+    public const string UndefinedEnumValue = "KA1012";
+
+    /// <summary>InitialPosition.AtTimestamp without a parsable InitialTimestamp, or a timestamp without AtTimestamp.</summary>
+    public const string InvalidInitialTimestamp = "KA1013";
+
+    /// <summary>CheckpointMode.Periodic without a limit, or limits without Periodic.</summary>
+    public const string InvalidPeriodicCheckpoint = "KA1014";
+
+    /// <summary>The Deserializer type is not a usable <c>IRecordDeserializer&lt;T&gt;</c> of the payload.</summary>
+    public const string InvalidDeserializer = "KA1015";
+
+    /// <summary>PayloadFormat does not fit the payload type, or is combined with a Deserializer.</summary>
+    public const string PayloadFormatMismatch = "KA1016";
+
+    // Payloads.
+
+    /// <summary>The payload type cannot be deserialized from JSON.</summary>
+    public const string PayloadNotDeserializable = "KA3001";
+
+    /// <summary>The named JsonSerializerContext has no metadata for the payload type.</summary>
+    public const string JsonContextLacksPayload = "KA3002";
+
+    /// <summary>Reflection-based JSON in a project that publishes with Native AOT or declares IsAotCompatible.</summary>
+    public const string ReflectionJsonInAotProject = "KA3003";
+
+    /// <summary>The JsonSerializerContext property names a type that is not a usable JsonSerializerContext.</summary>
+    public const string InvalidJsonSerializerContext = "KA3004";
 }

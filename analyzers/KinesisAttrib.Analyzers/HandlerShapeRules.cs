@@ -12,29 +12,41 @@ internal static class HandlerShapeRules
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpErrorMessageFormat;
 
     /// <summary>Why the generator skips <paramref name="method"/>, or null when it generates a processor for it.</summary>
-    public static string? GetUnsupportedReason(IMethodSymbol method, AttributeData attribute, KnownTypes types)
+    public static HandlerProblem? GetUnsupportedReason(IMethodSymbol method, AttributeData attribute, KnownTypes types) =>
+        Analyze(method, attribute, types).Problem;
+
+    /// <summary>
+    /// What the generator makes of <paramref name="method"/>: the problem it skips the method for, or the signature,
+    /// final payload format and JSON context it generates with.
+    /// </summary>
+    public static HandlerAnalysis Analyze(IMethodSymbol method, AttributeData attribute, KnownTypes types)
     {
         if (method.MethodKind != MethodKind.Ordinary)
         {
-            return $"it is {DescribeKind(method.MethodKind)}; only ordinary methods declared in a class can be handlers";
+            return new(new(HandlerRule.Shape, $"it is {DescribeKind(method.MethodKind)}; only ordinary methods declared in a class can be handlers"));
         }
 
         if (method.IsGenericMethod)
         {
-            return "it is generic; a handler cannot have type parameters (give the payload a concrete type)";
+            return new(new(HandlerRule.Generic, "it is generic; a handler cannot have type parameters (give the payload a concrete type)"));
         }
 
         if (method.IsAbstract)
         {
-            return "it is abstract; a handler needs a body the generated processor can call";
+            return new(new(HandlerRule.Abstract, "it is abstract; a handler needs a body the generated processor can call"));
         }
 
         if ((GetTypeReason(method) ?? GetAccessibilityReason(method, types.Compilation)) is { } reason)
         {
-            return reason;
+            return new(reason);
         }
 
-        return GetSignatureReason(method, types, out var signature) ?? GetAttributeReason(attribute, signature!, types);
+        if (GetSignatureReason(method, types, out var signature) is { } signatureReason)
+        {
+            return new(signatureReason);
+        }
+
+        return GetAttributeReason(attribute, signature!, types);
     }
 
     private static string DescribeKind(MethodKind kind) => kind switch
@@ -49,24 +61,24 @@ internal static class HandlerShapeRules
         _ => "not an ordinary method",
     };
 
-    private static string? GetTypeReason(IMethodSymbol method)
+    private static HandlerProblem? GetTypeReason(IMethodSymbol method)
     {
         var type = method.ContainingType;
         var name = type.ToDisplayString(s_typeFormat);
         if (type.TypeKind != TypeKind.Class)
         {
-            return $"it is declared in {DescribeTypeKind(type)} '{name}'; handlers must be declared in a class";
+            return new(HandlerRule.Shape, $"it is declared in {DescribeTypeKind(type)} '{name}'; handlers must be declared in a class");
         }
 
         // Instance handlers are resolved from DI (TryAddScoped<T>), which needs a concrete class.
         if (!method.IsStatic && type.IsStatic)
         {
-            return $"it is an instance method of static class '{name}'; make the method static";
+            return new(HandlerRule.Shape, $"it is an instance method of static class '{name}'; make the method static");
         }
 
         if (!method.IsStatic && type.IsAbstract)
         {
-            return $"it is an instance method of abstract class '{name}', which dependency injection cannot create; make the class concrete or the method static";
+            return new(HandlerRule.Abstract, $"it is an instance method of abstract class '{name}', which dependency injection cannot create; make the class concrete or the method static");
         }
 
         for (var current = type; current is not null; current = current.ContainingType)
@@ -80,21 +92,21 @@ internal static class HandlerShapeRules
                     generic = outer;
                 }
 
-                return $"{DescribeRole(generic, type)} '{generic.ToDisplayString(s_typeFormat)}' is generic; declare handlers in a non-generic class";
+                return new(HandlerRule.Generic, $"{DescribeRole(generic, type)} '{generic.ToDisplayString(s_typeFormat)}' is generic; declare handlers in a non-generic class");
             }
 
             if (!IsAccessible(current.DeclaredAccessibility))
             {
-                return $"{DescribeRole(current, type)} '{current.ToDisplayString(s_typeFormat)}' is {DescribeAccessibility(current.DeclaredAccessibility)}, "
-                    + "so the generated code cannot reach it; make it internal or public";
+                return new(HandlerRule.Inaccessible, $"{DescribeRole(current, type)} '{current.ToDisplayString(s_typeFormat)}' is {DescribeAccessibility(current.DeclaredAccessibility)}, "
+                    + "so the generated code cannot reach it; make it internal or public");
             }
 
             // Not a parser check: the parser lets it through (it is accessible within the assembly), but the generated
             // code lives in another file and would not compile.
             if (current.IsFileLocal)
             {
-                return $"{DescribeRole(current, type)} '{current.ToDisplayString(s_typeFormat)}' is file-local, "
-                    + "so the generated code (in another file) cannot reach it; make it internal or public";
+                return new(HandlerRule.Inaccessible, $"{DescribeRole(current, type)} '{current.ToDisplayString(s_typeFormat)}' is file-local, "
+                    + "so the generated code (in another file) cannot reach it; make it internal or public");
             }
         }
 
@@ -112,17 +124,17 @@ internal static class HandlerShapeRules
         _ => type.TypeKind.ToString().ToLowerInvariant(),
     };
 
-    private static string? GetAccessibilityReason(IMethodSymbol method, Compilation compilation)
+    private static HandlerProblem? GetAccessibilityReason(IMethodSymbol method, Compilation compilation)
     {
         if (!IsAccessible(method.DeclaredAccessibility))
         {
-            return $"it is {DescribeAccessibility(method.DeclaredAccessibility)}, so the generated code cannot call it; make it internal or public";
+            return new(HandlerRule.Inaccessible, $"it is {DescribeAccessibility(method.DeclaredAccessibility)}, so the generated code cannot call it; make it internal or public");
         }
 
         // Catches what declared accessibility alone does not, e.g. a handler in a file-local class.
         return compilation.IsSymbolAccessibleWithin(method, compilation.Assembly)
             ? null
-            : "it is not accessible from other files of its assembly, so the generated code cannot call it; make it and its class internal or public";
+            : new(HandlerRule.Inaccessible, "it is not accessible from other files of its assembly, so the generated code cannot call it; make it and its class internal or public");
     }
 
     private static bool IsAccessible(Accessibility accessibility) =>
@@ -137,15 +149,15 @@ internal static class HandlerShapeRules
     };
 
     /// <summary>Return type and parameters: the rules shared with the generator (<see cref="HandlerSignature"/>).</summary>
-    private static string? GetSignatureReason(IMethodSymbol method, KnownTypes types, out Signature? signature) =>
+    private static HandlerProblem? GetSignatureReason(IMethodSymbol method, KnownTypes types, out Signature? signature) =>
         HandlerSignature.Classify(method, types.Compilation, out signature);
 
     /// <summary>The attribute's values, merged over the assembly's <c>[KinesisHandlerDefaults]</c> as the generator does, then the shared checks.</summary>
-    private static string? GetAttributeReason(AttributeData attribute, Signature signature, KnownTypes types)
+    private static HandlerAnalysis GetAttributeReason(AttributeData attribute, Signature signature, KnownTypes types)
     {
         if (ReadSettings(attribute, types, allowDeserializer: true, out var settings, out var deserializer) is { } reason)
         {
-            return reason;
+            return new(reason);
         }
 
         var defaults = new Settings();
@@ -156,17 +168,17 @@ internal static class HandlerShapeRules
                 if (assemblyAttribute.AttributeClass is { } cls && cls.Equals(defaultsType, SymbolEqualityComparer.Default)
                     && ReadSettings(assemblyAttribute, types, allowDeserializer: false, out defaults, out _) is { } defaultsReason)
                 {
-                    return "[assembly: KinesisHandlerDefaults] is unusable: " + defaultsReason;
+                    return new(defaultsReason.InAssemblyDefaults());
                 }
             }
         }
 
         if (deserializer is not null && HandlerSignature.DeserializerReason(deserializer, signature.PayloadType, types.Compilation) is { } deserializerReason)
         {
-            return deserializerReason;
+            return new(deserializerReason);
         }
 
-        return HandlerSettingsRules.Validate(
+        var problem = HandlerSettingsRules.Validate(
             settings.InitialPosition ?? defaults.InitialPosition ?? 0,
             settings.InitialTimestamp ?? (HandlerSettingsRules.Inherits(settings.InitialPosition, HandlerSettingsRules.AtTimestamp) ? defaults.InitialTimestamp : null),
             settings.CheckpointMode ?? defaults.CheckpointMode ?? 0,
@@ -178,10 +190,17 @@ internal static class HandlerShapeRules
             settings.DeserializationFailurePolicy ?? defaults.DeserializationFailurePolicy ?? 0,
             deserializer is not null,
             signature.NaturalFormat,
-            out _);
+            out var format);
+        if (problem is not null)
+        {
+            return new(problem);
+        }
+
+        var context = settings.JsonSerializerContext ?? defaults.JsonSerializerContext;
+        return new(null, signature, format, context, settings.JsonSerializerContext is null && context is not null);
     }
 
-    private static string? ReadSettings(AttributeData attribute, KnownTypes types, bool allowDeserializer, out Settings settings, out ITypeSymbol? deserializer)
+    private static HandlerProblem? ReadSettings(AttributeData attribute, KnownTypes types, bool allowDeserializer, out Settings settings, out ITypeSymbol? deserializer)
     {
         settings = new Settings();
         deserializer = null;
@@ -223,15 +242,19 @@ internal static class HandlerShapeRules
                     if (value is not null && (value is not INamedTypeSymbol contextType || !IsJsonSerializerContext(contextType, types)))
                     {
                         var name = (value as ITypeSymbol)?.ToDisplayString(s_typeFormat) ?? "?";
-                        return $"JsonSerializerContext '{name}' is not a concrete, non-generic, accessible class deriving from System.Text.Json.Serialization.JsonSerializerContext";
+                        return new(
+                            HandlerRule.JsonSerializerContext,
+                            $"JsonSerializerContext '{name}' is not a concrete, non-generic, accessible class deriving from System.Text.Json.Serialization.JsonSerializerContext",
+                            argument.Key);
                     }
 
+                    settings.JsonSerializerContext = value as INamedTypeSymbol;
                     break;
                 case KnownTypeNames.DeserializerProperty when allowDeserializer:
                     deserializer = value as ITypeSymbol;
                     break;
                 default:
-                    return $"the attribute sets '{argument.Key}', which this generator version does not support";
+                    return new(HandlerRule.Shape, $"the attribute sets '{argument.Key}', which this generator version does not support", argument.Key);
             }
         }
 
@@ -280,5 +303,20 @@ internal static class HandlerShapeRules
         public int? PayloadFormat { get; set; }
 
         public int? DeserializationFailurePolicy { get; set; }
+
+        public INamedTypeSymbol? JsonSerializerContext { get; set; }
     }
 }
+
+/// <summary>What the generator makes of a handler: the problem it is skipped for, or what it is generated with.</summary>
+/// <param name="Problem">Why the generator skips the handler; null when it generates it.</param>
+/// <param name="Signature">The classified signature, when generated.</param>
+/// <param name="Format">The final payload format, when generated.</param>
+/// <param name="JsonContext">The JsonSerializerContext the handler uses (its own, else the assembly default), or null.</param>
+/// <param name="JsonContextFromDefaults">Whether <paramref name="JsonContext"/> comes from <c>[assembly: KinesisHandlerDefaults]</c>.</param>
+internal sealed record HandlerAnalysis(
+    HandlerProblem? Problem,
+    Signature? Signature = null,
+    PayloadFormatKind Format = PayloadFormatKind.Json,
+    INamedTypeSymbol? JsonContext = null,
+    bool JsonContextFromDefaults = false);

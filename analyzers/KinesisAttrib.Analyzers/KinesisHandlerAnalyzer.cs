@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,8 +12,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace KinesisAttrib.Analyzers;
 
 /// <summary>
-/// Explains every <c>[KinesisHandler]</c> the generator would skip (KA1001), invalid stream names (KA1002) and
-/// handlers the runtime would refuse as duplicates (KA1003), so that no handler is silently ignored.
+/// Explains every <c>[KinesisHandler]</c> the generator would skip (KA1001 and the specific KA1004–KA1016, KA3004),
+/// invalid stream names (KA1002), handlers the runtime would refuse as duplicates (KA1003), duplicate context parameters
+/// (KA1008) and payloads that would not decode (KA3001–KA3003), so that no handler is silently ignored or stalls.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
@@ -26,7 +28,24 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Descriptors.UnsupportedHandlerShape,
         Descriptors.InvalidStreamName,
-        Descriptors.DuplicateHandler);
+        Descriptors.DuplicateHandler,
+        Descriptors.GenericHandler,
+        Descriptors.AbstractHandler,
+        Descriptors.InaccessibleHandler,
+        Descriptors.UnsupportedParameter,
+        Descriptors.DuplicateParameter,
+        Descriptors.MultiplePayloads,
+        Descriptors.AsyncVoidHandler,
+        Descriptors.AttributeValueOutOfRange,
+        Descriptors.UndefinedEnumValue,
+        Descriptors.InvalidInitialTimestamp,
+        Descriptors.InvalidPeriodicCheckpoint,
+        Descriptors.InvalidDeserializer,
+        Descriptors.PayloadFormatMismatch,
+        Descriptors.PayloadNotDeserializable,
+        Descriptors.JsonContextLacksPayload,
+        Descriptors.ReflectionJsonInAotProject,
+        Descriptors.InvalidJsonSerializerContext);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -45,10 +64,11 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
             // The generator fills a handler's missing ApplicationName from [assembly: KinesisHandlerDefaults], so the
             // runtime sees that name: duplicates are judged with it too.
             var defaultApplication = DefaultApplicationName(start.Compilation, types);
+            var aotProperty = PayloadRules.AotProperty(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
 
             start.RegisterSymbolAction(
                 symbolContext => AnalyzeMethod(
-                    (IMethodSymbol)symbolContext.Symbol, types, defaultApplication, handlers, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
+                    (IMethodSymbol)symbolContext.Symbol, types, defaultApplication, aotProperty, handlers, symbolContext.ReportDiagnostic, symbolContext.CancellationToken),
                 SymbolKind.Method);
 
             // Local functions and lambdas are not symbols of their type, so symbol actions never see them; the generator
@@ -61,7 +81,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
                         : nodeContext.SemanticModel.GetSymbolInfo(nodeContext.Node, nodeContext.CancellationToken).Symbol;
                     if (symbol is IMethodSymbol method)
                     {
-                        AnalyzeMethod(method, types, defaultApplication, handlers, nodeContext.ReportDiagnostic, nodeContext.CancellationToken);
+                        AnalyzeMethod(method, types, defaultApplication, aotProperty, handlers, nodeContext.ReportDiagnostic, nodeContext.CancellationToken);
                     }
                 },
                 SyntaxKind.LocalFunctionStatement,
@@ -76,6 +96,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
         IMethodSymbol method,
         KnownTypes types,
         string? defaultApplication,
+        string? aotProperty,
         ConcurrentBag<HandlerKey> handlers,
         System.Action<Diagnostic> report,
         CancellationToken cancellationToken)
@@ -98,9 +119,20 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
             ? attributeSyntax.GetLocation()
             : method.Locations[0];
 
-        if (HandlerShapeRules.GetUnsupportedReason(method, attribute, types) is { } reason)
+        var analysis = HandlerShapeRules.Analyze(method, attribute, types);
+        if (analysis.Problem is { } problem)
         {
-            report(Diagnostic.Create(Descriptors.UnsupportedHandlerShape, methodLocation, name, reason));
+            // A type that does not resolve is a compiler error already; a second error on the handler would be noise.
+            if (problem.Rule != HandlerRule.Unresolved)
+            {
+                var location = ProblemLocation(problem, method, attributeSyntax) ?? methodLocation;
+                report(Diagnostic.Create(DescriptorFor(problem.Rule), location, name, problem.Message));
+            }
+        }
+        else
+        {
+            ReportDuplicateParameters(method, analysis.Signature!, name, report);
+            PayloadRules.Report(method, analysis, types, name, methodLocation, aotProperty, report);
         }
 
         // A constructor argument that does not bind is a compiler error already.
@@ -121,6 +153,72 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
             var applicationName = attribute.NamedArguments
                 .FirstOrDefault(a => a.Key == KnownTypeNames.ApplicationNameProperty).Value.Value as string;
             handlers.Add(new HandlerKey(applicationName ?? defaultApplication, streamName, name, attributeSyntax.GetLocation()));
+        }
+    }
+
+    private static DiagnosticDescriptor DescriptorFor(HandlerRule rule) => rule switch
+    {
+        HandlerRule.Generic => Descriptors.GenericHandler,
+        HandlerRule.Abstract => Descriptors.AbstractHandler,
+        HandlerRule.Inaccessible => Descriptors.InaccessibleHandler,
+        HandlerRule.UnsupportedParameter => Descriptors.UnsupportedParameter,
+        HandlerRule.MultiplePayloads => Descriptors.MultiplePayloads,
+        HandlerRule.AsyncVoid => Descriptors.AsyncVoidHandler,
+        HandlerRule.ValueOutOfRange => Descriptors.AttributeValueOutOfRange,
+        HandlerRule.UndefinedEnumValue => Descriptors.UndefinedEnumValue,
+        HandlerRule.InitialTimestamp => Descriptors.InvalidInitialTimestamp,
+        HandlerRule.PeriodicCheckpoint => Descriptors.InvalidPeriodicCheckpoint,
+        HandlerRule.Deserializer => Descriptors.InvalidDeserializer,
+        HandlerRule.PayloadFormat => Descriptors.PayloadFormatMismatch,
+        HandlerRule.JsonSerializerContext => Descriptors.InvalidJsonSerializerContext,
+        _ => Descriptors.UnsupportedHandlerShape,
+    };
+
+    /// <summary>
+    /// The attribute argument or parameter at fault, when the problem names one that is written on this handler (a
+    /// value inherited from the assembly defaults is reported on the method, whose settings it breaks).
+    /// </summary>
+    private static Location? ProblemLocation(HandlerProblem problem, IMethodSymbol method, AttributeSyntax attribute)
+    {
+        if (problem.Property is { } property)
+        {
+            return attribute.ArgumentList?.Arguments
+                .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == property)?.GetLocation();
+        }
+
+        return problem.Parameter is { } parameterName
+            && method.Parameters.FirstOrDefault(p => p.Name == parameterName) is { Locations.IsDefaultOrEmpty: false } parameter
+                ? parameter.Locations[0]
+                : null;
+    }
+
+    /// <summary>KA1008: the same context type twice. Services may repeat (the same scoped instance), context types may not.</summary>
+    private static void ReportDuplicateParameters(IMethodSymbol method, Signature signature, string name, System.Action<Diagnostic> report)
+    {
+        for (var i = 0; i < signature.Parameters.Length; i++)
+        {
+            var kind = signature.Parameters[i];
+            if (kind is ParameterKind.Payload or ParameterKind.Service)
+            {
+                continue;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (signature.Parameters[j] == kind)
+                {
+                    var parameter = method.Parameters[i];
+                    var location = parameter.Locations.IsDefaultOrEmpty ? method.Locations[0] : parameter.Locations[0];
+                    report(Diagnostic.Create(
+                        Descriptors.DuplicateParameter,
+                        location,
+                        name,
+                        parameter.Type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat),
+                        method.Parameters[j].Name,
+                        parameter.Name));
+                    break;
+                }
+            }
         }
     }
 

@@ -26,7 +26,7 @@ internal static class HandlerSettingsRules
     public static bool Inherits(int? handlerChoice, int qualifiedChoice) => handlerChoice is null || handlerChoice == qualifiedChoice;
 
     /// <summary>Why the values are inconsistent, or null; and the payload format they select.</summary>
-    public static string? Validate(
+    public static HandlerProblem? Validate(
         int initialPosition,
         string? initialTimestamp,
         int checkpointMode,
@@ -44,63 +44,67 @@ internal static class HandlerSettingsRules
         if (initialPosition is < 0 or > MaxInitialPosition || checkpointMode is < 0 or > MaxCheckpointMode || failurePolicy is < 0 or > MaxFailurePolicy
             || payloadFormat is < FormatAuto or > FormatRecord)
         {
-            return "the attribute sets an enum to a value that is not defined";
+            var property = initialPosition is < 0 or > MaxInitialPosition ? "InitialPosition"
+                : checkpointMode is < 0 or > MaxCheckpointMode ? "CheckpointMode"
+                : failurePolicy is < 0 or > MaxFailurePolicy ? "DeserializationFailurePolicy"
+                : "PayloadFormat";
+            return new(HandlerRule.UndefinedEnumValue, $"the attribute sets {property} to a value that is not defined", property);
         }
 
         if (initialPosition == AtTimestamp && !HandlerSignature.TryParseTimestamp(initialTimestamp, out _))
         {
             return initialTimestamp is null
-                ? "InitialPosition is AtTimestamp but no InitialTimestamp is set; set it to an ISO 8601 time such as \"2025-01-31T00:00:00Z\""
-                : $"InitialTimestamp \"{initialTimestamp}\" is not an ISO 8601 time such as \"2025-01-31T00:00:00Z\"";
+                ? new(HandlerRule.InitialTimestamp, "InitialPosition is AtTimestamp but no InitialTimestamp is set; set it to an ISO 8601 time such as \"2025-01-31T00:00:00Z\"", "InitialPosition")
+                : new(HandlerRule.InitialTimestamp, $"InitialTimestamp \"{initialTimestamp}\" is not an ISO 8601 time such as \"2025-01-31T00:00:00Z\"", "InitialTimestamp");
         }
 
         if (initialPosition != AtTimestamp && initialTimestamp is not null)
         {
-            return "InitialTimestamp is set but InitialPosition is not AtTimestamp";
+            return new(HandlerRule.InitialTimestamp, "InitialTimestamp is set but InitialPosition is not AtTimestamp", "InitialTimestamp");
         }
 
         if (checkpointEveryRecords < 0 || checkpointIntervalSeconds < 0)
         {
-            return "CheckpointEveryRecords and CheckpointIntervalSeconds cannot be negative";
+            return new(HandlerRule.ValueOutOfRange, "CheckpointEveryRecords and CheckpointIntervalSeconds cannot be negative", checkpointEveryRecords < 0 ? "CheckpointEveryRecords" : "CheckpointIntervalSeconds");
         }
 
         if (checkpointMode == CheckpointPeriodic && checkpointEveryRecords == 0 && checkpointIntervalSeconds == 0)
         {
-            return "CheckpointMode.Periodic needs CheckpointEveryRecords or CheckpointIntervalSeconds greater than zero";
+            return new(HandlerRule.PeriodicCheckpoint, "CheckpointMode.Periodic needs CheckpointEveryRecords or CheckpointIntervalSeconds greater than zero", "CheckpointMode");
         }
 
         if (checkpointMode != CheckpointPeriodic && (checkpointEveryRecords != 0 || checkpointIntervalSeconds != 0))
         {
-            return "CheckpointEveryRecords and CheckpointIntervalSeconds only apply to CheckpointMode.Periodic";
+            return new(HandlerRule.PeriodicCheckpoint, "CheckpointEveryRecords and CheckpointIntervalSeconds only apply to CheckpointMode.Periodic", checkpointEveryRecords != 0 ? "CheckpointEveryRecords" : "CheckpointIntervalSeconds");
         }
 
         if (maxRecords is < 1 or > 10_000)
         {
-            return $"MaxRecords is {maxRecords}; it must be 1 to 10000";
+            return new(HandlerRule.ValueOutOfRange, $"MaxRecords is {maxRecords}; it must be 1 to 10000", "MaxRecords");
         }
 
         if (idleTimeBetweenReadsMilliseconds is < 0)
         {
-            return $"IdleTimeBetweenReadsMilliseconds is {idleTimeBetweenReadsMilliseconds}; it cannot be negative";
+            return new(HandlerRule.ValueOutOfRange, $"IdleTimeBetweenReadsMilliseconds is {idleTimeBetweenReadsMilliseconds}; it cannot be negative", "IdleTimeBetweenReadsMilliseconds");
         }
 
         if (hasDeserializer)
         {
             format = PayloadFormatKind.Custom;
-            return payloadFormat == FormatAuto ? null : "the attribute sets both Deserializer and PayloadFormat; a deserializer is the payload format";
+            return payloadFormat == FormatAuto ? null : new(HandlerRule.PayloadFormat, "the attribute sets both Deserializer and PayloadFormat; a deserializer is the payload format", "PayloadFormat");
         }
 
         switch (payloadFormat)
         {
             case FormatJson:
                 format = PayloadFormatKind.Json;
-                return naturalFormat == PayloadFormatKind.Record ? "PayloadFormat.Json cannot produce a KinesisClientRecord" : null;
+                return naturalFormat == PayloadFormatKind.Record ? new(HandlerRule.PayloadFormat, "PayloadFormat.Json cannot produce a KinesisClientRecord", "PayloadFormat") : null;
             case FormatText:
-                return naturalFormat == PayloadFormatKind.Text ? null : "PayloadFormat.Text needs a string payload";
+                return naturalFormat == PayloadFormatKind.Text ? null : new(HandlerRule.PayloadFormat, "PayloadFormat.Text needs a string payload", "PayloadFormat");
             case FormatBytes:
-                return naturalFormat is PayloadFormatKind.ByteArray or PayloadFormatKind.Memory ? null : "PayloadFormat.Bytes needs a byte[] or ReadOnlyMemory<byte> payload";
+                return naturalFormat is PayloadFormatKind.ByteArray or PayloadFormatKind.Memory ? null : new(HandlerRule.PayloadFormat, "PayloadFormat.Bytes needs a byte[] or ReadOnlyMemory<byte> payload", "PayloadFormat");
             case FormatRecord:
-                return naturalFormat == PayloadFormatKind.Record ? null : "PayloadFormat.Record needs a KinesisClientRecord payload";
+                return naturalFormat == PayloadFormatKind.Record ? null : new(HandlerRule.PayloadFormat, "PayloadFormat.Record needs a KinesisClientRecord payload", "PayloadFormat");
             default:
                 return null;
         }

@@ -7,7 +7,7 @@ namespace KinesisAttrib.Shared;
 
 /// <summary>
 /// The handler shape rules, shared as source by the generator (which generates what they accept) and the analyzers
-/// (which report, as KA1001, why they reject a method), so the two cannot disagree. A method's return type and
+/// (which report, as KA1xxx errors, why they reject a method), so the two cannot disagree. A method's return type and
 /// parameters are classified here; type, accessibility and attribute checks stay with each caller.
 /// </summary>
 internal static class HandlerSignature
@@ -35,12 +35,12 @@ internal static class HandlerSignature
         + "(a batch handler may also return BatchResult, Task<BatchResult> or ValueTask<BatchResult>)";
 
     /// <summary>Classifies the return type and parameters; returns why the method is not a handler, or null and the signature.</summary>
-    public static string? Classify(IMethodSymbol method, Compilation compilation, out Signature? signature)
+    public static HandlerProblem? Classify(IMethodSymbol method, Compilation compilation, out Signature? signature)
     {
         signature = null;
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
-            return "it returns by reference; " + SupportedShapes;
+            return new(HandlerRule.Shape, "it returns by reference; " + SupportedShapes);
         }
 
         var kinds = ImmutableArray.CreateBuilder<ParameterKind>(method.Parameters.Length);
@@ -50,12 +50,12 @@ internal static class HandlerSignature
         {
             if (parameter.RefKind != RefKind.None)
             {
-                return $"parameter '{parameter.Name}' is passed by reference; pass it by value";
+                return new(HandlerRule.UnsupportedParameter, $"parameter '{parameter.Name}' is passed by reference; pass it by value", parameter: parameter.Name);
             }
 
             if (parameter.IsParams)
             {
-                return $"parameter '{parameter.Name}' is 'params'; " + SupportedShapes;
+                return new(HandlerRule.UnsupportedParameter, $"parameter '{parameter.Name}' is 'params'; " + SupportedShapes, parameter: parameter.Name);
             }
 
             var kind = ClassifySpecial(parameter.Type, compilation);
@@ -68,13 +68,23 @@ internal static class HandlerSignature
             {
                 if (TypeReason(parameter.Type, compilation, "a service") is { } serviceReason)
                 {
-                    return $"parameter '{parameter.Name}' {serviceReason}";
+                    return new(serviceReason.Rule, $"parameter '{parameter.Name}' {serviceReason.Message}", parameter: parameter.Name);
+                }
+
+                if (IsPayloadLike(parameter.Type, payload!.Type, compilation))
+                {
+                    // It would be resolved from DI, where nobody registers such a type: every record would fail.
+                    return new(
+                        HandlerRule.MultiplePayloads,
+                        $"parameters '{payload.Name}' and '{parameter.Name}' both look like payloads, but a handler has one payload (the first parameter that is not a context type); "
+                        + $"'{parameter.Name}' would be resolved from dependency injection. Take one payload, or IReadOnlyList<T> for a batch",
+                        parameter: parameter.Name);
                 }
 
                 if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is not null)
                 {
                     // Services come from DI; the default would never be used (an unregistered service fails every record).
-                    return $"parameter '{parameter.Name}' is a service from dependency injection with a default value other than null, which would never be used; register the value as a service, or make the parameter nullable with default null to make it optional";
+                    return new(HandlerRule.UnsupportedParameter, $"parameter '{parameter.Name}' is a service from dependency injection with a default value other than null, which would never be used; register the value as a service, or make the parameter nullable with default null to make it optional", parameter: parameter.Name);
                 }
 
                 kind = ParameterKind.Service;
@@ -86,7 +96,7 @@ internal static class HandlerSignature
 
         if (payload is null)
         {
-            return "it has no payload parameter; " + SupportedShapes;
+            return new(HandlerRule.Shape, "it has no payload parameter; " + SupportedShapes);
         }
 
         var shape = HandlerShape.Record;
@@ -105,17 +115,17 @@ internal static class HandlerSignature
         if (shape == HandlerShape.Record && IsGeneric(element, compilation, KinesisRecordMetadata, out _))
         {
             // It would be decoded as JSON, record by record, and fail on every one.
-            return $"parameter '{payload.Name}' is a KinesisRecord<T>, which batch handlers receive in an IReadOnlyList<KinesisRecord<T>>; a per-record handler takes T and a RecordContext";
+            return new(HandlerRule.UnsupportedParameter, $"parameter '{payload.Name}' is a KinesisRecord<T>, which batch handlers receive in an IReadOnlyList<KinesisRecord<T>>; a per-record handler takes T and a RecordContext", parameter: payload.Name);
         }
 
         if (TypeReason(element, compilation, "a payload") is { } payloadReason)
         {
-            return $"parameter '{payload.Name}' {payloadReason}";
+            return new(payloadReason.Rule, $"parameter '{payload.Name}' {payloadReason.Message}", parameter: payload.Name);
         }
 
         if (IsGeneric(element, compilation, MemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
         {
-            return $"parameter '{payload.Name}' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)";
+            return new(HandlerRule.UnsupportedParameter, $"parameter '{payload.Name}' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)", parameter: payload.Name);
         }
 
         if (shape != HandlerShape.Record)
@@ -124,7 +134,7 @@ internal static class HandlerSignature
             {
                 if (kinds[i] == ParameterKind.RecordContext)
                 {
-                    return $"parameter '{method.Parameters[i].Name}' is a RecordContext, but a batch handler has no single record; take IReadOnlyList<KinesisRecord<T>> for each record's context, or BatchContext";
+                    return new(HandlerRule.UnsupportedParameter, $"parameter '{method.Parameters[i].Name}' is a RecordContext, but a batch handler has no single record; take IReadOnlyList<KinesisRecord<T>> for each record's context, or BatchContext", parameter: method.Parameters[i].Name);
                 }
             }
         }
@@ -132,17 +142,17 @@ internal static class HandlerSignature
         var returnKind = ClassifyReturn(method.ReturnType, compilation);
         if (returnKind is null)
         {
-            return $"it returns '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}'; " + SupportedShapes;
+            return new(method.ReturnType.TypeKind == TypeKind.Error ? HandlerRule.Unresolved : HandlerRule.Shape, $"it returns '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}'; " + SupportedShapes);
         }
 
         if (returnKind == ReturnKind.Void && method.IsAsync)
         {
-            return "it is 'async void', so failures could not be seen and records would be checkpointed before they are processed; return Task or ValueTask";
+            return new(HandlerRule.AsyncVoid, "it is 'async void', so failures could not be seen and records would be checkpointed before they are processed; return Task or ValueTask");
         }
 
         if (shape == HandlerShape.Record && returnKind is ReturnKind.BatchResult or ReturnKind.TaskOfBatchResult or ReturnKind.ValueTaskOfBatchResult)
         {
-            return "it returns a BatchResult, which only batch handlers (taking IReadOnlyList<T>) can return";
+            return new(HandlerRule.Shape, "it returns a BatchResult, which only batch handlers (taking IReadOnlyList<T>) can return");
         }
 
         signature = new Signature(shape, element, returnKind.Value, kinds.ToImmutable(), services.ToImmutable(), NaturalFormat(element, compilation));
@@ -150,35 +160,35 @@ internal static class HandlerSignature
     }
 
     /// <summary>Why a type cannot be a payload or service here, or null.</summary>
-    private static string? TypeReason(ITypeSymbol type, Compilation compilation, string role)
+    private static HandlerProblem? TypeReason(ITypeSymbol type, Compilation compilation, string role)
     {
         var name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
         switch (type.TypeKind)
         {
             case TypeKind.Error:
-                return $"has type '{name}', which does not resolve";
+                return new(HandlerRule.Unresolved, $"has type '{name}', which does not resolve");
             case TypeKind.Dynamic:
-                return $"is 'dynamic'; {role} must be a concrete type";
+                return new(HandlerRule.UnsupportedParameter, $"is 'dynamic'; {role} must be a concrete type");
             case TypeKind.Pointer:
             case TypeKind.FunctionPointer:
-                return $"has pointer type '{name}', which cannot be {role}";
+                return new(HandlerRule.UnsupportedParameter, $"has pointer type '{name}', which cannot be {role}");
             case TypeKind.TypeParameter:
-                return $"has type parameter type '{name}'; {role} must be a concrete type";
+                return new(HandlerRule.Generic, $"has type parameter type '{name}'; {role} must be a concrete type");
         }
 
         if (type.IsRefLikeType)
         {
-            return $"has ref struct type '{name}', which cannot be {role}";
+            return new(HandlerRule.UnsupportedParameter, $"has ref struct type '{name}', which cannot be {role}");
         }
 
         if (type.SpecialType == SpecialType.System_Void)
         {
-            return $"has type void, which cannot be {role}";
+            return new(HandlerRule.UnsupportedParameter, $"has type void, which cannot be {role}");
         }
 
         return IsVisibleToGeneratedCode(type, compilation)
             ? null
-            : $"has type '{name}', which the generated code cannot reach; make it internal or public (and not file-local)";
+            : new(HandlerRule.Inaccessible, $"has type '{name}', which the generated code cannot reach; make it internal or public (and not file-local)");
     }
 
     /// <summary>
@@ -207,6 +217,20 @@ internal static class HandlerSignature
 
         return false;
     }
+
+    /// <summary>
+    /// Whether a parameter that would be resolved from DI is really a second payload: the payload's own type, a type only
+    /// records decode to (text, bytes, the raw record), or a list or KinesisRecord of something. Nobody registers those as
+    /// services, so the generated processor would fail on every record.
+    /// </summary>
+    private static bool IsPayloadLike(ITypeSymbol type, ITypeSymbol payload, Compilation compilation) =>
+        SymbolEqualityComparer.Default.Equals(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), payload.WithNullableAnnotation(NullableAnnotation.NotAnnotated))
+        || type.SpecialType == SpecialType.System_String
+        || type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte }
+        || (IsGeneric(type, compilation, ReadOnlyMemoryMetadata, out var memory) && memory!.SpecialType == SpecialType.System_Byte)
+        || Is(type, compilation, KinesisClientRecordMetadata)
+        || IsGeneric(type, compilation, ReadOnlyListMetadata, out _)
+        || IsGeneric(type, compilation, KinesisRecordMetadata, out _);
 
     private static ParameterKind? ClassifySpecial(ITypeSymbol type, Compilation compilation)
     {
@@ -290,13 +314,13 @@ internal static class HandlerSignature
     }
 
     /// <summary>Whether <paramref name="type"/> implements <c>IRecordDeserializer&lt;payload&gt;</c> and can be created.</summary>
-    public static string? DeserializerReason(ITypeSymbol? type, ITypeSymbol payload, Compilation compilation)
+    public static HandlerProblem? DeserializerReason(ITypeSymbol? type, ITypeSymbol payload, Compilation compilation)
     {
         var name = type?.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) ?? "?";
         if (type is not INamedTypeSymbol named || named.TypeKind != TypeKind.Class || named.IsAbstract || named.IsStatic || named.IsUnboundGenericType
             || !IsVisibleToGeneratedCode(named, compilation))
         {
-            return $"Deserializer '{name}' is not a concrete, accessible class";
+            return new(HandlerRule.Deserializer, $"Deserializer '{name}' is not a concrete, accessible class", property: "Deserializer");
         }
 
         var contract = compilation.GetTypeByMetadataName(RecordDeserializerMetadata);
@@ -309,7 +333,7 @@ internal static class HandlerSignature
             }
         }
 
-        return $"Deserializer '{name}' does not implement IRecordDeserializer<{payload.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}>";
+        return new(HandlerRule.Deserializer, $"Deserializer '{name}' does not implement IRecordDeserializer<{payload.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}>", property: "Deserializer");
     }
 
     /// <summary>Whether an attribute's <c>InitialTimestamp</c> text is an ISO 8601 time (the runtime parses it the same way).</summary>
