@@ -50,7 +50,7 @@ public sealed class InvalidStreamNameTests
     public Task InvalidStreamNameOnAnUnsupportedHandler_ReportsBoth() => VerifyAsync(
         InHandlers("[KinesisHandler({|#1:\"\"|})] private Task {|#0:M|}(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;"),
         Diagnostic(Descriptors.InvalidStreamName).WithLocation(1).WithArguments("''", "it is empty"),
-        Diagnostic(Descriptors.UnsupportedHandlerShape).WithLocation(0).WithArguments(
+        Diagnostic(Descriptors.InaccessibleHandler).WithLocation(0).WithArguments(
             "Sample.Handlers.M", "it is private, so the generated code cannot call it; make it internal or public"));
 
     [Theory]

@@ -14,6 +14,7 @@ internal static class TestSources
 
     /// <summary>Stands in for a System.Text.Json source-generated context (the STJ generator does not run in these tests).</summary>
     public const string OrderJsonContext = """
+        [global::System.Text.Json.Serialization.JsonSerializable(typeof(Order))]
         public sealed class OrderJsonContext : global::System.Text.Json.Serialization.JsonSerializerContext
         {
             public OrderJsonContext() : base(null) { }
