@@ -22,12 +22,23 @@ internal static class AnalyzerVerifier
     public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
 
     /// <summary>Analyzes <paramref name="sources"/> (file names Handlers0.cs, Handlers1.cs…) and expects exactly <paramref name="expected"/>.</summary>
-    public static Task VerifyAsync(string[] sources, params DiagnosticResult[] expected)
+    public static Task VerifyAsync(string[] sources, params DiagnosticResult[] expected) => VerifyWithBuildPropertiesAsync(sources, [], expected);
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(string[], DiagnosticResult[])"/>, in a project whose MSBuild properties (as
+    /// <c>CompilerVisibleProperty</c> passes them) are <paramref name="buildProperties"/>, e.g. <c>PublishAot=true</c>.
+    /// </summary>
+    public static Task VerifyWithBuildPropertiesAsync(string[] sources, string[] buildProperties, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<KinesisHandlerAnalyzer, DefaultVerifier>
         {
             ReferenceAssemblies = new ReferenceAssemblies("net10.0"),
         };
+
+        if (buildProperties.Length > 0)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", GlobalConfig(buildProperties)));
+        }
 
         for (var i = 0; i < sources.Length; i++)
         {
@@ -41,4 +52,11 @@ internal static class AnalyzerVerifier
     }
 
     public static Task VerifyAsync(string source, params DiagnosticResult[] expected) => VerifyAsync([source], expected);
+
+    /// <summary>The project references of these tests: .NET 10 reference assemblies and the KinesisAttrib runtime.</summary>
+    public static ImmutableArray<MetadataReference> References => s_references;
+
+    /// <summary>A global .editorconfig setting <c>build_property.Name = value</c> for each <c>Name=value</c>.</summary>
+    public static string GlobalConfig(IEnumerable<string> buildProperties) =>
+        "is_global = true\n" + string.Concat(buildProperties.Select(p => "build_property." + p.Replace("=", " = ", StringComparison.Ordinal) + "\n"));
 }
