@@ -81,6 +81,12 @@ public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
         var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(attribute))
             .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
 
+        // The file's own line ending, so a \n file stays \n.
+        var existing = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        var endOfLine = existing.IsKind(SyntaxKind.EndOfLineTrivia)
+            ? SyntaxFactory.ElasticEndOfLine(existing.ToString())
+            : SyntaxFactory.ElasticCarriageReturnLineFeed;
+
         // After the last [JsonSerializable] list, so the types stay together; else before the other attributes.
         var lists = declaration.AttributeLists;
         var last = -1;
@@ -95,18 +101,18 @@ public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
         ClassDeclarationSyntax updated;
         if (last >= 0)
         {
-            updated = declaration.WithAttributeLists(lists.Insert(last + 1, list.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)));
+            updated = declaration.WithAttributeLists(lists.Insert(last + 1, list.WithTrailingTrivia(endOfLine)));
         }
         else if (lists.Count > 0)
         {
-            updated = declaration.WithAttributeLists(lists.Insert(lists.Count, list.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)));
+            updated = declaration.WithAttributeLists(lists.Insert(lists.Count, list.WithTrailingTrivia(endOfLine)));
         }
         else
         {
             // The declaration's leading trivia (doc comment, indentation) goes before the new attribute.
             var leading = declaration.GetLeadingTrivia();
             updated = declaration.WithoutLeadingTrivia()
-                .WithAttributeLists(SyntaxFactory.SingletonList(list.WithLeadingTrivia(leading).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)));
+                .WithAttributeLists(SyntaxFactory.SingletonList(list.WithLeadingTrivia(leading).WithTrailingTrivia(endOfLine)));
         }
 
         return document.WithSyntaxRoot(root.ReplaceNode(declaration, updated)).Project.Solution;
