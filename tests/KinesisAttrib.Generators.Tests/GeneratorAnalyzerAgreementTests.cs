@@ -7,8 +7,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace KinesisAttrib.Generators.Tests;
 
 /// <summary>
-/// The generator and KA1001 agree handler by handler: a method gets a processor exactly when the analyzer has nothing
-/// to say about its shape. Both use the same shared rules; this test catches anything either side checks on its own.
+/// The generator and the analyzer agree handler by handler: a method gets a processor exactly when the analyzer reports
+/// none of the diagnostics tagged <see cref="Descriptors.HandlerSkippedTag"/> (KA1001, KA1004–KA1007, KA1009–KA1016,
+/// KA3004). Both use the same shared rules; this test catches anything either side checks on its own.
 /// </summary>
 public sealed class GeneratorAnalyzerAgreementTests
 {
@@ -34,6 +35,9 @@ public sealed class GeneratorAnalyzerAgreementTests
     [InlineData("public void M(Order? order, IStore? store, IStore? other = null) { }", true)]
     [InlineData("public void M(IReadOnlyList<Order?> orders) { }", true)]
     [InlineData("public void M(int? value) { }", true)]
+    [InlineData("public void M(Order order, CancellationToken a, CancellationToken b) { }", true)]
+    [InlineData("public void M(Order order, IStore a, IStore b) { }", true)]
+    [InlineData("public void M(IReadOnlyList<IStore> stores) { }", true)]
     // Not supported.
     [InlineData("public void M(KinesisRecord<Order> record) { }", false)]
     [InlineData("public void M(Order order, int retries = 3) { }", false)]
@@ -61,7 +65,12 @@ public sealed class GeneratorAnalyzerAgreementTests
     [InlineData("[KinesisHandler(\"s\", Deserializer = typeof(OrderDeserializer), PayloadFormat = PayloadFormat.Json)] public void M(Order order) { }", false)]
     [InlineData("[KinesisHandler(\"s\", JsonSerializerContext = typeof(Order))] public void M(Order order) { }", false)]
     [InlineData("[KinesisHandler(\"s\", CheckpointMode = (CheckpointMode)7)] public void M(Order order) { }", false)]
-    public async Task GeneratorEmitsAProcessor_ExactlyWhenKA1001IsNotReported(string member, bool supported)
+    [InlineData("public void M(Order order, Order other) { }", false)]
+    [InlineData("public void M(Order order, string text) { }", false)]
+    [InlineData("public void M(Order order, byte[] bytes) { }", false)]
+    [InlineData("public void M(IReadOnlyList<Order> orders, IReadOnlyList<Order> more) { }", false)]
+    [InlineData("public void M(Order order, KinesisRecord<Order> record) { }", false)]
+    public async Task GeneratorEmitsAProcessor_ExactlyWhenNoSkipDiagnosticIsReported(string member, bool supported)
     {
         var attribute = member.StartsWith('[') ? "" : "[KinesisHandler(\"s\")] ";
         var compilation = GeneratorHarness.CreateCompilation($$"""
@@ -90,9 +99,9 @@ public sealed class GeneratorAnalyzerAgreementTests
 
         var generated = GeneratorHarness.CreateDriver().RunGenerators(compilation).GetRunResult().GeneratedTrees.Length;
         var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new KinesisHandlerAnalyzer())).GetAnalyzerDiagnosticsAsync();
-        var ka1001 = diagnostics.Where(d => d.Id == "KA1001").ToList();
+        var skipped = diagnostics.Where(d => d.Descriptor.CustomTags.Contains(Descriptors.HandlerSkippedTag)).ToList();
 
-        Assert.True((generated > 0) == (ka1001.Count == 0), $"generated {generated} files; KA1001: {string.Join("; ", ka1001.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.True((generated > 0) == (skipped.Count == 0), $"generated {generated} files; skip diagnostics: {string.Join("; ", skipped.Select(d => d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)))}");
         Assert.Equal(supported, generated > 0);
     }
 }

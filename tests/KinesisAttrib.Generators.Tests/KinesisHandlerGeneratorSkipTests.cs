@@ -15,6 +15,8 @@ public sealed class KinesisHandlerGeneratorSkipTests
     [InlineData("batch handler takes a RecordContext", "public Task M(System.Collections.Generic.IReadOnlyList<Order> orders, RecordContext record) => Task.CompletedTask;")]
     [InlineData("generic method", "public Task M<T>(T order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("private method", "private Task M(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
+    [InlineData("second payload of the payload's type", "public Task M(Order order, Order other) => Task.CompletedTask;")]
+    [InlineData("second payload of a payload-only type", "public Task M(Order order, string rawJson) => Task.CompletedTask;")]
     [InlineData("in parameter", "public Task M(in Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("context that is not a JsonSerializerContext", "[KinesisHandler(\"s\", JsonSerializerContext = typeof(Order))] public Task N(Order order, RecordContext record, CancellationToken ct) => Task.CompletedTask;")]
     [InlineData("PayloadFormat.Text on a non-string payload", "[KinesisHandler(\"s\", PayloadFormat = PayloadFormat.Text)] public Task N(Order order) => Task.CompletedTask;")]
