@@ -20,10 +20,10 @@ public static class Descriptors
         category: HandlersCategory,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "The KinesisAttrib generator only turns ordinary, non-generic, non-abstract methods of a non-generic "
-            + "class that generated code can reach into processors, returning Task and taking "
-            + "(T payload, RecordContext record, CancellationToken cancellationToken). Any other [KinesisHandler] method "
-            + "is skipped: no processor is generated and its records are never consumed.",
+        description: "The KinesisAttrib generator only turns ordinary methods declared in a class into processors, taking a "
+            + "payload plus context types and services and returning Task, ValueTask or void (or BatchResult for batches). "
+            + "Any other [KinesisHandler] method is skipped: no processor is generated and its records are never consumed. "
+            + "Rules with their own id (KA1004-KA1016, KA3004) are reported under it; KA1001 covers the rest.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.UnsupportedHandlerShape + ".md",
         customTags: HandlerSkippedTag);
 
