@@ -55,6 +55,24 @@ public sealed class HandlerDeclarationTests
         Diagnostic(ById(id)).WithLocation(0).WithArguments(name, reason));
 
     [Theory]
+    [InlineData("KA1004", "public Task M(Order order) => Task.CompletedTask; public Task N<T>(T value) => Task.CompletedTask;")]
+    [InlineData("KA1005", "public virtual Task M(Order order) => Task.CompletedTask;")]
+    [InlineData("KA1006", "internal Task M(Order order) => Task.CompletedTask;")]
+    [InlineData("KA1006", "protected internal Task M(Order order) => Task.CompletedTask;")]
+    [InlineData("KA1007", "public Task M(IReadOnlyList<KinesisRecord<Order>> orders, BatchContext batch, IStore? store = null) => Task.CompletedTask;")]
+    [InlineData("KA1007", "public Task M(ReadOnlyMemory<byte> bytes, RecordContext record) => Task.CompletedTask;")]
+    [InlineData("KA1009", "public Task M(Order order, IStore store, IEnumerable<IStore> all, int retries) => Task.CompletedTask;")]
+    [InlineData("KA1009", "public Task M(RecordContext record, Order order) => Task.CompletedTask;")]
+    [InlineData("KA1010", "public async Task M(Order order) => await Task.Yield();")]
+    [InlineData("KA1010", "public void M(Order order) { }")]
+    [InlineData("KA1010", "public async ValueTask M(Order order) => await Task.Yield();")]
+    public Task NearMiss_IsNotReported(string id, string member)
+    {
+        _ = id; // Names the rule the row comes close to, for the test's display name.
+        return VerifyAsync(File("#nullable enable\npublic interface IStore { }\n\npublic class Handlers\n{\n    [KinesisHandler(\"s\")] " + member + "\n}"));
+    }
+
+    [Theory]
     // KA1011 out of range, on the argument.
     [InlineData("KA1011", "{|#0:MaxRecords = 0|}", "MaxRecords is 0; it must be 1 to 10000")]
     [InlineData("KA1011", "{|#0:MaxRecords = 10001|}", "MaxRecords is 10001; it must be 1 to 10000")]
