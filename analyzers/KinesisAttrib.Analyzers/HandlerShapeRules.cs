@@ -4,16 +4,13 @@ using Microsoft.CodeAnalysis;
 namespace KinesisAttrib.Analyzers;
 
 /// <summary>
-/// Mirrors <c>KinesisHandlerGenerator.Parser.TryParse</c> check for check, in the same order, but says why instead of
-/// returning null. When the parser learns a new shape, this class must learn it in the same commit.
+/// Mirrors <c>KinesisHandlerGenerator.Parser.TryParse</c> (and <c>Resolve</c>) check for check, in the same order, but
+/// says why (a <see cref="HandlerProblem"/>, whose rule picks the diagnostic id) instead of returning null. When the
+/// parser learns a new shape, this class must learn it in the same commit.
 /// </summary>
 internal static class HandlerShapeRules
 {
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.CSharpErrorMessageFormat;
-
-    /// <summary>Why the generator skips <paramref name="method"/>, or null when it generates a processor for it.</summary>
-    public static HandlerProblem? GetUnsupportedReason(IMethodSymbol method, AttributeData attribute, KnownTypes types) =>
-        Analyze(method, attribute, types).Problem;
 
     /// <summary>
     /// What the generator makes of <paramref name="method"/>: the problem it skips the method for, or the signature,
