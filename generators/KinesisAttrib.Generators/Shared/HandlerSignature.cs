@@ -71,20 +71,21 @@ internal static class HandlerSignature
                     return new(serviceReason.Rule, $"parameter '{parameter.Name}' {serviceReason.Message}", parameter: parameter.Name);
                 }
 
+                if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is not null)
+                {
+                    // Services come from DI; the default would never be used (an unregistered service fails every record).
+                    return new(HandlerRule.UnsupportedParameter, $"parameter '{parameter.Name}' is a service from dependency injection with a default value other than null, which would never be used; register the value as a service, or make the parameter nullable with default null to make it optional", parameter: parameter.Name);
+                }
+
                 if (IsPayloadLike(parameter.Type, payload!.Type, compilation))
                 {
-                    // It would be resolved from DI, where nobody registers such a type: every record would fail.
+                    // It would be resolved from DI, where nobody registers such a type: every record would fail (or, for
+                    // an optional parameter, always receive null).
                     return new(
                         HandlerRule.MultiplePayloads,
                         $"parameters '{payload.Name}' and '{parameter.Name}' both look like payloads, but a handler has one payload (the first parameter that is not a context type); "
                         + $"'{parameter.Name}' would be resolved from dependency injection. Take one payload, or IReadOnlyList<T> for a batch",
                         parameter: parameter.Name);
-                }
-
-                if (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is not null)
-                {
-                    // Services come from DI; the default would never be used (an unregistered service fails every record).
-                    return new(HandlerRule.UnsupportedParameter, $"parameter '{parameter.Name}' is a service from dependency injection with a default value other than null, which would never be used; register the value as a service, or make the parameter nullable with default null to make it optional", parameter: parameter.Name);
                 }
 
                 kind = ParameterKind.Service;
