@@ -18,7 +18,7 @@ public enum DeserializationFailurePolicy
 
     /// <summary>
     /// The record is handed to the <see cref="IDeserializationFailureHandler"/> registered in DI (resolved from the
-    /// batch's scope) and then skipped; if that handler throws, the shard stops as with <see cref="StopShard"/>.
+    /// batch's scope) and then skipped; if that handler throws, the record fails as with <see cref="StopShard"/>.
     /// </summary>
     FailureHandler = 2,
 }

@@ -51,9 +51,6 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     /// </summary>
     protected HandlerSettings Settings { get; private set; }
 
-    /// <summary>The processor's clock (from DI, or the system's).</summary>
-    private protected TimeProvider Time => _time;
-
     /// <summary>The shard this processor works on (set by <see cref="InitializeAsync"/>).</summary>
     protected ShardContext Shard => _shard ?? throw new InvalidOperationException("The processor has not been initialized.");
 

@@ -57,7 +57,14 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
                 }
                 else
                 {
-                    await HandleOnceAsync(services, record, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+                    // The default policy (and the hot path): a failure propagates and the consumer redelivers.
+                    var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
+                    if (decoded)
+                    {
+                        // "Everything delivered" to this handler ends at this record, not at the end of the batch.
+                        handlerCheckpointer.Limit = record.Position;
+                        await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 done = record.Position;
@@ -102,7 +109,9 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
                 LogFailure(ex, record, 1, failures);
                 if (RetriesExhausted(failures))
                 {
-                    var reason = ex is RecordDeserializationException ? FailureReason.DeserializationFailed : FailureReason.HandlerFailed;
+                    var reason = ex is RecordDeserializationException || ex.InnerException is RecordDeserializationException
+                        ? FailureReason.DeserializationFailed
+                        : FailureReason.HandlerFailed;
                     await SendToDestinationAsync(record, reason, ex, failures, input, cancellationToken).ConfigureAwait(false);
                     return;
                 }
