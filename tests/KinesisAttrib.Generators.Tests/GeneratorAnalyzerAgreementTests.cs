@@ -34,6 +34,7 @@ public sealed class GeneratorAnalyzerAgreementTests
     [InlineData("public void M(Order? order, IStore? store, IStore? other = null) { }", true)]
     [InlineData("public void M(IReadOnlyList<Order?> orders) { }", true)]
     [InlineData("public void M(int? value) { }", true)]
+    [InlineData("[KinesisHandler(\"s\", MaxRetryAttempts = 2, BisectBatchOnError = true, MaxRecordAgeSeconds = 60, RetryDelayMilliseconds = 10, MaxRetryDelayMilliseconds = 100, FailureDestination = \"dlq\")] public void M(IReadOnlyList<Order> orders) { }", true)]
     // Not supported.
     [InlineData("public void M(KinesisRecord<Order> record) { }", false)]
     [InlineData("public void M(Order order, int retries = 3) { }", false)]

@@ -59,6 +59,31 @@ public sealed class FailurePolicyProcessorTests
         Assert.Equal(new ExtendedSequenceNumber("2"), checkpointer.Checkpoints[^1]);
     }
 
+    [Fact]
+    public async Task Retries_BackOffExponentially_UpToTheCap_ThenTheRecordGoesToTheDestination()
+    {
+        var destination = new RecordingDestination();
+        var time = new ImmediateTimeProvider();
+        var log = new HandledLog();
+        await using var services = new ServiceCollection().AddSingleton<IFailedRecordDestination>(destination).AddSingleton<TimeProvider>(time).BuildServiceProvider();
+        var settings = new HandlerSettings { MaxRetryAttempts = 5, RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(4) };
+        var processor = new PoisonRecordProcessor(services, settings, "b", log);
+        await processor.InitializeAsync(new InitializationInput(s_shard, ExtendedSequenceNumber.TrimHorizon), default);
+
+        await processor.ProcessRecordsAsync(Input(new ListCheckpointer(), "a", "b", "c"), default);
+
+        // 1, 2, 4, 4, 4 seconds, each less up to a fifth at random (jitter), never more.
+        double[] nominal = [1, 2, 4, 4, 4];
+        Assert.Equal(nominal.Length, time.Delays.Count);
+        for (var i = 0; i < nominal.Length; i++)
+        {
+            Assert.InRange(time.Delays[i].TotalSeconds, nominal[i] * 0.8, nominal[i]);
+        }
+
+        Assert.Equal(6, log.PoisonAttempts);
+        Assert.Equal(6, Assert.Single(destination.Received).Attempts);
+    }
+
     [Theory]
     [InlineData(2, 0)]
     [InlineData(-1, 60)]
@@ -206,5 +231,21 @@ public sealed class FailurePolicyProcessorTests
         var records = payloads.Select((p, i) => new KinesisClientRecord((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), 0, "k", Encoding.UTF8.GetBytes(p), DateTimeOffset.UtcNow)).ToList();
         checkpointer.LargestPermittedCheckpoint = records[^1].Position;
         return new ProcessRecordsInput(records, null, checkpointer);
+    }
+
+    /// <summary>Records each wait a timer is asked for and lets it elapse at once.</summary>
+    private sealed class ImmediateTimeProvider : TimeProvider
+    {
+        public List<TimeSpan> Delays { get; } = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (Delays)
+            {
+                Delays.Add(dueTime);
+            }
+
+            return System.CreateTimer(callback, state, TimeSpan.Zero, period);
+        }
     }
 }
