@@ -85,9 +85,10 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
         if (destination is null && (settings.NeedsDestination || settings.FailureDestination is not null))
         {
             var which = settings.FailureDestination is { } name ? $"a keyed IFailedRecordDestination '{name}'" : "an IFailedRecordDestination";
-            throw new InvalidOperationException(
-                $"Handler {settings.HandlerName} (application '{applicationName}') can give up on a record (MaxRetryAttempts {settings.MaxRetryAttempts}, MaxRecordAge {settings.MaxRecordAge}) "
-                + $"but {which} is not registered, so the record would be lost. Register one (e.g. services.AddKinesisStreamFailureDestination(\"failed-orders\")) or remove the limits.");
+            var register = $"Register one (e.g. services.AddKinesisStreamFailureDestination(\"failed-orders\"{(settings.FailureDestination is { } key2 ? $", name: \"{key2}\"" : "")}))";
+            throw new InvalidOperationException(settings.NeedsDestination
+                ? $"Handler {settings.HandlerName} (application '{applicationName}') can give up on a record (MaxRetryAttempts {settings.MaxRetryAttempts}, MaxRecordAge {settings.MaxRecordAge}) but {which} is not registered, so the record would be lost. {register} or remove the limits."
+                : $"Handler {settings.HandlerName} (application '{applicationName}') names FailureDestination '{settings.FailureDestination}' but {which} is not registered. {register} or remove FailureDestination.");
         }
 
         return (settings, destination);

@@ -100,6 +100,17 @@ public sealed class FailurePolicyProcessorTests
     }
 
     [Fact]
+    public async Task AHandlerNamingAnUnregisteredDestination_FailsToInitialize_NamingIt()
+    {
+        await using var services = new ServiceCollection().AddKinesisFailureDestination(_ => new RecordingDestination()).BuildServiceProvider();
+        var processor = new PoisonRecordProcessor(services, new HandlerSettings { HandlerName = "H", FailureDestination = "audit" }, "x", new HandledLog());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => processor.InitializeAsync(new InitializationInput(s_shard, ExtendedSequenceNumber.TrimHorizon), default).AsTask());
+
+        Assert.Contains("keyed IFailedRecordDestination 'audit'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AHandlerNamingAKeyedDestination_UsesThatOne()
     {
         var fallback = new RecordingDestination();
