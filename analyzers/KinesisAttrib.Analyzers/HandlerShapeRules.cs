@@ -207,6 +207,12 @@ internal static class HandlerShapeRules
             switch (argument.Key)
             {
                 case KnownTypeNames.ApplicationNameProperty:
+                case KnownTypeNames.MaxRetryAttemptsProperty:
+                case KnownTypeNames.BisectBatchOnErrorProperty:
+                case KnownTypeNames.MaxRecordAgeSecondsProperty:
+                case KnownTypeNames.RetryDelayMillisecondsProperty:
+                case KnownTypeNames.MaxRetryDelayMillisecondsProperty:
+                case KnownTypeNames.FailureDestinationProperty:
                     break;
                 case KnownTypeNames.InitialTimestampProperty:
                     settings.InitialTimestamp = value as string;

@@ -24,4 +24,12 @@ internal static class KnownTypeNames
     public const string JsonSerializerContextProperty = "JsonSerializerContext";
     public const string DeserializerProperty = "Deserializer";
     public const string DeserializationFailurePolicyProperty = "DeserializationFailurePolicy";
+
+    // The failure policy (issue #7): accepted as the generator accepts them; the runtime validates their values at start.
+    public const string MaxRetryAttemptsProperty = "MaxRetryAttempts";
+    public const string BisectBatchOnErrorProperty = "BisectBatchOnError";
+    public const string MaxRecordAgeSecondsProperty = "MaxRecordAgeSeconds";
+    public const string RetryDelayMillisecondsProperty = "RetryDelayMilliseconds";
+    public const string MaxRetryDelayMillisecondsProperty = "MaxRetryDelayMilliseconds";
+    public const string FailureDestinationProperty = "FailureDestination";
 }

@@ -258,6 +258,38 @@ public sealed partial class KinesisHandlerGenerator
                 {
                     writer.WriteLine($"DeserializationFailurePolicy = {EnumExpression(KnownTypeNames.DeserializationFailurePolicy, s_failurePolicies, policy)},");
                 }
+
+                // The failure policy; values the runtime rejects (a negative age, MaxRetryAttempts below -1) are emitted
+                // as written and fail HandlerSettings.Validate at start with the handler's name.
+                if (settings.MaxRetryAttempts is { } retries and not -1)
+                {
+                    writer.WriteLine($"MaxRetryAttempts = {Number(retries)},");
+                }
+
+                if (settings.BisectBatchOnError is true)
+                {
+                    writer.WriteLine("BisectBatchOnError = true,");
+                }
+
+                if (settings.MaxRecordAgeSeconds is { } age and not 0)
+                {
+                    writer.WriteLine($"MaxRecordAge = {KnownTypeNames.TimeSpan}.FromSeconds({Number(age)}),");
+                }
+
+                if (settings.RetryDelayMilliseconds is { } delay and not 1000)
+                {
+                    writer.WriteLine($"RetryDelay = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(delay)}),");
+                }
+
+                if (settings.MaxRetryDelayMilliseconds is { } maxDelay and not 30_000)
+                {
+                    writer.WriteLine($"MaxRetryDelay = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(maxDelay)}),");
+                }
+
+                if (settings.FailureDestination is { } destination)
+                {
+                    writer.WriteLine($"FailureDestination = {Literal(destination)},");
+                }
             }
         }
 

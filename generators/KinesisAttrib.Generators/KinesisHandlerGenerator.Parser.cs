@@ -185,6 +185,24 @@ public sealed partial class KinesisHandlerGenerator
                     case KnownTypeNames.DeserializationFailurePolicyProperty when value is int policy:
                         result = result with { DeserializationFailurePolicy = policy };
                         break;
+                    case KnownTypeNames.MaxRetryAttemptsProperty when value is int retries:
+                        result = result with { MaxRetryAttempts = retries };
+                        break;
+                    case KnownTypeNames.BisectBatchOnErrorProperty when value is bool bisect:
+                        result = result with { BisectBatchOnError = bisect };
+                        break;
+                    case KnownTypeNames.MaxRecordAgeSecondsProperty when value is int age:
+                        result = result with { MaxRecordAgeSeconds = age };
+                        break;
+                    case KnownTypeNames.RetryDelayMillisecondsProperty when value is int delay:
+                        result = result with { RetryDelayMilliseconds = delay };
+                        break;
+                    case KnownTypeNames.MaxRetryDelayMillisecondsProperty when value is int maxDelay:
+                        result = result with { MaxRetryDelayMilliseconds = maxDelay };
+                        break;
+                    case KnownTypeNames.FailureDestinationProperty:
+                        result = result with { FailureDestination = value as string };
+                        break;
                     case KnownTypeNames.JsonSerializerContextProperty:
                         if (value is null)
                         {

@@ -25,6 +25,12 @@ internal static class KnownTypeNames
     public const string JsonSerializerContextProperty = "JsonSerializerContext";
     public const string DeserializerProperty = "Deserializer";
     public const string DeserializationFailurePolicyProperty = "DeserializationFailurePolicy";
+    public const string MaxRetryAttemptsProperty = "MaxRetryAttempts";
+    public const string BisectBatchOnErrorProperty = "BisectBatchOnError";
+    public const string MaxRecordAgeSecondsProperty = "MaxRecordAgeSeconds";
+    public const string RetryDelayMillisecondsProperty = "RetryDelayMilliseconds";
+    public const string MaxRetryDelayMillisecondsProperty = "MaxRetryDelayMilliseconds";
+    public const string FailureDestinationProperty = "FailureDestination";
 
     // Fully qualified names, for emitted code.
     public const string RecordHandlerProcessor = "global::KinesisAttrib.Processing.RecordHandlerProcessor";

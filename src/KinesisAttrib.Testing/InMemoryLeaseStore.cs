@@ -82,6 +82,7 @@ public sealed class InMemoryLeaseStore : ILeaseStore
         {
             Checkpoint = checkpoint,
             PendingCheckpoint = null,
+            PendingCheckpointState = null,
             OwnerSwitchesSinceCheckpoint = 0,
             LeaseCounter = stored.LeaseCounter + 1,
         });
@@ -89,10 +90,17 @@ public sealed class InMemoryLeaseStore : ILeaseStore
 
     /// <inheritdoc />
     public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default)
+        => PrepareCheckpointAsync(lease, pendingCheckpoint, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, byte[]? applicationState, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentException.ThrowIfNullOrEmpty(pendingCheckpoint.SequenceNumber, nameof(pendingCheckpoint));
-        return Update(lease, checkOwner: true, stored => stored with { PendingCheckpoint = pendingCheckpoint, LeaseCounter = stored.LeaseCounter + 1 });
+
+        // A copy, as DynamoDB would store it: the caller may reuse its buffer.
+        var state = applicationState?.ToArray();
+        return Update(lease, checkOwner: true, stored => stored with { PendingCheckpoint = pendingCheckpoint, PendingCheckpointState = state, LeaseCounter = stored.LeaseCounter + 1 });
     }
 
     /// <inheritdoc />

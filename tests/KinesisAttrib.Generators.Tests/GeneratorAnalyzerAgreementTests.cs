@@ -38,6 +38,7 @@ public sealed class GeneratorAnalyzerAgreementTests
     [InlineData("public void M(Order order, CancellationToken a, CancellationToken b) { }", true)]
     [InlineData("public void M(Order order, IStore a, IStore b) { }", true)]
     [InlineData("public void M(IReadOnlyList<IStore> stores) { }", true)]
+    [InlineData("[KinesisHandler(\"s\", MaxRetryAttempts = 2, BisectBatchOnError = true, MaxRecordAgeSeconds = 60, RetryDelayMilliseconds = 10, MaxRetryDelayMilliseconds = 100, FailureDestination = \"dlq\")] public void M(IReadOnlyList<Order> orders) { }", true)]
     // Not supported.
     [InlineData("public void M(KinesisRecord<Order> record) { }", false)]
     [InlineData("public void M(Order order, int retries = 3) { }", false)]

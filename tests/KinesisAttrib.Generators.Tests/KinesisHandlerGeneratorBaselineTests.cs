@@ -255,4 +255,35 @@ public sealed class KinesisHandlerGeneratorBaselineTests
 
         Baseline.Verify(output);
     }
+
+    [Fact]
+    public void Generator_EmitsTheFailurePolicy_FromTheAttributeOverTheAssemblyDefaults()
+    {
+        var output = GeneratorHarness.Run($$"""
+            {{TestSources.Usings}}
+            using System.Collections.Generic;
+
+            [assembly: KinesisHandlerDefaults(ApplicationName = "shop", JsonSerializerContext = typeof(Sample.OrderJsonContext),
+                MaxRetryAttempts = 3, RetryDelayMilliseconds = 200, FailureDestination = "failed-orders")]
+
+            namespace Sample
+            {
+                public sealed record Order(string Id);
+
+                public static class FailingHandlers
+                {
+                    [KinesisHandler("orders")]
+                    public static void Inherits(Order order) { }
+
+                    [KinesisHandler("orders", ApplicationName = "bisect", MaxRetryAttempts = -1, BisectBatchOnError = true, MaxRecordAgeSeconds = 3600,
+                        MaxRetryDelayMilliseconds = 5000, FailureDestination = "audit")]
+                    public static void Batch(IReadOnlyList<Order> orders) { }
+                }
+
+                {{TestSources.OrderJsonContext}}
+            }
+            """);
+
+        Baseline.Verify(output);
+    }
 }

@@ -28,6 +28,8 @@ internal abstract class ForwardingLeaseStore(ILeaseStore inner) : ILeaseStore
 
     public virtual Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default) => Inner.PrepareCheckpointAsync(lease, pendingCheckpoint, cancellationToken);
 
+    public virtual Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, byte[]? applicationState, CancellationToken cancellationToken = default) => Inner.PrepareCheckpointAsync(lease, pendingCheckpoint, applicationState, cancellationToken);
+
     public virtual Task<Lease?> RequestHandoffAsync(Lease lease, string requester, CancellationToken cancellationToken = default) => Inner.RequestHandoffAsync(lease, requester, cancellationToken);
 
     public virtual Task<Lease?> EvictLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => Inner.EvictLeaseAsync(lease, cancellationToken);

@@ -69,7 +69,13 @@ internal sealed record AttributeSettings(
     int? IdleTimeBetweenReadsMilliseconds = null,
     int? PayloadFormat = null,
     TypeRef? JsonSerializerContext = null,
-    int? DeserializationFailurePolicy = null)
+    int? DeserializationFailurePolicy = null,
+    int? MaxRetryAttempts = null,
+    bool? BisectBatchOnError = null,
+    int? MaxRecordAgeSeconds = null,
+    int? RetryDelayMilliseconds = null,
+    int? MaxRetryDelayMilliseconds = null,
+    string? FailureDestination = null)
 {
     public static AttributeSettings None { get; } = new();
 
@@ -89,7 +95,13 @@ internal sealed record AttributeSettings(
         IdleTimeBetweenReadsMilliseconds ?? defaults.IdleTimeBetweenReadsMilliseconds,
         PayloadFormat ?? defaults.PayloadFormat,
         JsonSerializerContext ?? defaults.JsonSerializerContext,
-        DeserializationFailurePolicy ?? defaults.DeserializationFailurePolicy);
+        DeserializationFailurePolicy ?? defaults.DeserializationFailurePolicy,
+        MaxRetryAttempts ?? defaults.MaxRetryAttempts,
+        BisectBatchOnError ?? defaults.BisectBatchOnError,
+        MaxRecordAgeSeconds ?? defaults.MaxRecordAgeSeconds,
+        RetryDelayMilliseconds ?? defaults.RetryDelayMilliseconds,
+        MaxRetryDelayMilliseconds ?? defaults.MaxRetryDelayMilliseconds,
+        FailureDestination ?? defaults.FailureDestination);
 }
 
 /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c>; <paramref name="IsValid"/> false when it names something unusable (then no handler is generated).</summary>

@@ -32,4 +32,13 @@ public sealed class BatchContext
 
     /// <summary>How far behind the tip of the shard the batch is, if known.</summary>
     public long? MillisBehindLatest { get; }
+
+    /// <summary>
+    /// The checkpoint a previous owner of the shard prepared but did not commit (two-phase checkpoint), as found when
+    /// this worker started the shard; null when there was none. Delivery resumed after the last committed checkpoint.
+    /// </summary>
+    public ExtendedSequenceNumber? PendingCheckpoint { get; init; }
+
+    /// <summary>The application state stored with <see cref="PendingCheckpoint"/>, or null.</summary>
+    public byte[]? PendingCheckpointState { get; init; }
 }

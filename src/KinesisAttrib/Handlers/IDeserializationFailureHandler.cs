@@ -3,7 +3,8 @@ namespace KinesisAttrib.Handlers;
 /// <summary>
 /// Receives records that could not be deserialized by handlers with
 /// <see cref="DeserializationFailurePolicy.FailureHandler"/>, e.g. to write them to a dead-letter store. Register one
-/// in DI. When it returns, the record counts as handled; when it throws, the shard stops at the record.
+/// in DI. When it returns, the record counts as handled; when it throws, that is a failure of the record and the
+/// handler's failure policy decides (by default the shard stops at the record and retries it).
 /// </summary>
 public interface IDeserializationFailureHandler
 {

@@ -69,4 +69,37 @@ public sealed class KinesisHandlerAttribute : Attribute
 
     /// <summary>What happens to a record that fails to deserialize. Default <see cref="DeserializationFailurePolicy.StopShard"/>.</summary>
     public DeserializationFailurePolicy DeserializationFailurePolicy { get; set; } = DeserializationFailurePolicy.StopShard;
+
+    /// <summary>
+    /// How often a failing record (or, for a batch handler, batch) is retried in place, with exponential backoff,
+    /// before it goes to the on-failure destination (<see cref="IFailedRecordDestination"/>). Default -1: no limit; the
+    /// record is retried until it succeeds and blocks only its own shard; nothing is ever skipped. Setting a limit
+    /// requires a destination (checked at start). Deserialization failures under
+    /// <see cref="DeserializationFailurePolicy.StopShard"/> count as failures of the record.
+    /// </summary>
+    public int MaxRetryAttempts { get; set; } = -1;
+
+    /// <summary>
+    /// Batch handlers: when the handler throws on a batch, split it in halves and retry each (recursively), so only the
+    /// poison record is retried and, after <see cref="MaxRetryAttempts"/>, sent to the destination. Default false.
+    /// </summary>
+    public bool BisectBatchOnError { get; set; }
+
+    /// <summary>
+    /// Records older than this many seconds when read go to the on-failure destination without being handled (Lambda's
+    /// MaximumRecordAgeInSeconds). Default 0: no limit. Requires a destination (checked at start).
+    /// </summary>
+    public int MaxRecordAgeSeconds { get; set; }
+
+    /// <summary>The wait before the first in-place retry, in milliseconds; it doubles per retry up to <see cref="MaxRetryDelayMilliseconds"/>. Default 1000.</summary>
+    public int RetryDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary>The longest wait between in-place retries, in milliseconds. Default 30000.</summary>
+    public int MaxRetryDelayMilliseconds { get; set; } = 30_000;
+
+    /// <summary>
+    /// The DI key of the keyed <see cref="IFailedRecordDestination"/> this handler sends failed records to; unset: the
+    /// one registered without a key.
+    /// </summary>
+    public string? FailureDestination { get; set; }
 }

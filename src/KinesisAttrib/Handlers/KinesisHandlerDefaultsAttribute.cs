@@ -41,4 +41,22 @@ public sealed class KinesisHandlerDefaultsAttribute : Attribute
 
     /// <summary>See <see cref="KinesisHandlerAttribute.DeserializationFailurePolicy"/>.</summary>
     public DeserializationFailurePolicy DeserializationFailurePolicy { get; set; } = DeserializationFailurePolicy.StopShard;
+
+    /// <summary>See <see cref="KinesisHandlerAttribute.MaxRetryAttempts"/>.</summary>
+    public int MaxRetryAttempts { get; set; } = -1;
+
+    /// <summary>See <see cref="KinesisHandlerAttribute.BisectBatchOnError"/>.</summary>
+    public bool BisectBatchOnError { get; set; }
+
+    /// <summary>See <see cref="KinesisHandlerAttribute.MaxRecordAgeSeconds"/>.</summary>
+    public int MaxRecordAgeSeconds { get; set; }
+
+    /// <summary>See <see cref="KinesisHandlerAttribute.RetryDelayMilliseconds"/>.</summary>
+    public int RetryDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary>See <see cref="KinesisHandlerAttribute.MaxRetryDelayMilliseconds"/>.</summary>
+    public int MaxRetryDelayMilliseconds { get; set; } = 30_000;
+
+    /// <summary>See <see cref="KinesisHandlerAttribute.FailureDestination"/>.</summary>
+    public string? FailureDestination { get; set; }
 }

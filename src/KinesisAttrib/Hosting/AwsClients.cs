@@ -35,28 +35,33 @@ internal static class AwsClients
 
         services.TryAddSingleton<ILeaseStoreFactory>(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<KinesisAttribOptions>>().Value;
-            var config = new AmazonDynamoDBConfig();
-
-            // The same region as Kinesis (configuration, environment, profile; never instance metadata), so the lease
-            // table lives where the stream is and a missing region is the same clear start-up error.
-            var (region, _) = KinesisEndpointResolver.Resolve(options.KinesisEndpoint, options.Region);
-            if (options.DynamoDbEndpoint is { } endpoint)
-            {
-                config.ServiceURL = endpoint.ToString();
-                config.AuthenticationRegion = region;
-            }
-            else
-            {
-                config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
-            }
-
-            var client = options.Credentials is { } credentials
-                ? new AmazonDynamoDBClient(credentials, config)
-                : new AmazonDynamoDBClient(config);
+            var client = CreateDynamoDbClient(sp.GetRequiredService<IOptions<KinesisAttribOptions>>().Value);
 
             // The factory owns this client: the container disposes the factory, and with it the client, on shutdown.
             return new DynamoDbLeaseStoreFactory(client, sp.GetService<ILoggerFactory>(), ownsClient: true);
         });
+    }
+
+    /// <summary>A DynamoDB client for the options' region, endpoint and credentials; the caller owns it.</summary>
+    public static AmazonDynamoDBClient CreateDynamoDbClient(KinesisAttribOptions options)
+    {
+        var config = new AmazonDynamoDBConfig();
+
+        // The same region as Kinesis (configuration, environment, profile; never instance metadata), so the lease
+        // table lives where the stream is and a missing region is the same clear start-up error.
+        var (region, _) = KinesisEndpointResolver.Resolve(options.KinesisEndpoint, options.Region);
+        if (options.DynamoDbEndpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.AuthenticationRegion = region;
+        }
+        else
+        {
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
+        }
+
+        return options.Credentials is { } credentials
+            ? new AmazonDynamoDBClient(credentials, config)
+            : new AmazonDynamoDBClient(config);
     }
 }

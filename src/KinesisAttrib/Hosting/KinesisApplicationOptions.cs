@@ -23,4 +23,22 @@ public sealed class KinesisApplicationOptions
 
     /// <summary>Overrides <see cref="KinesisAttribOptions.ProcessingRetryDelay"/>.</summary>
     public TimeSpan? ProcessingRetryDelay { get; set; }
+
+    /// <summary>Overrides the handlers' <c>MaxRetryAttempts</c> (-1: no limit).</summary>
+    public int? MaxRetryAttempts { get; set; }
+
+    /// <summary>Overrides the handlers' <c>BisectBatchOnError</c>.</summary>
+    public bool? BisectBatchOnError { get; set; }
+
+    /// <summary>Overrides the handlers' <c>MaxRecordAgeSeconds</c> (zero: no limit).</summary>
+    public TimeSpan? MaxRecordAge { get; set; }
+
+    /// <summary>Overrides the handlers' <c>RetryDelayMilliseconds</c>.</summary>
+    public TimeSpan? RetryDelay { get; set; }
+
+    /// <summary>Overrides the handlers' <c>MaxRetryDelayMilliseconds</c>.</summary>
+    public TimeSpan? MaxRetryDelay { get; set; }
+
+    /// <summary>Overrides the handlers' <c>FailureDestination</c> (the DI key of an <see cref="Handlers.IFailedRecordDestination"/>).</summary>
+    public string? FailureDestination { get; set; }
 }

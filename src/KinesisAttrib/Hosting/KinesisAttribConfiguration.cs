@@ -36,6 +36,12 @@ public static class KinesisAttribConfiguration
         [nameof(KinesisApplicationOptions.FailoverTime)] = (c, o) => o.FailoverTime = Time(c),
         [nameof(KinesisApplicationOptions.ShardSyncInterval)] = (c, o) => o.ShardSyncInterval = Time(c),
         [nameof(KinesisApplicationOptions.ProcessingRetryDelay)] = (c, o) => o.ProcessingRetryDelay = Time(c),
+        [nameof(KinesisApplicationOptions.MaxRetryAttempts)] = (c, o) => o.MaxRetryAttempts = Integer(c),
+        [nameof(KinesisApplicationOptions.BisectBatchOnError)] = (c, o) => o.BisectBatchOnError = Boolean(c),
+        [nameof(KinesisApplicationOptions.MaxRecordAge)] = (c, o) => o.MaxRecordAge = Time(c),
+        [nameof(KinesisApplicationOptions.RetryDelay)] = (c, o) => o.RetryDelay = Time(c),
+        [nameof(KinesisApplicationOptions.MaxRetryDelay)] = (c, o) => o.MaxRetryDelay = Time(c),
+        [nameof(KinesisApplicationOptions.FailureDestination)] = (c, o) => o.FailureDestination = Text(c),
     };
 
     // One setter per key. Keys match case-insensitively like the rest of Microsoft.Extensions.Configuration
@@ -104,6 +110,11 @@ public static class KinesisAttribConfiguration
         int.TryParse(section.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new InvalidOperationException($"Configuration value '{section.Path}' = '{section.Value}' is not a whole number.");
+
+    private static bool Boolean(IConfigurationSection section) =>
+        bool.TryParse(section.Value, out var value)
+            ? value
+            : throw new InvalidOperationException($"Configuration value '{section.Path}' = '{section.Value}' is not true or false.");
 
     private static TimeSpan Time(IConfigurationSection section) =>
         TimeSpan.TryParse(section.Value, CultureInfo.InvariantCulture, out var value)

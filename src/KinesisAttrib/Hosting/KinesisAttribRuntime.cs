@@ -1,6 +1,7 @@
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -57,6 +58,16 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
         var leaseStores = _services.GetRequiredService<ILeaseStoreFactory>();
 
         var plans = Plan(handlers, _options);
+        foreach (var plan in plans)
+        {
+            // Settings that cannot run (e.g. a retry limit without an on-failure destination) fail the start here,
+            // naming the handler, rather than every shard's initialization later.
+            if (plan.Handler.CreateProcessor(_services) is IStartupCheckedProcessor check)
+            {
+                check.CheckAtStartup(plan.Application);
+            }
+        }
+
         foreach (var plan in plans)
         {
             var descriptor = plan.Handler;

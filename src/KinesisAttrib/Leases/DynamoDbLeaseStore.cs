@@ -225,6 +225,10 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
 
     /// <inheritdoc />
     public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default)
+        => PrepareCheckpointAsync(lease, pendingCheckpoint, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, byte[]? applicationState, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentException.ThrowIfNullOrEmpty(pendingCheckpoint.SequenceNumber, nameof(pendingCheckpoint));
@@ -235,11 +239,22 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         var names = Names(includeOwner: true);
         names["#pending"] = A.PendingCheckpoint;
         names["#pendingSubSequence"] = A.PendingCheckpointSubSequenceNumber;
+        names["#pendingState"] = A.PendingCheckpointState;
+        var update = "SET #pending = :pending, #pendingSubSequence = :pendingSubSequence, #counter = :newCounter";
+        if (applicationState is null)
+        {
+            update += " REMOVE #pendingState";
+        }
+        else
+        {
+            values[":pendingState"] = A.Binary(applicationState);
+            update += ", #pendingState = :pendingState";
+        }
 
         return UpdateAsync(
             lease,
             "prepare checkpoint",
-            "SET #pending = :pending, #pendingSubSequence = :pendingSubSequence, #counter = :newCounter",
+            update,
             OwnedCondition(lease, values),
             names,
             values,

@@ -47,6 +47,13 @@ public interface ILeaseStore
     Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Like <see cref="PrepareCheckpointAsync(Lease, ExtendedSequenceNumber, CancellationToken)"/>, and stores
+    /// <paramref name="applicationState"/> with it (<c>pendingCheckpointState</c>; null removes any stored state).
+    /// The next <see cref="UpdateCheckpointAsync"/> clears both.
+    /// </summary>
+    Task<Lease?> PrepareCheckpointAsync(Lease lease, ExtendedSequenceNumber pendingCheckpoint, byte[]? applicationState, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Asks the owner to hand the lease over to <paramref name="requester"/> (<c>handoffRequestedBy</c>), if the stored
     /// owner and counter equal <paramref name="lease"/>'s. The counter does not move: the owner's next renewal or
     /// checkpoint still succeeds (and returns the request), and other workers do not judge the lease renewed.

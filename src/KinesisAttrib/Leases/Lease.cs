@@ -26,6 +26,12 @@ public sealed record Lease
     /// <summary>A prepared, not yet committed checkpoint (<c>pendingCheckpoint*</c>).</summary>
     public ExtendedSequenceNumber? PendingCheckpoint { get; init; }
 
+    /// <summary>
+    /// The application state stored with <see cref="PendingCheckpoint"/> (<c>pendingCheckpointState</c>, binary), as the
+    /// Java KCL's <c>prepareCheckpoint(…, applicationState)</c> writes it; null when none. Cleared with the pending checkpoint.
+    /// </summary>
+    public byte[]? PendingCheckpointState { get; init; }
+
     /// <summary>How often the owner changed since the last checkpoint (<c>ownerSwitchesSinceCheckpoint</c>).</summary>
     public long OwnerSwitchesSinceCheckpoint { get; init; }
 

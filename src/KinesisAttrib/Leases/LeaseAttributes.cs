@@ -18,8 +18,8 @@ internal static class LeaseAttributes
     public const string PendingCheckpoint = "pendingCheckpoint";
     public const string PendingCheckpointSubSequenceNumber = "pendingCheckpointSubSequenceNumber";
 
-    // Written by the Java KCL beside pendingCheckpoint (prepareCheckpoint with application state). KinesisAttrib does
-    // not read it, but clears it with the pending checkpoint so a table shared with a Java KCL application stays consistent.
+    // The application state of a prepared checkpoint (binary), as the Java KCL's prepareCheckpoint(…, applicationState)
+    // writes it; cleared with the pending checkpoint.
     public const string PendingCheckpointState = "pendingCheckpointState";
     public const string OwnerSwitchesSinceCheckpoint = "ownerSwitchesSinceCheckpoint";
     public const string ParentShardId = "parentShardId";
@@ -53,6 +53,10 @@ internal static class LeaseAttributes
         {
             item[PendingCheckpoint] = new AttributeValue { S = pending.SequenceNumber };
             item[PendingCheckpointSubSequenceNumber] = Number(pending.SubSequenceNumber);
+            if (lease.PendingCheckpointState is { } state)
+            {
+                item[PendingCheckpointState] = Binary(state);
+            }
         }
 
         // DynamoDB rejects empty sets, so an empty list is stored as "no attribute" (as the Java KCL does).
@@ -100,6 +104,7 @@ internal static class LeaseAttributes
             LeaseCounter = GetNumber(item, LeaseCounter),
             Checkpoint = new ExtendedSequenceNumber(checkpoint, GetNumber(item, CheckpointSubSequenceNumber)),
             PendingCheckpoint = pending is null ? null : new ExtendedSequenceNumber(pending, GetNumber(item, PendingCheckpointSubSequenceNumber)),
+            PendingCheckpointState = pending is not null && item.TryGetValue(PendingCheckpointState, out var state) && state.B is { } bytes ? bytes.ToArray() : null,
             OwnerSwitchesSinceCheckpoint = GetNumber(item, OwnerSwitchesSinceCheckpoint),
             ParentShardIds = GetStringSet(item, ParentShardId),
             ChildShardIds = GetStringSet(item, ChildShardIds),
@@ -108,6 +113,8 @@ internal static class LeaseAttributes
             HandoffRequestedBy = GetString(item, HandoffRequestedBy),
         };
     }
+
+    public static AttributeValue Binary(byte[] value) => new() { B = new MemoryStream(value, writable: false) };
 
     public static AttributeValue Number(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 

@@ -457,8 +457,8 @@ internal sealed partial class LeaseCoordinator
         => WriteAsync(held, checkpoint, "checkpoint", (lease, ct) => _store.UpdateCheckpointAsync(lease, checkpoint, ct), cancellationToken);
 
     /// <summary>Stores a prepared checkpoint (<c>pendingCheckpoint*</c>) for a held lease. Throws <see cref="LeaseLostException"/> when the lease is no longer ours.</summary>
-    public Task PrepareCheckpointAsync(HeldLease held, ExtendedSequenceNumber pending, CancellationToken cancellationToken)
-        => WriteAsync(held, pending, "prepare a checkpoint", (lease, ct) => _store.PrepareCheckpointAsync(lease, pending, ct), cancellationToken);
+    public Task PrepareCheckpointAsync(HeldLease held, ExtendedSequenceNumber pending, byte[]? applicationState, CancellationToken cancellationToken)
+        => WriteAsync(held, pending, "prepare a checkpoint", (lease, ct) => _store.PrepareCheckpointAsync(lease, pending, applicationState, ct), cancellationToken);
 
     private async Task WriteAsync(HeldLease held, ExtendedSequenceNumber position, string what, Func<Lease, CancellationToken, Task<Lease?>> write, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.ExceptionServices;
 using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Processing;
@@ -8,7 +9,9 @@ namespace KinesisAttrib.Processing;
 /// records and calls the handler once. A <see cref="BatchResult"/> naming a failed record checkpoints the records
 /// before it and has it and the rest delivered again; a handler exception has the whole batch delivered again. When a
 /// record fails to deserialize with <see cref="DeserializationFailurePolicy.StopShard"/>, the records before it are
-/// handled and checkpointed first, then the shard stops at it.
+/// handled and checkpointed first, then the shard stops at it. With a retry limit or bisection (see
+/// <see cref="HandlerSettings"/>) failures are retried in place instead, bisected down to the poison record, and given up
+/// on to the on-failure destination once the retries are used up.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
 public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
@@ -41,7 +44,14 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
     {
         try
         {
-            await ProcessAsync(services, input, batch, cancellationToken).ConfigureAwait(false);
+            if (Settings.RetriesInPlace)
+            {
+                await ProcessWithRetriesAsync(services, input, batch, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await ProcessAsync(services, input, batch, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not Leases.LeaseLostException)
         {
@@ -60,6 +70,13 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
         var handled = raw.Count;
         for (var i = 0; i < raw.Count; i++)
         {
+            if (IsTooOld(raw[i]))
+            {
+                // Lambda's maximum record age: the record goes to the destination without being handled.
+                await SendToDestinationAsync(raw[i], FailureReason.RecordTooOld, null, 0, input, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             try
             {
                 var (ok, payload) = await DecodeAsync(services, raw[i], cancellationToken).ConfigureAwait(false);
@@ -114,6 +131,275 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
         {
             await CheckpointPrefixAsync(input.Checkpointer, handled > 0 ? raw[handled - 1].Position : null).ConfigureAwait(false);
             throw stop;
+        }
+    }
+
+    /// <summary>
+    /// The batch with in-place retries. Records are decoded in order and collected into a segment; a record that is too
+    /// old or does not decode ends the segment, which is handled first (so everything before the record is done), then
+    /// the record is retried or sent to the destination. Each segment is handled by <see cref="HandleRangesAsync"/>.
+    /// </summary>
+    private async ValueTask ProcessWithRetriesAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
+    {
+        var raw = input.Records;
+        var run = new RetryRun(services, input, batch, new HandlerCheckpointer(input.Checkpointer), raw.Count);
+        try
+        {
+            for (var i = 0; i < raw.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var record = raw[i];
+                if (IsTooOld(record))
+                {
+                    await FlushAsync(run, i - 1, cancellationToken).ConfigureAwait(false);
+                    await SendToDestinationAsync(record, FailureReason.RecordTooOld, null, 0, input, cancellationToken).ConfigureAwait(false);
+                    run.MarkDone(i);
+                    continue;
+                }
+
+                Exception error;
+                try
+                {
+                    var (ok, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
+                    if (ok)
+                    {
+                        run.Add(new KinesisRecord<T>(payload, new RecordContext(Shard, record)), i);
+                    }
+
+                    continue;
+                }
+                catch (Exception ex) when (ex is not Leases.LeaseLostException && !cancellationToken.IsCancellationRequested)
+                {
+                    error = ex;
+                }
+
+                await FlushAsync(run, i - 1, cancellationToken).ConfigureAwait(false);
+                await DecodeWithRetriesAsync(run, i, error, cancellationToken).ConfigureAwait(false);
+            }
+
+            await FlushAsync(run, raw.Count - 1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not Leases.LeaseLostException)
+        {
+            // Keep what is done: the failed record and the rest of the batch are delivered again.
+            await CheckpointDoneAsync(run).ConfigureAwait(false);
+            throw;
+        }
+
+        await CompletedAsync(input.Checkpointer, raw[^1].Position, raw.Count, endOfBatch: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles the collected segment (if any); then everything up to raw index <paramref name="throughRaw"/> is done.</summary>
+    private async ValueTask FlushAsync(RetryRun run, int throughRaw, CancellationToken cancellationToken)
+    {
+        if (run.Segment.Count > 0)
+        {
+            await HandleRangesAsync(run, cancellationToken).ConfigureAwait(false);
+            run.StartSegment();
+        }
+
+        run.MarkDone(throughRaw);
+    }
+
+    /// <summary>
+    /// Calls the handler on the segment until every record of it is handled or given up on. A range that fails:
+    /// <list type="bullet">
+    /// <item>with a reported first failed record (<see cref="BatchResult"/>): the records before it are done; the range
+    /// from it is retried; after the retries it alone goes to the destination and the rest is handled;</item>
+    /// <item>by throwing, with <see cref="HandlerSettings.BisectBatchOnError"/> and more than one record: it is split in
+    /// halves, left first, each with fresh retries, so only the poison record ends up retried and given up on;</item>
+    /// <item>by throwing otherwise: it is retried whole; after the retries every record of it goes to the destination.</item>
+    /// </list>
+    /// </summary>
+    private async ValueTask HandleRangesAsync(RetryRun run, CancellationToken cancellationToken)
+    {
+        var records = run.Segment;
+        var ranges = new Stack<(int Lo, int Hi)>();
+        ranges.Push((0, records.Count));
+        var failures = 0;
+        while (ranges.TryPop(out var range))
+        {
+            var (lo, hi) = range;
+            var given = lo == 0 && hi == records.Count ? records : records.GetRange(lo, hi - lo);
+            run.Checkpointer.Limit = records[hi - 1].Record.Position;
+            var failedAt = -1;
+            Exception error;
+            try
+            {
+                var result = await HandleAsync(run.Services, given, run.Batch, run.Checkpointer, cancellationToken).ConfigureAwait(false);
+                if (!result.IsPartialFailure)
+                {
+                    run.MarkDone(run.RawIndexOf(hi - 1));
+                    failures = 0;
+                    continue;
+                }
+
+                failedAt = lo + FindFailedIn(result, given);
+                error = new BatchPartialFailureException(Settings.HandlerName, Shard.StreamName, Shard.ShardId, records[failedAt].Record.Position);
+            }
+            catch (Exception ex) when (ex is not Leases.LeaseLostException && !cancellationToken.IsCancellationRequested)
+            {
+                error = ex;
+            }
+
+            if (failedAt >= 0)
+            {
+                if (failedAt > lo)
+                {
+                    run.MarkDone(run.RawIndexOf(failedAt - 1));
+                    failures = 0;
+                }
+
+                failures++;
+                LogFailure(error, records[failedAt].Record, hi - failedAt, failures);
+                if (RetriesExhausted(failures))
+                {
+                    await SendToDestinationAsync(records[failedAt].Record, FailureReason.ReportedByHandler, error, failures, run.Input, cancellationToken).ConfigureAwait(false);
+                    run.MarkDone(run.RawIndexOf(failedAt));
+                    failures = 0;
+                    if (failedAt + 1 < hi)
+                    {
+                        ranges.Push((failedAt + 1, hi));
+                    }
+
+                    continue;
+                }
+
+                ranges.Push((failedAt, hi));
+            }
+            else if (Settings.BisectBatchOnError && hi - lo > 1)
+            {
+                LogBisecting(records[lo].Record, hi - lo);
+                var mid = lo + ((hi - lo) / 2);
+                ranges.Push((mid, hi));
+                ranges.Push((lo, mid));
+                failures = 0;
+                continue;
+            }
+            else
+            {
+                failures++;
+                LogFailure(error, records[lo].Record, hi - lo, failures);
+                if (RetriesExhausted(failures))
+                {
+                    for (var k = lo; k < hi; k++)
+                    {
+                        await SendToDestinationAsync(records[k].Record, FailureReason.HandlerFailed, error, failures, run.Input, cancellationToken).ConfigureAwait(false);
+                        run.MarkDone(run.RawIndexOf(k));
+                    }
+
+                    failures = 0;
+                    continue;
+                }
+
+                ranges.Push((lo, hi));
+            }
+
+            // Keep what is done before waiting: a lost lease or a stop meanwhile redelivers only from the failure.
+            await CheckpointDoneAsync(run).ConfigureAwait(false);
+            if (!await WaitBeforeRetryAsync(failures, run.Input, cancellationToken).ConfigureAwait(false))
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+        }
+    }
+
+    /// <summary>A record that did not decode: decoded again after each backoff, and after the retries sent to the destination.</summary>
+    private async ValueTask DecodeWithRetriesAsync(RetryRun run, int index, Exception firstError, CancellationToken cancellationToken)
+    {
+        var record = run.Input.Records[index];
+        var error = firstError;
+        for (var failures = 1; ; failures++)
+        {
+            LogFailure(error, record, 1, failures);
+            if (RetriesExhausted(failures))
+            {
+                await SendToDestinationAsync(record, FailureReason.DeserializationFailed, error, failures, run.Input, cancellationToken).ConfigureAwait(false);
+                run.MarkDone(index);
+                return;
+            }
+
+            await CheckpointDoneAsync(run).ConfigureAwait(false);
+            if (!await WaitBeforeRetryAsync(failures, run.Input, cancellationToken).ConfigureAwait(false))
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+
+            try
+            {
+                var (ok, payload) = await DecodeAsync(run.Services, record, cancellationToken).ConfigureAwait(false);
+                if (ok)
+                {
+                    run.Add(new KinesisRecord<T>(payload, new RecordContext(Shard, record)), index);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not Leases.LeaseLostException && !cancellationToken.IsCancellationRequested)
+            {
+                error = ex;
+            }
+        }
+    }
+
+    private ValueTask CheckpointDoneAsync(RetryRun run) =>
+        run.Done >= 0 ? CheckpointPrefixAsync(run.Input.Checkpointer, run.Input.Records[run.Done].Position) : default;
+
+    /// <summary>The index in <paramref name="given"/> of the first failed record the handler reported; throws when it is not there.</summary>
+    private int FindFailedIn(BatchResult result, List<KinesisRecord<T>> given)
+    {
+        if (result.FailedIndex is { } index)
+        {
+            return index < given.Count
+                ? index
+                : throw new InvalidOperationException($"Handler {Settings.HandlerName} reported a failure at index {index}, but it was given {given.Count} records.");
+        }
+
+        var position = result.FailedPosition!.Value;
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (given[i].Record.Position == position)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"Handler {Settings.HandlerName} reported a failure at record {position}, which it was not given from {Shard.StreamName}/{Shard.ShardId}.");
+    }
+
+    /// <summary>The state of one batch under the retry policy: the current segment of decoded records and how far the batch is done.</summary>
+    private sealed class RetryRun(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, HandlerCheckpointer checkpointer, int capacity)
+    {
+        private List<int> _rawIndexes = new(capacity);
+
+        public IServiceProvider Services { get; } = services;
+
+        public ProcessRecordsInput Input { get; } = input;
+
+        public BatchContext Batch { get; } = batch;
+
+        public HandlerCheckpointer Checkpointer { get; } = checkpointer;
+
+        /// <summary>The decoded records waiting for the handler (a new list per segment: a handler may keep the one it got).</summary>
+        public List<KinesisRecord<T>> Segment { get; private set; } = new(capacity);
+
+        /// <summary>The raw index up to which every record is handled or given up on; -1 for none.</summary>
+        public int Done { get; private set; } = -1;
+
+        public void Add(KinesisRecord<T> record, int rawIndex)
+        {
+            Segment.Add(record);
+            _rawIndexes.Add(rawIndex);
+        }
+
+        public int RawIndexOf(int segmentIndex) => _rawIndexes[segmentIndex];
+
+        public void MarkDone(int rawIndex) => Done = Math.Max(Done, rawIndex);
+
+        public void StartSegment()
+        {
+            Segment = [];
+            _rawIndexes = [];
         }
     }
 

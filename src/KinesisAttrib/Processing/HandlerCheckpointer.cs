@@ -42,6 +42,15 @@ internal sealed class HandlerCheckpointer(IRecordProcessorCheckpointer inner) : 
         return inner.PrepareCheckpointAsync(sequenceNumber, subSequenceNumber, cancellationToken);
     }
 
+    public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(byte[]? applicationState, CancellationToken cancellationToken = default) =>
+        inner.PrepareCheckpointAsync(Limit.SequenceNumber, Limit.SubSequenceNumber, applicationState, cancellationToken);
+
+    public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(string sequenceNumber, long subSequenceNumber, byte[]? applicationState, CancellationToken cancellationToken = default)
+    {
+        Check(sequenceNumber, subSequenceNumber);
+        return inner.PrepareCheckpointAsync(sequenceNumber, subSequenceNumber, applicationState, cancellationToken);
+    }
+
     private void Check(string sequenceNumber, long subSequenceNumber)
     {
         ArgumentException.ThrowIfNullOrEmpty(sequenceNumber);

@@ -1,18 +1,22 @@
 using KinesisAttrib.Handlers;
+using KinesisAttrib.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace KinesisAttrib.Processing;
 
 /// <summary>
 /// What the generated processors share: the shard lifecycle, a DI scope per batch, decoding with the
-/// deserialization-failure policy, and the checkpoint mode. <see cref="RecordHandlerProcessor{T}"/> and
+/// deserialization-failure policy, the failure policy (in-place retries with backoff, maximum record age, the on-failure
+/// destination) and the checkpoint mode. <see cref="RecordHandlerProcessor{T}"/> and
 /// <see cref="BatchHandlerProcessor{T}"/> add the two ways of calling a handler.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
-public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShardProcessor
+public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShardProcessor, IStartupCheckedProcessor
 {
+    private readonly IServiceProvider _services;
     private readonly IServiceScopeFactory _scopeFactory;
     private readonly IRecordDeserializer<T> _deserializer;
     private readonly TimeProvider _time;
@@ -21,6 +25,9 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     private ExtendedSequenceNumber? _lastProcessed;
     private int _sinceCheckpoint;
     private long _lastCheckpointTimestamp;
+    private IFailedRecordDestination? _destination;
+    private ExtendedSequenceNumber? _pendingCheckpoint;
+    private byte[]? _pendingCheckpointState;
 
     /// <summary>Creates the processor.</summary>
     /// <param name="services">The application's services; a scope is created from them per batch.</param>
@@ -29,6 +36,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     protected HandlerProcessorBase(IServiceProvider services, IRecordDeserializer<T> deserializer, HandlerSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(services);
+        _services = services;
         _scopeFactory = services.GetRequiredService<IServiceScopeFactory>();
         _deserializer = deserializer ?? throw new ArgumentNullException(nameof(deserializer));
         Settings = settings ?? new HandlerSettings();
@@ -37,8 +45,11 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger("KinesisAttrib.Handlers") ?? NullLogger.Instance;
     }
 
-    /// <summary>Checkpoint mode, failure policy and the handler's name.</summary>
-    protected HandlerSettings Settings { get; }
+    /// <summary>
+    /// Checkpoint mode, failure policy and the handler's name: the generated settings until
+    /// <see cref="InitializeAsync"/>, then with the application's overrides (<c>KinesisAttrib:Applications:{name}</c>).
+    /// </summary>
+    protected HandlerSettings Settings { get; private set; }
 
     /// <summary>The shard this processor works on (set by <see cref="InitializeAsync"/>).</summary>
     protected ShardContext Shard => _shard ?? throw new InvalidOperationException("The processor has not been initialized.");
@@ -48,8 +59,39 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     {
         ArgumentNullException.ThrowIfNull(input);
         _shard = input.Shard;
+        _pendingCheckpoint = input.PendingCheckpoint;
+        _pendingCheckpointState = input.PendingCheckpointState;
+        (Settings, _destination) = ResolveFailurePolicy(input.Shard.ApplicationName);
         _lastCheckpointTimestamp = _time.GetTimestamp();
         return default;
+    }
+
+    /// <inheritdoc />
+    void IStartupCheckedProcessor.CheckAtStartup(string applicationName) => ResolveFailurePolicy(applicationName);
+
+    /// <summary>
+    /// The settings with the application's overrides, and the destination they name. A policy that can give up on a
+    /// record (a retry limit or a maximum age) without a destination registered is an error: giving up would have to
+    /// skip the record, and nothing is skipped without reaching a destination.
+    /// </summary>
+    private (HandlerSettings Settings, IFailedRecordDestination? Destination) ResolveFailurePolicy(string applicationName)
+    {
+        var overrides = _services.GetService<IOptions<KinesisAttribOptions>>()?.Value.Applications.TryGetValue(applicationName, out var application) == true ? application : null;
+        var settings = Settings.WithOverrides(overrides);
+        settings.Validate();
+        var destination = settings.FailureDestination is { } key
+            ? _services.GetKeyedService<IFailedRecordDestination>(key)
+            : _services.GetService<IFailedRecordDestination>();
+        if (destination is null && (settings.NeedsDestination || settings.FailureDestination is not null))
+        {
+            var which = settings.FailureDestination is { } name ? $"a keyed IFailedRecordDestination '{name}'" : "an IFailedRecordDestination";
+            var register = $"Register one (e.g. services.AddKinesisStreamFailureDestination(\"failed-orders\"{(settings.FailureDestination is { } key2 ? $", name: \"{key2}\"" : "")}))";
+            throw new InvalidOperationException(settings.NeedsDestination
+                ? $"Handler {settings.HandlerName} (application '{applicationName}') can give up on a record (MaxRetryAttempts {settings.MaxRetryAttempts}, MaxRecordAge {settings.MaxRecordAge}) but {which} is not registered, so the record would be lost. {register} or remove the limits."
+                : $"Handler {settings.HandlerName} (application '{applicationName}') names FailureDestination '{settings.FailureDestination}' but {which} is not registered. {register} or remove FailureDestination.");
+        }
+
+        return (settings, destination);
     }
 
     /// <inheritdoc />
@@ -59,7 +101,12 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
         var scope = _scopeFactory.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            await ProcessBatchAsync(scope.ServiceProvider, input, new BatchContext(Shard, input.Records, input.MillisBehindLatest), cancellationToken).ConfigureAwait(false);
+            var batch = new BatchContext(Shard, input.Records, input.MillisBehindLatest)
+            {
+                PendingCheckpoint = _pendingCheckpoint,
+                PendingCheckpointState = _pendingCheckpointState,
+            };
+            await ProcessBatchAsync(scope.ServiceProvider, input, batch, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -134,6 +181,105 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
         && _time.GetElapsedTime(_lastCheckpointTimestamp) >= Settings.CheckpointInterval
             ? CheckpointAsync(checkpointer, last, cancellationToken)
             : default;
+
+    /// <summary>Whether the record is older than <see cref="HandlerSettings.MaxRecordAge"/> (records without an arrival time never are).</summary>
+    private protected bool IsTooOld(KinesisClientRecord record) =>
+        Settings.MaxRecordAge > TimeSpan.Zero
+        && record.ApproximateArrivalTimestamp is { } arrived
+        && _time.GetUtcNow() - arrived > Settings.MaxRecordAge;
+
+    /// <summary>Whether a record (or range) that failed <paramref name="failures"/> times has used up its retries.</summary>
+    private protected bool RetriesExhausted(int failures) => Settings.MaxRetryAttempts >= 0 && failures > Settings.MaxRetryAttempts;
+
+    /// <summary>Logs a failure that will be retried in place (or given up on).</summary>
+    private protected void LogFailure(Exception exception, KinesisClientRecord first, int count, int failures) =>
+        ProcessingLog.HandlerAttemptFailed(_logger, exception, Settings.HandlerName, Shard.StreamName, Shard.ShardId, first.Position.ToString(), count, failures, Settings.MaxRetryAttempts);
+
+    /// <summary>Logs that a failed batch is split in halves.</summary>
+    private protected void LogBisecting(KinesisClientRecord first, int count) =>
+        ProcessingLog.Bisecting(_logger, Settings.HandlerName, Shard.StreamName, Shard.ShardId, first.Position.ToString(), count);
+
+    /// <summary>
+    /// Waits before retry number <paramref name="failures"/>: <see cref="HandlerSettings.RetryDelay"/> doubled per
+    /// earlier retry, capped at <see cref="HandlerSettings.MaxRetryDelay"/>, less up to a fifth at random so shards that
+    /// fail together do not retry in step. Returns false when a graceful stop was requested (the caller gives up the
+    /// batch: the failed record is delivered again later); throws when <paramref name="cancellationToken"/> (hard stop,
+    /// lost lease) is cancelled.
+    /// </summary>
+    private protected async ValueTask<bool> WaitBeforeRetryAsync(int failures, ProcessRecordsInput input, CancellationToken cancellationToken)
+    {
+        if (input.StopRequested.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        var exponent = Math.Min(failures - 1, 30);
+        var ticks = Math.Min(Settings.MaxRetryDelay.Ticks, Settings.RetryDelay.Ticks * Math.Pow(2, exponent));
+        var delay = TimeSpan.FromTicks((long)(ticks * (1 - (Random.Shared.NextDouble() / 5))));
+        if (delay <= TimeSpan.Zero)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return true;
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, input.StopRequested);
+        try
+        {
+            await Task.Delay(delay, _time, either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Gives up on a record: sends it to the on-failure destination, retrying the write (with the retry backoff) until
+    /// the destination accepts it. Only then may the caller count the record as done and checkpoint past it. A stop
+    /// while the write keeps failing throws, so the record is delivered again later.
+    /// </summary>
+    private protected async ValueTask SendToDestinationAsync(KinesisClientRecord record, FailureReason reason, Exception? error, int attempts, ProcessRecordsInput input, CancellationToken cancellationToken)
+    {
+        var destination = _destination ?? throw new InvalidOperationException(
+            $"Handler {Settings.HandlerName} gave up on record {record.Position} of {Shard.StreamName}/{Shard.ShardId} but has no on-failure destination; the shard stops here.",
+            error);
+        var failed = new FailedRecord
+        {
+            ApplicationName = Shard.ApplicationName,
+            StreamName = Shard.StreamName,
+            ShardId = Shard.ShardId,
+            HandlerName = Settings.HandlerName,
+            Record = record,
+            Reason = reason,
+            Attempts = attempts,
+            ErrorType = error?.GetType().FullName,
+            ErrorMessage = error?.Message ?? $"The record arrived at {record.ApproximateArrivalTimestamp:O}, more than {Settings.MaxRecordAge} before it was read.",
+            Exception = error,
+            FailedAt = _time.GetUtcNow(),
+        };
+
+        for (var writeFailures = 1; ; writeFailures++)
+        {
+            try
+            {
+                await destination.SendAsync(failed, cancellationToken).ConfigureAwait(false);
+                ProcessingLog.SentToDestination(_logger, error, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString(), reason, attempts);
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                ProcessingLog.DestinationFailed(_logger, ex, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString(), writeFailures);
+                if (!await WaitBeforeRetryAsync(writeFailures, input, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException(
+                        $"Handler {Settings.HandlerName}: the on-failure destination did not accept record {record.Position} of {Shard.StreamName}/{Shard.ShardId} before the worker stopped; it will be delivered again.",
+                        ex);
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// After a failure: keeps the work that succeeded, up to <paramref name="prefix"/> in this batch or, without one,

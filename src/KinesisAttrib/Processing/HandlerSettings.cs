@@ -20,6 +20,59 @@ public sealed record HandlerSettings
     /// <summary>What happens to a record that fails to deserialize.</summary>
     public DeserializationFailurePolicy DeserializationFailurePolicy { get; init; } = DeserializationFailurePolicy.StopShard;
 
+    /// <summary>
+    /// How often a failing record (or batch) is retried in place before it goes to the on-failure destination; -1
+    /// (the default) means without limit: the record is retried until it succeeds, blocking only its own shard, and
+    /// nothing ever needs a destination. 0 sends it to the destination after the first failure.
+    /// </summary>
+    public int MaxRetryAttempts { get; init; } = -1;
+
+    /// <summary>
+    /// Batch handlers: when the handler throws on a batch of more than one record, split it in halves and handle each
+    /// separately (recursively), so the records that are fine are handled and only the poison record is retried and,
+    /// after <see cref="MaxRetryAttempts"/>, sent to the destination.
+    /// </summary>
+    public bool BisectBatchOnError { get; init; }
+
+    /// <summary>
+    /// Records older than this when read (their ApproximateArrivalTimestamp against the <see cref="TimeProvider"/>) go
+    /// to the on-failure destination without being handled. Zero (the default): no limit.
+    /// </summary>
+    public TimeSpan MaxRecordAge { get; init; }
+
+    /// <summary>The wait before the first in-place retry; it doubles with each further retry up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between in-place retries (and between attempts to write to the destination).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The DI key of the <see cref="Handlers.IFailedRecordDestination"/> this handler uses, or null for the one
+    /// registered without a key.
+    /// </summary>
+    public string? FailureDestination { get; init; }
+
+    /// <summary>
+    /// Whether failures are retried inside the processor (a retry limit or bisection is set). Otherwise a failure
+    /// propagates and the shard consumer delivers the batch again from the last checkpoint after
+    /// <c>ProcessingRetryDelay</c>, without limit.
+    /// </summary>
+    public bool RetriesInPlace => MaxRetryAttempts >= 0 || BisectBatchOnError;
+
+    /// <summary>Whether the policy can give up on a record (a retry limit or a maximum age), which then needs a destination.</summary>
+    public bool NeedsDestination => MaxRetryAttempts >= 0 || MaxRecordAge > TimeSpan.Zero;
+
+    /// <summary>These settings with an application's overrides (from <c>KinesisAttrib:Applications:{name}</c>) applied.</summary>
+    public HandlerSettings WithOverrides(Hosting.KinesisApplicationOptions? application) => application is null ? this : this with
+    {
+        MaxRetryAttempts = application.MaxRetryAttempts ?? MaxRetryAttempts,
+        BisectBatchOnError = application.BisectBatchOnError ?? BisectBatchOnError,
+        MaxRecordAge = application.MaxRecordAge ?? MaxRecordAge,
+        RetryDelay = application.RetryDelay ?? RetryDelay,
+        MaxRetryDelay = application.MaxRetryDelay ?? MaxRetryDelay,
+        FailureDestination = application.FailureDestination ?? FailureDestination,
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent setting.</summary>
     public void Validate()
     {
@@ -31,6 +84,16 @@ public sealed record HandlerSettings
         if (CheckpointMode == CheckpointMode.Periodic && CheckpointEveryRecords == 0 && CheckpointInterval == TimeSpan.Zero)
         {
             throw new ArgumentException($"Handler {HandlerName}: CheckpointMode.Periodic needs CheckpointEveryRecords or CheckpointIntervalSeconds greater than zero.");
+        }
+
+        if (MaxRetryAttempts < -1)
+        {
+            throw new ArgumentException($"Handler {HandlerName}: MaxRetryAttempts is {MaxRetryAttempts}; it must be -1 (no limit) or more.");
+        }
+
+        if (MaxRecordAge < TimeSpan.Zero || RetryDelay < TimeSpan.Zero || MaxRetryDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Handler {HandlerName}: MaxRecordAge, RetryDelay and MaxRetryDelay must not be negative.");
         }
 
         if (!Enum.IsDefined(CheckpointMode) || !Enum.IsDefined(DeserializationFailurePolicy))

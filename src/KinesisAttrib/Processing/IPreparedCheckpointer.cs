@@ -6,6 +6,9 @@ public interface IPreparedCheckpointer
     /// <summary>The prepared position.</summary>
     ExtendedSequenceNumber PendingCheckpoint { get; }
 
+    /// <summary>The application state stored with it, or null.</summary>
+    byte[]? ApplicationState => null;
+
     /// <summary>
     /// Second phase: writes the prepared position as the checkpoint and clears the pending one. Throws
     /// <see cref="Leases.LeaseLostException"/> when the lease was lost in between (nothing is written).

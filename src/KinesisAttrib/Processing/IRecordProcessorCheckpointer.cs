@@ -40,4 +40,20 @@ public interface IRecordProcessorCheckpointer
     /// <summary>First phase of a two-phase checkpoint at an explicit position (see <see cref="PrepareCheckpointAsync(CancellationToken)"/>).</summary>
     ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default)
         => throw new NotSupportedException($"{GetType().Name} does not support two-phase checkpoints.");
+
+    /// <summary>
+    /// First phase of a two-phase checkpoint at <see cref="LargestPermittedCheckpoint"/>, storing
+    /// <paramref name="applicationState"/> with it (<c>pendingCheckpointState</c>, as the KCL's
+    /// <c>prepareCheckpoint(applicationState)</c>): a worker that takes the shard before the commit finds both in
+    /// <see cref="InitializationInput.PendingCheckpointState"/> (and handlers in <see cref="Handlers.BatchContext.PendingCheckpointState"/>),
+    /// e.g. the id of the external transaction the prepared checkpoint belongs to. Committing clears it.
+    /// </summary>
+    ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(byte[]? applicationState, CancellationToken cancellationToken = default)
+        => PrepareCheckpointAsync(LargestPermittedCheckpoint.SequenceNumber, LargestPermittedCheckpoint.SubSequenceNumber, applicationState, cancellationToken);
+
+    /// <summary>First phase of a two-phase checkpoint at an explicit position with application state (see <see cref="PrepareCheckpointAsync(byte[], CancellationToken)"/>).</summary>
+    ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(string sequenceNumber, long subSequenceNumber, byte[]? applicationState, CancellationToken cancellationToken = default)
+        => applicationState is null
+            ? PrepareCheckpointAsync(sequenceNumber, subSequenceNumber, cancellationToken)
+            : throw new NotSupportedException($"{GetType().Name} does not support application state with two-phase checkpoints.");
 }

@@ -42,13 +42,28 @@ public sealed record InitializationInput(ShardContext Shard, ExtendedSequenceNum
     /// resumes after <see cref="ExtendedSequenceNumber"/>; the processor decides whether the prepared work was done.
     /// </summary>
     public ExtendedSequenceNumber? PendingCheckpoint { get; init; }
+
+    /// <summary>
+    /// The application state the previous owner stored with <see cref="PendingCheckpoint"/>
+    /// (<c>pendingCheckpointState</c>, see <see cref="IRecordProcessorCheckpointer.PrepareCheckpointAsync(string, long, byte[], CancellationToken)"/>),
+    /// or null.
+    /// </summary>
+    public byte[]? PendingCheckpointState { get; init; }
 }
 
 /// <summary>Input of <see cref="IShardRecordProcessor.ProcessRecordsAsync"/>.</summary>
 /// <param name="Records">The batch, in shard order.</param>
 /// <param name="MillisBehindLatest">How far behind the tip of the shard the batch is, if known.</param>
 /// <param name="Checkpointer">Records progress.</param>
-public sealed record ProcessRecordsInput(IReadOnlyList<KinesisClientRecord> Records, long? MillisBehindLatest, IRecordProcessorCheckpointer Checkpointer);
+public sealed record ProcessRecordsInput(IReadOnlyList<KinesisClientRecord> Records, long? MillisBehindLatest, IRecordProcessorCheckpointer Checkpointer)
+{
+    /// <summary>
+    /// Signalled when the worker asks for a graceful stop (or the lease is being handed over). The batch's own token is
+    /// not cancelled then, since the batch in hand should finish; a processor that is waiting to retry a failure stops
+    /// waiting and lets the failure propagate, so the record is delivered again after the restart or to the new owner.
+    /// </summary>
+    public CancellationToken StopRequested { get; init; }
+}
 
 /// <summary>Input of <see cref="IShardRecordProcessor.LeaseLostAsync"/>.</summary>
 public sealed record LeaseLostInput;

@@ -6,7 +6,8 @@ namespace KinesisAttrib.Processing;
 /// The processor generated code plugs into for a per-record handler: for each batch it opens a DI scope, decodes
 /// each record, calls the handler in shard order, and checkpoints as the checkpoint mode says. When the handler (or
 /// decoding) fails on a record, the records before it are checkpointed and the failure propagates, so the failed
-/// record and everything after it are delivered again; nothing is skipped.
+/// record and everything after it are delivered again; nothing is skipped. With a retry limit the record is retried in
+/// place instead and, once the retries are used up, sent to the on-failure destination (see <see cref="HandlerSettings"/>).
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
 public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
@@ -45,12 +46,25 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
                 // records not handled yet are delivered again, to this worker or the shard's new owner.
                 cancellationToken.ThrowIfCancellationRequested();
                 var record = records[i];
-                var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
-                if (decoded)
+                if (IsTooOld(record))
                 {
-                    // "Everything delivered" to this handler ends at this record, not at the end of the batch.
-                    handlerCheckpointer.Limit = record.Position;
-                    await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+                    // Lambda's maximum record age: the record goes to the destination without being handled.
+                    await SendToDestinationAsync(record, FailureReason.RecordTooOld, null, 0, input, cancellationToken).ConfigureAwait(false);
+                }
+                else if (Settings.RetriesInPlace)
+                {
+                    await HandleWithRetriesAsync(services, record, batch, handlerCheckpointer, input, done, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // The default policy (and the hot path): a failure propagates and the consumer redelivers.
+                    var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
+                    if (decoded)
+                    {
+                        // "Everything delivered" to this handler ends at this record, not at the end of the batch.
+                        handlerCheckpointer.Limit = record.Position;
+                        await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 done = record.Position;
@@ -62,6 +76,56 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
             // Keep the work that succeeded: the failed record and the rest of the batch are delivered again.
             await CheckpointPrefixAsync(input.Checkpointer, done).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private async ValueTask HandleOnceAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, CancellationToken cancellationToken)
+    {
+        var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
+        if (decoded)
+        {
+            // "Everything delivered" to this handler ends at this record, not at the end of the batch.
+            handlerCheckpointer.Limit = record.Position;
+            await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Handles one record, retrying it in place (with backoff) when it fails, and after
+    /// <see cref="HandlerSettings.MaxRetryAttempts"/> retries sends it to the destination. Before the first wait the
+    /// records before it are checkpointed, so a lost lease meanwhile does not redeliver them.
+    /// </summary>
+    private async ValueTask HandleWithRetriesAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, ProcessRecordsInput input, ExtendedSequenceNumber? done, CancellationToken cancellationToken)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                await HandleOnceAsync(services, record, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not Leases.LeaseLostException && !cancellationToken.IsCancellationRequested)
+            {
+                LogFailure(ex, record, 1, failures);
+                if (RetriesExhausted(failures))
+                {
+                    var reason = ex is RecordDeserializationException || ex.InnerException is RecordDeserializationException
+                        ? FailureReason.DeserializationFailed
+                        : FailureReason.HandlerFailed;
+                    await SendToDestinationAsync(record, reason, ex, failures, input, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                if (failures == 1)
+                {
+                    await CheckpointPrefixAsync(input.Checkpointer, done).ConfigureAwait(false);
+                }
+
+                if (!await WaitBeforeRetryAsync(failures, input, cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
         }
     }
 }

@@ -39,19 +39,25 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
     }
 
     public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(CancellationToken cancellationToken = default)
-        => PrepareAsync(LargestPermittedCheckpoint, cancellationToken);
+        => PrepareAsync(LargestPermittedCheckpoint, null, cancellationToken);
 
     public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default)
+        => PrepareCheckpointAsync(sequenceNumber, subSequenceNumber, null, cancellationToken);
+
+    public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(byte[]? applicationState, CancellationToken cancellationToken = default)
+        => PrepareAsync(LargestPermittedCheckpoint, applicationState, cancellationToken);
+
+    public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(string sequenceNumber, long subSequenceNumber, byte[]? applicationState, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sequenceNumber);
-        return PrepareAsync(new ExtendedSequenceNumber(sequenceNumber, subSequenceNumber), cancellationToken);
+        return PrepareAsync(new ExtendedSequenceNumber(sequenceNumber, subSequenceNumber), applicationState, cancellationToken);
     }
 
-    private async ValueTask<IPreparedCheckpointer> PrepareAsync(ExtendedSequenceNumber position, CancellationToken cancellationToken)
+    private async ValueTask<IPreparedCheckpointer> PrepareAsync(ExtendedSequenceNumber position, byte[]? applicationState, CancellationToken cancellationToken)
     {
         Validate(position);
-        await _coordinator.PrepareCheckpointAsync(_lease, position, cancellationToken).ConfigureAwait(false);
-        return new Prepared(this, position);
+        await _coordinator.PrepareCheckpointAsync(_lease, position, applicationState, cancellationToken).ConfigureAwait(false);
+        return new Prepared(this, position, applicationState);
     }
 
     private async ValueTask WriteAsync(ExtendedSequenceNumber position, CancellationToken cancellationToken)
@@ -87,9 +93,11 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
         }
     }
 
-    private sealed class Prepared(ShardCheckpointer owner, ExtendedSequenceNumber position) : IPreparedCheckpointer
+    private sealed class Prepared(ShardCheckpointer owner, ExtendedSequenceNumber position, byte[]? applicationState) : IPreparedCheckpointer
     {
         public ExtendedSequenceNumber PendingCheckpoint => position;
+
+        public byte[]? ApplicationState => applicationState;
 
         public async ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
         {

@@ -85,7 +85,11 @@ internal sealed partial class ShardConsumer
         var fetcher = new PollingRecordFetcher(_kinesis, _shard.StreamName, _shard.ShardId, _options.MaxRecords, checkpointer.LastCheckpoint, _time, _initialTimestamp);
 
         KinesisAttribLog.ConsumerStarting(_logger, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
-        var initialization = new InitializationInput(_shard, checkpointer.LastCheckpoint) { PendingCheckpoint = _lease.Current.PendingCheckpoint };
+        var initialization = new InitializationInput(_shard, checkpointer.LastCheckpoint)
+        {
+            PendingCheckpoint = _lease.Current.PendingCheckpoint,
+            PendingCheckpointState = _lease.Current.PendingCheckpointState,
+        };
         await _processor.InitializeAsync(initialization, workCts.Token).ConfigureAwait(false);
 
         var failures = 0;
@@ -137,7 +141,7 @@ internal sealed partial class ShardConsumer
                 checkpointer.LargestPermittedCheckpoint = batch.Records[^1].Position;
                 try
                 {
-                    await _processor.ProcessRecordsAsync(new ProcessRecordsInput(batch.Records, batch.MillisBehindLatest, checkpointer), workCts.Token).ConfigureAwait(false);
+                    await _processor.ProcessRecordsAsync(new ProcessRecordsInput(batch.Records, batch.MillisBehindLatest, checkpointer) { StopRequested = stopping }, workCts.Token).ConfigureAwait(false);
                 }
                 catch (LeaseLostException)
                 {

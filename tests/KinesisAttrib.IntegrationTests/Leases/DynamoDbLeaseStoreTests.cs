@@ -100,6 +100,7 @@ public sealed class DynamoDbLeaseStoreTests(EmulatorFixture emulators) : IDispos
         Assert.Equal("java-worker", lease.LeaseOwner);
         Assert.Equal(42, lease.LeaseCounter);
         Assert.Equal(new ExtendedSequenceNumber("49590338271490256608559692538361571095921575989136588999", 2), lease.PendingCheckpoint);
+        Assert.Equal(new byte[] { 1, 2, 3 }, lease.PendingCheckpointState);
         Assert.Equal(["shardId-000000000000", "shardId-000000000001"], lease.ParentShardIds);
         Assert.Empty(lease.ChildShardIds);
 

@@ -407,6 +407,31 @@ public abstract class LeaseStoreConformanceTests
     }
 
     [Fact]
+    public async Task PrepareCheckpoint_WithApplicationState_StoresIt_APlainPrepareRemovesIt_AndTheCheckpointClearsIt()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 1, Checkpoint = new ExtendedSequenceNumber("100") });
+
+        var prepared = await store.PrepareCheckpointAsync(lease, new ExtendedSequenceNumber("200", 1), [0, 1, 0xFE, 0xFF]);
+
+        Assert.NotNull(prepared);
+        Assert.Equal(new byte[] { 0, 1, 0xFE, 0xFF }, prepared.PendingCheckpointState);
+        var read = await store.GetLeaseAsync(ShardId);
+        AssertSameLease(prepared, read);
+        Assert.Equal(new ExtendedSequenceNumber("200", 1), read!.PendingCheckpoint);
+
+        var plain = await store.PrepareCheckpointAsync(read, new ExtendedSequenceNumber("300"));
+        Assert.Null(plain!.PendingCheckpointState);
+        AssertSameLease(plain, await store.GetLeaseAsync(ShardId));
+
+        var withState = await store.PrepareCheckpointAsync(plain, new ExtendedSequenceNumber("300"), [7]);
+        var committed = await store.UpdateCheckpointAsync(withState!, new ExtendedSequenceNumber("300"));
+        Assert.Null(committed!.PendingCheckpoint);
+        Assert.Null(committed.PendingCheckpointState);
+        AssertSameLease(committed, await store.GetLeaseAsync(ShardId));
+    }
+
+    [Fact]
     public async Task PrepareCheckpoint_AfterAnotherWorkerTookTheLease_ReturnsNull_AndChangesNothing()
     {
         var store = await CreateStoreAsync();
@@ -465,6 +490,7 @@ public abstract class LeaseStoreConformanceTests
         Assert.Equal(expected.LeaseCounter, actual.LeaseCounter);
         Assert.Equal(expected.Checkpoint, actual.Checkpoint);
         Assert.Equal(expected.PendingCheckpoint, actual.PendingCheckpoint);
+        Assert.Equal(expected.PendingCheckpointState, actual.PendingCheckpointState);
         Assert.Equal(expected.OwnerSwitchesSinceCheckpoint, actual.OwnerSwitchesSinceCheckpoint);
         Assert.Equal(expected.ParentShardIds, actual.ParentShardIds);
         Assert.Equal(expected.ChildShardIds, actual.ChildShardIds);
