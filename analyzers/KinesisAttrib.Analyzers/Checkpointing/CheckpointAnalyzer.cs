@@ -1,0 +1,235 @@
+using System.Collections.Immutable;
+using System.Linq;
+using KinesisAttrib.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KinesisAttrib.Analyzers.Checkpointing;
+
+/// <summary>
+/// The checkpointing rules (KA2001–KA2007): whether a manual-checkpoint handler checkpoints on every path (a flow
+/// analysis over its control flow graph, <see cref="CheckpointFlow"/>), and the checkpoint mistakes a handler body can
+/// make (unused checkpointer, unawaited, per-record, escaping, in a swallowing catch). See docs/design/analyzers.md.
+/// </summary>
+[DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
+public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: where the handler's checkpoint mode comes from, <see cref="ModeFromAttribute"/> or <see cref="ModeFromAssembly"/>.</summary>
+    public const string ModeSourceProperty = "ModeSource";
+
+    /// <summary>Diagnostic property of KA2001: "true" when a checkpoint at the end of the body fixes every uncovered path.</summary>
+    public const string FixAtEndProperty = "FixAtEnd";
+
+    public const string ModeFromAttribute = "Attribute";
+    public const string ModeFromAssembly = "Assembly";
+
+    private const int ManualMode = 1;
+
+    private static readonly SymbolDisplayFormat s_methodFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        memberOptions: SymbolDisplayMemberOptions.IncludeContainingType);
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        Descriptors.ManualCheckpointMissing,
+        Descriptors.ManualWithoutCheckpointer,
+        Descriptors.UnusedCheckpointer,
+        Descriptors.CheckpointNotAwaited,
+        Descriptors.CheckpointPerRecord,
+        Descriptors.CheckpointerEscapes,
+        Descriptors.CheckpointInSwallowingCatch);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (KnownTypes.TryCreate(start.Compilation) is not { } types || CheckpointSymbols.TryCreate(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var defaultMode = DefaultCheckpointMode(start.Compilation, types);
+            start.RegisterOperationAction(c => AnalyzeBody(c, types, symbols, defaultMode), OperationKind.MethodBody);
+
+            // An unawaited checkpoint is wrong wherever it is, not only in a handler (helpers that take the checkpointer).
+            start.RegisterOperationAction(c => UnawaitedCheckpointRule.Analyze(c, symbols), OperationKind.Invocation);
+        });
+    }
+
+    private static int? DefaultCheckpointMode(Compilation compilation, KnownTypes types)
+    {
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            if (types.DefaultsAttribute is { } defaults && defaults.Equals(attribute.AttributeClass, SymbolEqualityComparer.Default))
+            {
+                return NamedInt(attribute, KnownTypeNames.CheckpointModeProperty);
+            }
+        }
+
+        return null;
+    }
+
+    private static int? NamedInt(AttributeData attribute, string name)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is int value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static void AnalyzeBody(OperationAnalysisContext context, KnownTypes types, CheckpointSymbols symbols, int? defaultMode)
+    {
+        if (context.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+            || context.Operation is not IMethodBodyOperation body)
+        {
+            return;
+        }
+
+        var attribute = method.GetAttributes()
+            .FirstOrDefault(a => types.HandlerAttribute.Equals(a.AttributeClass, SymbolEqualityComparer.Default));
+
+        // A method the generator skips is KA1001's; it never runs, so its checkpoints do not matter yet.
+        if (attribute is null
+            || HandlerShapeRules.GetUnsupportedReason(method, attribute, types) is not null
+            || HandlerSignature.Classify(method, context.Compilation, out var signature) is not null
+            || signature is null)
+        {
+            return;
+        }
+
+        var ownMode = NamedInt(attribute, KnownTypeNames.CheckpointModeProperty);
+        var mode = ownMode ?? defaultMode ?? 0;
+        var modeSource = ownMode is null && defaultMode is not null ? ModeFromAssembly : ModeFromAttribute;
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(ModeSourceProperty, modeSource);
+
+        var checkpointer = ParameterOf(method, signature, ParameterKind.Checkpointer);
+        var payload = ParameterOf(method, signature, ParameterKind.Payload);
+        var name = method.ToDisplayString(s_methodFormat);
+        var handler = new HandlerCheckpointInfo(checkpointer, body, symbols);
+
+        if (checkpointer is null)
+        {
+            if (mode == ManualMode)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ManualWithoutCheckpointer, method.Locations[0], properties, name));
+            }
+
+            return;
+        }
+
+        if (!body.Descendants().Any(o => o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, checkpointer)))
+        {
+            var advice = mode == ManualMode
+                ? "with CheckpointMode.Manual the handler never checkpoints, so the shard's checkpoint never moves"
+                : "the processor checkpoints by itself in this mode, so remove the parameter or checkpoint with it";
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnusedCheckpointer, checkpointer.Locations[0], checkpointer.Name, name, advice));
+            return;
+        }
+
+        if (mode == ManualMode)
+        {
+            ManualCheckpointRule(context, method, body, signature, handler, name, properties);
+        }
+
+        if (signature.Shape != HandlerShape.Record && payload is not null)
+        {
+            PerRecordCheckpointRule.Analyze(context, body, payload, symbols);
+        }
+
+        EscapeRule.Analyze(context, body, handler);
+        SwallowingCatchRule.Analyze(context, body, symbols);
+    }
+
+    private static IParameterSymbol? ParameterOf(IMethodSymbol method, Signature signature, ParameterKind kind)
+    {
+        for (var i = 0; i < signature.Parameters.Length; i++)
+        {
+            if (signature.Parameters[i] == kind)
+            {
+                return method.Parameters[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static void ManualCheckpointRule(
+        OperationAnalysisContext context,
+        IMethodSymbol method,
+        IMethodBodyOperation body,
+        Signature signature,
+        HandlerCheckpointInfo handler,
+        string name,
+        ImmutableDictionary<string, string?> properties)
+    {
+        var graph = context.GetControlFlowGraph();
+        var flow = new CheckpointFlow(graph, handler);
+
+        // A per-record handler may checkpoint only every so many records (each checkpoint covers every record before
+        // it), so a path without one is not a mistake; one that can never checkpoint is.
+        if (signature.Shape == HandlerShape.Record)
+        {
+            if (!body.Descendants().Any(o => flow.IsCheckpointPoint(o)))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.ManualCheckpointMissing, method.Locations[0], properties.Add(FixAtEndProperty, "false"), name, "no path through it checkpoints"));
+            }
+
+            return;
+        }
+
+        var exits = flow.FindUncoveredExits();
+        if (exits.IsEmpty)
+        {
+            return;
+        }
+
+        var locations = exits.Select(e => ExitLocation(e, body)).Distinct().OrderBy(l => l.SourceSpan.Start).ToList();
+        var endOfBody = EndOfBody(body);
+        var fixAtEnd = endOfBody is not null && locations.All(l => l == endOfBody);
+        var line = locations[0].GetLineSpan().StartLinePosition.Line + 1;
+        var path = locations[0] == endOfBody
+            ? "the path that reaches the end of the method finishes without checkpointing"
+            : $"the path that leaves at line {line} finishes without checkpointing";
+        if (locations.Count > 1)
+        {
+            path += $" (and {locations.Count - 1} more)";
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.ManualCheckpointMissing,
+            method.Locations[0],
+            locations,
+            properties.Add(FixAtEndProperty, fixAtEnd ? "true" : "false"),
+            name,
+            path));
+    }
+
+    /// <summary>Where a path leaves: the end of the body when it falls off it, else the return (or the branch condition) it takes.</summary>
+    private static Location ExitLocation(UncoveredExit exit, IMethodBodyOperation body)
+    {
+        if (exit.Branch.Semantics == ControlFlowBranchSemantics.Regular && exit.Branch == exit.Source.FallThroughSuccessor
+            && exit.Source.BranchValue is null && EndOfBody(body) is { } end)
+        {
+            return end;
+        }
+
+        var syntax = exit.Source.BranchValue?.Syntax ?? exit.Source.Operations.LastOrDefault()?.Syntax;
+        var statement = syntax?.AncestorsAndSelf().FirstOrDefault(s => s is ReturnStatementSyntax or StatementSyntax or ArrowExpressionClauseSyntax);
+        return (statement ?? syntax ?? body.Syntax).GetLocation();
+    }
+
+    private static Location? EndOfBody(IMethodBodyOperation body) =>
+        body.BlockBody?.Syntax is BlockSyntax block ? block.CloseBraceToken.GetLocation() : null;
+}

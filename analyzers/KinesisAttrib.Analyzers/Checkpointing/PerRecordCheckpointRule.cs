@@ -1,0 +1,58 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KinesisAttrib.Analyzers.Checkpointing;
+
+/// <summary>
+/// KA2005: a batch handler's checkpoint that runs in every iteration of a loop over its batch (a <c>foreach</c> over the
+/// payload, or a <c>for</c>/<c>while</c> whose condition reads it). A checkpoint under an <c>if</c>, <c>switch</c> or
+/// <c>catch</c> inside the loop (every N records, on a marker record) is deliberate and not reported; neither is one
+/// inside a lambda or local function.
+/// </summary>
+internal static class PerRecordCheckpointRule
+{
+    public static void Analyze(OperationAnalysisContext context, IMethodBodyOperation body, IParameterSymbol payload, CheckpointSymbols symbols)
+    {
+        foreach (var invocation in body.Descendants().OfType<IInvocationOperation>())
+        {
+            if (symbols.IsCheckpointCall(invocation) && IsInBatchLoop(invocation, body, payload))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.CheckpointPerRecord, invocation.Syntax.GetLocation(), payload.Name));
+            }
+        }
+    }
+
+    private static bool IsInBatchLoop(IOperation operation, IOperation body, IParameterSymbol payload)
+    {
+        for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                case IConditionalOperation or ISwitchOperation or ISwitchExpressionOperation or ICatchClauseOperation:
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr }:
+                case ICoalesceOperation:
+                    return false;
+                case ILoopOperation loop when IteratesOver(loop, payload):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IteratesOver(ILoopOperation loop, IParameterSymbol payload)
+    {
+        var driver = loop switch
+        {
+            IForEachLoopOperation forEach => forEach.Collection,
+            IForLoopOperation forLoop => forLoop.Condition,
+            IWhileLoopOperation whileLoop => whileLoop.Condition,
+            _ => null,
+        };
+        return driver is not null && driver.DescendantsAndSelf()
+            .Any(o => o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, payload));
+    }
+}
