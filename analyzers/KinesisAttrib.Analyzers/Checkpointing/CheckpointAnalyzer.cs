@@ -216,19 +216,39 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
             path));
     }
 
-    /// <summary>Where a path leaves: the end of the body when it falls off it, else the return (or the branch condition) it takes.</summary>
+    /// <summary>
+    /// Where a path leaves: the return it takes, or the end of the body when it falls off it. The graph alone cannot tell
+    /// (a <c>return;</c> and the end of the body are both plain branches to the exit, and an <c>if</c> whose body only
+    /// returns is merged into its condition), so the syntax decides.
+    /// </summary>
     private static Location ExitLocation(UncoveredExit exit, IMethodBodyOperation body)
     {
-        if (exit.Branch.Semantics == ControlFlowBranchSemantics.Regular && exit.Branch == exit.Source.FallThroughSuccessor
-            && exit.Source.BranchValue is null && EndOfBody(body) is { } end)
+        var source = exit.Source;
+        var end = EndOfBody(body);
+        SyntaxNode? statement = null;
+        if (exit.Branch.Semantics == ControlFlowBranchSemantics.Return || (source.BranchValue is not null && source.ConditionalSuccessor is null))
         {
-            return end;
+            // return value;
+            statement = StatementOf(source.BranchValue?.Syntax);
+        }
+        else if (source.ConditionalSuccessor is not null)
+        {
+            // When the condition holds the path goes straight out (`if (c) return;`); otherwise past the last statement.
+            statement = exit.Branch == source.FallThroughSuccessor ? StatementOf(source.BranchValue?.Syntax) : null;
+        }
+        else if (StatementOf(source.Operations.LastOrDefault()?.Syntax) is StatementSyntax last
+            && last.Parent is BlockSyntax block && block.Statements.IndexOf(last) is var index && index + 1 < block.Statements.Count
+            && block.Statements[index + 1] is ReturnStatementSyntax following)
+        {
+            // Do(); return;
+            statement = following;
         }
 
-        var syntax = exit.Source.BranchValue?.Syntax ?? exit.Source.Operations.LastOrDefault()?.Syntax;
-        var statement = syntax?.AncestorsAndSelf().FirstOrDefault(s => s is ReturnStatementSyntax or StatementSyntax or ArrowExpressionClauseSyntax);
-        return (statement ?? syntax ?? body.Syntax).GetLocation();
+        return statement?.GetLocation() ?? end ?? StatementOf(source.BranchValue?.Syntax)?.GetLocation() ?? body.Syntax.GetLocation();
     }
+
+    private static SyntaxNode? StatementOf(SyntaxNode? syntax) =>
+        syntax?.AncestorsAndSelf().FirstOrDefault(s => s is StatementSyntax or ArrowExpressionClauseSyntax);
 
     private static Location? EndOfBody(IMethodBodyOperation body) =>
         body.BlockBody?.Syntax is BlockSyntax block ? block.CloseBraceToken.GetLocation() : null;
