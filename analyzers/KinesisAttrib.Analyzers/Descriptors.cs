@@ -152,4 +152,17 @@ public static class Descriptors
             + "marks the records whose handling just failed as done: they are silently lost. Let the exception propagate "
             + "(the records come again), report a partial failure, or hand them to a dead-letter store first.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.CheckpointInSwallowingCatch + ".md");
+
+    /// <summary>KA2008: an unconditional checkpoint in a finally block after work that can fail.</summary>
+    public static readonly DiagnosticDescriptor CheckpointInFinally = new(
+        id: DiagnosticIds.CheckpointInFinally,
+        title: "Checkpoint in a finally block also runs when the handling failed",
+        messageFormat: "Checkpoint in a finally block: it also runs when the try block throws, marking the records whose handling failed as done; checkpoint at the end of the try block instead",
+        category: CheckpointingCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A finally block runs when the try block throws. A checkpoint there is written before the exception "
+            + "reaches the runtime, so the redelivery that the exception asks for starts after the failed records: they "
+            + "are lost. Checkpoint as the last statement of the try block, or guard the checkpoint with a success flag.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.CheckpointInFinally + ".md");
 }

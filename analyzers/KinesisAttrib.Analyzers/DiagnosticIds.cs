@@ -37,4 +37,7 @@ public static class DiagnosticIds
 
     /// <summary>A checkpoint inside a catch block that swallows the failure.</summary>
     public const string CheckpointInSwallowingCatch = "KA2007";
+
+    /// <summary>A checkpoint in a finally block, which also runs when the handling failed.</summary>
+    public const string CheckpointInFinally = "KA2008";
 }

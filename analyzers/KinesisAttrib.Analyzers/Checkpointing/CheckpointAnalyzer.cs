@@ -40,7 +40,8 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
         Descriptors.CheckpointNotAwaited,
         Descriptors.CheckpointPerRecord,
         Descriptors.CheckpointerEscapes,
-        Descriptors.CheckpointInSwallowingCatch);
+        Descriptors.CheckpointInSwallowingCatch,
+        Descriptors.CheckpointInFinally);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -148,7 +149,7 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
         }
 
         EscapeRule.Analyze(context, body, handler);
-        SwallowingCatchRule.Analyze(context, body, symbols);
+        FailurePathCheckpointRule.Analyze(context, body, symbols);
     }
 
     private static IParameterSymbol? ParameterOf(IMethodSymbol method, Signature signature, ParameterKind kind)

@@ -12,9 +12,10 @@ namespace KinesisAttrib.Analyzers.Checkpointing;
 /// KA2007: a checkpoint inside a catch block that can finish without rethrowing, when the try block did work besides
 /// checkpointing (so the failure caught is the records' handling, not a checkpoint being retried) and the catch block
 /// awaits nothing but checkpoints (awaiting other work, such as writing the records to a dead-letter store, is taken
-/// as handling them).
+/// as handling them). KA2008: a checkpoint in a finally block (not under a condition there) of such a try block, which
+/// runs when the try block throws as well.
 /// </summary>
-internal static class SwallowingCatchRule
+internal static class FailurePathCheckpointRule
 {
     public static void Analyze(OperationAnalysisContext context, IMethodBodyOperation body, CheckpointSymbols symbols)
     {
@@ -23,6 +24,17 @@ internal static class SwallowingCatchRule
             if (!OwnOperations(tryOperation.Body).Any(o => o is IInvocationOperation invocation && !IsCheckpointPlumbing(invocation, symbols)))
             {
                 continue;
+            }
+
+            if (tryOperation.Finally is { } finallyBlock)
+            {
+                foreach (var checkpoint in OwnOperations(finallyBlock).OfType<IInvocationOperation>())
+                {
+                    if (symbols.IsCheckpointCall(checkpoint) && !IsConditional(checkpoint, finallyBlock))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.CheckpointInFinally, checkpoint.Syntax.GetLocation()));
+                    }
+                }
             }
 
             foreach (var catchClause in tryOperation.Catches)
@@ -61,6 +73,21 @@ internal static class SwallowingCatchRule
                 }
             }
         }
+    }
+
+    /// <summary>Whether something between <paramref name="operation"/> and <paramref name="root"/> decides whether it runs.</summary>
+    private static bool IsConditional(IOperation operation, IOperation root)
+    {
+        for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+        {
+            if (current is IConditionalOperation or ISwitchOperation or ISwitchExpressionOperation or ICatchClauseOperation or ILoopOperation
+                or IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } or ICoalesceOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsCheckpointPlumbing(IInvocationOperation invocation, CheckpointSymbols symbols) =>
