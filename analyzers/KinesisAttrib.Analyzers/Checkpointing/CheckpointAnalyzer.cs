@@ -23,6 +23,9 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property of KA2001: "true" when a checkpoint at the end of the body fixes every uncovered path.</summary>
     public const string FixAtEndProperty = "FixAtEnd";
 
+    /// <summary>Diagnostic property: "true" when <c>[assembly: KinesisHandlerDefaults]</c> sets a checkpoint mode other than AfterEachBatch.</summary>
+    public const string AssemblyDefaultIsNotAfterBatchProperty = "AssemblyDefaultIsNotAfterBatch";
+
     public const string ModeFromAttribute = "Attribute";
     public const string ModeFromAssembly = "Assembly";
 
@@ -112,7 +115,9 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
         var ownMode = NamedInt(attribute, KnownTypeNames.CheckpointModeProperty);
         var mode = ownMode ?? defaultMode ?? 0;
         var modeSource = ownMode is null && defaultMode is not null ? ModeFromAssembly : ModeFromAttribute;
-        var properties = ImmutableDictionary<string, string?>.Empty.Add(ModeSourceProperty, modeSource);
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(ModeSourceProperty, modeSource)
+            .Add(AssemblyDefaultIsNotAfterBatchProperty, defaultMode is not null and not 0 ? "true" : "false");
 
         var checkpointer = ParameterOf(method, signature, ParameterKind.Checkpointer);
         var payload = ParameterOf(method, signature, ParameterKind.Payload);
