@@ -294,13 +294,26 @@ internal sealed class CheckpointFlow
     }
 
     /// <summary>
-    /// The branch a null checkpointer would take: the runtime always passes one, so <c>checkpointer?.</c>,
-    /// <c>checkpointer ?? …</c> and <c>if (checkpointer is null) return;</c> add no real path.
+    /// The branch a constant condition never takes, and the branch a null checkpointer would take: the runtime always
+    /// passes one, so <c>checkpointer?.</c>, <c>checkpointer ?? …</c> and <c>if (checkpointer is null) return;</c> add no
+    /// real path.
     /// </summary>
     private bool IsInfeasible(GraphState state, ControlFlowBranch branch)
     {
         var block = branch.Source;
-        if (block.ConditionalSuccessor is null || NullWhen(block.BranchValue, state.Captures) is not { } nullWhen)
+        if (block.ConditionalSuccessor is null)
+        {
+            return false;
+        }
+
+        // `while (true)`: the graph keeps the constant condition's other branch.
+        if (block.BranchValue?.ConstantValue is { HasValue: true, Value: bool constant })
+        {
+            var conditionalTaken = constant == (block.ConditionKind == ControlFlowConditionKind.WhenTrue);
+            return branch == block.ConditionalSuccessor ? !conditionalTaken : conditionalTaken;
+        }
+
+        if (NullWhen(block.BranchValue, state.Captures) is not { } nullWhen)
         {
             return false;
         }

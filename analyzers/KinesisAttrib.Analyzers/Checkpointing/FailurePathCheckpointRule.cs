@@ -43,7 +43,7 @@ internal static class FailurePathCheckpointRule
                 var checkpoints = inCatch.OfType<IInvocationOperation>().Where(i => symbols.IsCheckpointCall(i)).ToList();
                 if (checkpoints.Count == 0
                     || inCatch.OfType<IAwaitOperation>().Any(a => !IsCheckpointAwait(a, symbols))
-                    || !Swallows(catchClause, context))
+                    || !Swallows(catchClause, context, symbols))
                 {
                     continue;
                 }
@@ -98,8 +98,8 @@ internal static class FailurePathCheckpointRule
     private static bool IsCheckpointAwait(IAwaitOperation awaitOperation, CheckpointSymbols symbols) =>
         CheckpointSymbols.Unwrap(awaitOperation.Operation) is IInvocationOperation invocation && IsCheckpointPlumbing(invocation, symbols);
 
-    /// <summary>Whether the catch block can be left other than by throwing: its end is reachable, or it returns, breaks or jumps.</summary>
-    private static bool Swallows(ICatchClauseOperation catchClause, OperationAnalysisContext context)
+    /// <summary>Whether the catch block can be left other than by throwing or reporting a partial failure: its end is reachable, or it returns, breaks or jumps.</summary>
+    private static bool Swallows(ICatchClauseOperation catchClause, OperationAnalysisContext context, CheckpointSymbols symbols)
     {
         if (catchClause.Syntax is not CatchClauseSyntax { Block: { } block } || catchClause.SemanticModel is not { } model)
         {
@@ -113,6 +113,10 @@ internal static class FailurePathCheckpointRule
 
         var flow = model.AnalyzeControlFlow(block.Statements.First(), block.Statements.Last());
         context.CancellationToken.ThrowIfCancellationRequested();
-        return flow is { Succeeded: true } && (flow.EndPointIsReachable || flow.ExitPoints.Any(s => !s.IsKind(SyntaxKind.ThrowStatement)));
+        // `return BatchResult.FailedAt(i);` reports the failure: the failed records come again.
+        return flow is { Succeeded: true }
+            && (flow.EndPointIsReachable
+                || flow.ExitPoints.Any(s => !s.IsKind(SyntaxKind.ThrowStatement)
+                    && !(s is ReturnStatementSyntax && model.GetOperation(s, context.CancellationToken) is IReturnOperation r && symbols.IsFailedAt(r.ReturnedValue))));
     }
 }
