@@ -17,8 +17,6 @@ internal sealed class CheckpointSymbols
         Prepared = prepared;
         BatchResult = compilation.GetTypeByMetadataName(BatchResultMetadata);
         CheckpointMode = compilation.GetTypeByMetadataName(CheckpointModeMetadata);
-        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
         ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
         Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
         Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
@@ -31,10 +29,6 @@ internal sealed class CheckpointSymbols
     public INamedTypeSymbol? BatchResult { get; }
 
     public INamedTypeSymbol? CheckpointMode { get; }
-
-    public INamedTypeSymbol? Task { get; }
-
-    public INamedTypeSymbol? TaskFactory { get; }
 
     public INamedTypeSymbol? ThreadPool { get; }
 

@@ -8,8 +8,10 @@ namespace KinesisAttrib.Analyzers.Checkpointing;
 /// <summary>
 /// KA2006: the checkpointer, or a lambda or local function that uses it, ends up where it outlives the handler call:
 /// a field, property, array element or event; a collection held in a field; a thread, timer or thread-pool item; a
-/// <c>Task.Run</c>/<c>StartNew</c> (or a call of a capturing local function) whose task is dropped. Passing it to
-/// other methods, or to a task that is awaited, returned or kept in a local, is not reported: that code cannot be seen.
+/// call returning a task (<c>Task.Run</c>, <c>StartNew</c>, <c>ContinueWith</c>, a helper) given such a delegate, or a
+/// call of a capturing local function, whose task is dropped or kept in a field. Passing it to other methods, or to a
+/// task that is awaited, returned (the generated processor awaits the handler's task) or kept in a local, is not
+/// reported: that code runs within the call, or cannot be seen.
 /// </summary>
 internal static class EscapeRule
 {
@@ -67,10 +69,8 @@ internal static class EscapeRule
             return $"is captured by a work item queued with 'ThreadPool.{method.Name}'";
         }
 
-        if (capturing
-            && ((Is(method.ContainingType, symbols.Task) && method.Name == "Run")
-                || (Is(method.ContainingType, symbols.TaskFactory) && method.Name == "StartNew"))
-            && IsLost(invocation))
+        // Task.Run, StartNew, ContinueWith, a retry helper...: the delegate runs as part of a task nobody waits for.
+        if (capturing && IsTaskLike(method.ReturnType) && IsLost(invocation))
         {
             return $"is captured by a delegate passed to '{method.ContainingType.Name}.{method.Name}' whose task is not awaited";
         }
@@ -111,6 +111,9 @@ internal static class EscapeRule
         return current.Parent is ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment
             && assignment.Value == current;
     }
+
+    private static bool IsTaskLike(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } };
 
     private static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
         expected is not null && SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, expected);

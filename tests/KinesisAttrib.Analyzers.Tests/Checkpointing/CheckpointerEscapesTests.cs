@@ -39,6 +39,8 @@ public sealed class CheckpointerEscapesTests
     [InlineData("_ = {|#1:Task.Run(async () => await checkpointer.CheckpointAsync())|};", "is captured by a delegate passed to 'Task.Run' whose task is not awaited")]
     [InlineData("_background = {|#1:Task.Run(async () => await checkpointer.CheckpointAsync())|};", "is captured by a delegate passed to 'Task.Run' whose task is not awaited")]
     [InlineData("{|#1:Task.Factory.StartNew(() => Log(checkpointer.ShardId))|};", "is captured by a delegate passed to 'TaskFactory.StartNew' whose task is not awaited")]
+    [InlineData("{|#1:SaveAsync(orders, ct).ContinueWith(_ => checkpointer.CheckpointAsync(), TaskScheduler.Default)|};", "is captured by a delegate passed to 'Task.ContinueWith' whose task is not awaited")]
+    [InlineData("_ = {|#1:RetryAsync(() => checkpointer.CheckpointAsync().AsTask())|};", "is captured by a delegate passed to 'Handlers.RetryAsync' whose task is not awaited")]
     [InlineData("{|#1:ThreadPool.QueueUserWorkItem(_ => Log(checkpointer.ShardId))|};", "is captured by a work item queued with 'ThreadPool.QueueUserWorkItem'")]
     [InlineData("{|#1:new Thread(() => Log(checkpointer.ShardId))|}.Start();", "is captured by a delegate run by a new 'Thread'")]
     [InlineData("_ = {|#1:LaterAsync()|}; async Task LaterAsync() { await Task.Delay(1000); await checkpointer.CheckpointAsync(); }", "is used by local function 'LaterAsync', whose task is not awaited")]
@@ -54,5 +56,6 @@ public sealed class CheckpointerEscapesTests
     [InlineData("_last = null; _later = () => Task.CompletedTask; _ = Task.Run(() => Log(\"no checkpointer\")); await checkpointer.CheckpointAsync(ct);")]
     [InlineData("await LaterAsync(); async Task LaterAsync() => await checkpointer.CheckpointAsync();")]
     [InlineData("await RetryAsync(() => checkpointer.CheckpointAsync(ct).AsTask());")]
+    [InlineData("await SaveAsync(orders, ct).ContinueWith(_ => Log(checkpointer.ShardId), TaskScheduler.Default);")]
     public Task CheckpointerUsedWithinTheCall_IsNotReported(string statement) => VerifyAsync(Escaping(statement));
 }

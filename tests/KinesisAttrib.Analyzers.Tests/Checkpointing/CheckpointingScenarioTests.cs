@@ -256,4 +256,65 @@ public sealed class CheckpointingScenarioTests
             """),
         Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1)
             .WithArguments("Sample.Handlers.M", "the path that leaves at line 30 finishes without checkpointing"));
+
+    [Fact]
+    public Task CodeWithErrors_WhileTyping_DoesNotBreakTheAnalysis() => VerifyAsync(
+        Batch("""
+            {
+                    await checkpointer.CheckpointAsync({|CS0103:undefined|});
+                    {|CS0103:Unknown|}(checkpointer);
+                    {|CS0103:_field|} = checkpointer;
+                    if ({|CS0103:flag|})
+                    {
+                        return;
+                    }
+                }
+            """));
+
+    [Fact]
+    public Task UnusualControlFlow_IsFollowed() => VerifyAsync(
+        Batch("""
+            {
+                    var attempts = 0;
+                again:
+                    try
+                    {
+                        try
+                        {
+                            await SaveAsync(orders, ct);
+                        }
+                        finally
+                        {
+                            try
+                            {
+                                Log("inner");
+                            }
+                            finally
+                            {
+                                Log("innermost");
+                            }
+                        }
+                    }
+                    catch (TimeoutException) when (attempts++ < 3)
+                    {
+                        goto again;
+                    }
+
+                    await Recurse(2);
+                    Func<Task> later = async () =>
+                    {
+                        await Local();
+                        async Task Local() => await checkpointer.CheckpointAsync(ct);
+                    };
+                    await later();
+
+                    async Task Recurse(int n)
+                    {
+                        if (n > 0)
+                        {
+                            await Recurse(n - 1);
+                        }
+                    }
+                }
+            """));
 }
