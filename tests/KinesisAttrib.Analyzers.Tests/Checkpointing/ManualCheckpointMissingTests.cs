@@ -76,6 +76,22 @@ public sealed class ManualCheckpointMissingTests
         Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtLine(BodyLine + 3)));
 
     [Fact]
+    public Task CheckpointAfterAReturnInALoop_IsUnreachable_AndDoesNotCount() => VerifyAsync(
+        Batch("""
+            {
+                    foreach (var order in orders)
+                    {
+                        await SaveAsync(order, ct);
+                        {|#1:return;|}
+                        await {|#3:checkpointer.CheckpointAsync(ct)|};
+                    }
+                {|#2:}|}
+            """),
+        Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithLocation(2)
+            .WithArguments(Name, AtLine(BodyLine + 4) + " (and 1 more)"),
+        Diagnostic(Descriptors.CheckpointPerRecord).WithLocation(3).WithArguments("orders"));
+
+    [Fact]
     public Task ReturnInsideALoop_AfterCheckpointing_IsNotReported() => VerifyAsync(Batch("""
         {
                 foreach (var order in orders)
