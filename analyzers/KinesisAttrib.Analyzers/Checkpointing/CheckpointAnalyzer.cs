@@ -122,7 +122,7 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
         var checkpointer = ParameterOf(method, signature, ParameterKind.Checkpointer);
         var payload = ParameterOf(method, signature, ParameterKind.Payload);
         var name = method.ToDisplayString(s_methodFormat);
-        var handler = new HandlerCheckpointInfo(checkpointer, body, symbols);
+        var handler = new HandlerCheckpointInfo(checkpointer, signature.Shape == HandlerShape.Record ? null : payload, body, symbols);
 
         if (checkpointer is null)
         {

@@ -294,9 +294,12 @@ internal sealed class CheckpointFlow
     }
 
     /// <summary>
-    /// The branch a constant condition never takes, and the branch a null checkpointer would take: the runtime always
-    /// passes one, so <c>checkpointer?.</c>, <c>checkpointer ?? …</c> and <c>if (checkpointer is null) return;</c> add no
-    /// real path.
+    /// A branch that needs no checkpoint or is never taken: the other branch of a constant condition (<c>while (true)</c>);
+    /// the branch a null checkpointer would take (the runtime always passes one, so <c>checkpointer?.</c>,
+    /// <c>checkpointer ?? …</c> and <c>if (checkpointer is null) return;</c> add no real path); the branch an empty batch
+    /// would take (batches are never empty, so <c>if (orders.Count == 0) return;</c> is only defensive); and the branch
+    /// taken when cancellation was requested (on a hard stop or a lost lease, returning without a checkpoint is right:
+    /// the records come again).
     /// </summary>
     private bool IsInfeasible(GraphState state, ControlFlowBranch branch)
     {
@@ -306,24 +309,20 @@ internal sealed class CheckpointFlow
             return false;
         }
 
-        // `while (true)`: the graph keeps the constant condition's other branch.
-        if (block.BranchValue?.ConstantValue is { HasValue: true, Value: bool constant })
-        {
-            var conditionalTaken = constant == (block.ConditionKind == ControlFlowConditionKind.WhenTrue);
-            return branch == block.ConditionalSuccessor ? !conditionalTaken : conditionalTaken;
-        }
-
-        if (NullWhen(block.BranchValue, state.Captures) is not { } nullWhen)
+        bool? deadWhen = block.BranchValue?.ConstantValue is { HasValue: true, Value: bool constant }
+            ? !constant
+            : DeadWhen(block.BranchValue, state.Captures);
+        if (deadWhen is not { } value)
         {
             return false;
         }
 
-        var conditionalIsNull = (block.ConditionKind == ControlFlowConditionKind.WhenTrue) == nullWhen;
-        return branch == block.ConditionalSuccessor ? conditionalIsNull : !conditionalIsNull;
+        var conditionalIsDead = (block.ConditionKind == ControlFlowConditionKind.WhenTrue) == value;
+        return branch == block.ConditionalSuccessor ? conditionalIsDead : !conditionalIsDead;
     }
 
-    /// <summary>The value of a condition that means "the checkpointer is null", or null when it does not test that.</summary>
-    private bool? NullWhen(IOperation? condition, IReadOnlyDictionary<CaptureId, List<IOperation>> captures)
+    /// <summary>The value of a condition that means "dead branch" (see <see cref="IsInfeasible"/>), or null when it tests nothing of that.</summary>
+    private bool? DeadWhen(IOperation? condition, IReadOnlyDictionary<CaptureId, List<IOperation>> captures)
     {
         switch (condition)
         {
@@ -333,6 +332,17 @@ internal sealed class CheckpointFlow
                 when (_handler.IsCheckpointerReference(binary.LeftOperand, captures) && IsNullLiteral(binary.RightOperand))
                     || (_handler.IsCheckpointerReference(binary.RightOperand, captures) && IsNullLiteral(binary.LeftOperand)):
                 return binary.OperatorKind == BinaryOperatorKind.Equals;
+            case IBinaryOperation binary when IsBatchCount(binary.LeftOperand) && IntConstant(binary.RightOperand) is { } count:
+                return binary.OperatorKind switch
+                {
+                    BinaryOperatorKind.Equals when count == 0 => true,
+                    BinaryOperatorKind.NotEquals when count == 0 => false,
+                    BinaryOperatorKind.LessThan when count == 1 => true,
+                    BinaryOperatorKind.LessThanOrEqual when count == 0 => true,
+                    BinaryOperatorKind.GreaterThan when count == 0 => false,
+                    BinaryOperatorKind.GreaterThanOrEqual when count == 1 => false,
+                    _ => null,
+                };
             case IIsPatternOperation pattern when _handler.IsCheckpointerReference(pattern.Value, captures):
                 return pattern.Pattern switch
                 {
@@ -340,12 +350,39 @@ internal sealed class CheckpointFlow
                     INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when IsNullLiteral(constant.Value) => false,
                     _ => null,
                 };
+            case IIsPatternOperation pattern when IsBatchCount(pattern.Value):
+                return pattern.Pattern switch
+                {
+                    IConstantPatternOperation constant when IntConstant(constant.Value) == 0 => true,
+                    INegatedPatternOperation { Pattern: IConstantPatternOperation constant } when IntConstant(constant.Value) == 0 => false,
+                    _ => null,
+                };
+            case IInvocationOperation { TargetMethod.Name: "Any", Arguments.Length: 1 } any when IsBatch(any.Arguments[0].Value):
+                return false;
+            case IPropertyReferenceOperation { Property.Name: "IsCancellationRequested", Property.ContainingType.Name: "CancellationToken" }:
+                return true;
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                return !NullWhen(not.Operand, captures);
+                return !DeadWhen(not.Operand, captures);
             default:
                 return null;
         }
     }
+
+    /// <summary><c>batch.Count</c> or <c>batch.Count()</c> of the handler's batch parameter.</summary>
+    private bool IsBatchCount(IOperation operation) => CheckpointSymbols.Unwrap(operation) switch
+    {
+        IPropertyReferenceOperation { Property.Name: "Count" } property => IsBatch(property.Instance),
+        IInvocationOperation { TargetMethod.Name: "Count", Arguments.Length: 1 } count => IsBatch(count.Arguments[0].Value),
+        _ => false,
+    };
+
+    private bool IsBatch(IOperation? operation) =>
+        _handler.Batch is { } batch
+        && CheckpointSymbols.Unwrap(operation) is IParameterReferenceOperation parameter
+        && SymbolEqualityComparer.Default.Equals(parameter.Parameter, batch);
+
+    private static int? IntConstant(IOperation operation) =>
+        CheckpointSymbols.Unwrap(operation)?.ConstantValue is { HasValue: true, Value: int value } ? value : null;
 
     private sealed class GraphState(ControlFlowGraph graph)
     {

@@ -16,9 +16,10 @@ internal sealed class HandlerCheckpointInfo
     private readonly HashSet<SyntaxNode> _capturingLambdas = [];
     private readonly HashSet<IMethodSymbol> _capturingLocalFunctions = new(SymbolEqualityComparer.Default);
 
-    public HandlerCheckpointInfo(IParameterSymbol? checkpointer, IOperation body, CheckpointSymbols symbols)
+    public HandlerCheckpointInfo(IParameterSymbol? checkpointer, IParameterSymbol? batch, IOperation body, CheckpointSymbols symbols)
     {
         Checkpointer = checkpointer;
+        Batch = batch;
         Symbols = symbols;
         if (checkpointer is null)
         {
@@ -31,6 +32,9 @@ internal sealed class HandlerCheckpointInfo
     }
 
     public IParameterSymbol? Checkpointer { get; }
+
+    /// <summary>The payload parameter of a batch handler (never an empty list), or null.</summary>
+    public IParameterSymbol? Batch { get; }
 
     public CheckpointSymbols Symbols { get; }
 

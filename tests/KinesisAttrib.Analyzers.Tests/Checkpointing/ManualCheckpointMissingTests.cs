@@ -427,6 +427,32 @@ public sealed class ManualCheckpointMissingTests
             }
         """));
 
+    [Theory]
+    [InlineData("if (orders.Count == 0) { return; }")]
+    [InlineData("if (orders.Count < 1) return;")]
+    [InlineData("if (orders.Count is 0) { Log(\"empty\"); return; }")]
+    [InlineData("if (!orders.Any()) { return; }")]
+    [InlineData("if (orders.Count() == 0) { return; }")]
+    [InlineData("if (ct.IsCancellationRequested) { return; }")]
+    [InlineData("foreach (var order in orders) { if (ct.IsCancellationRequested) { return; } await SaveAsync(order, ct); }")]
+    public Task EmptyBatchGuards_AndCancellationExits_NeedNoCheckpoint(string guard) => VerifyAsync(
+        Batch("{ " + guard + " await SaveAsync(orders, ct); await checkpointer.CheckpointAsync(ct); }")
+            .Replace("using System;", "using System;\nusing System.Linq;", StringComparison.Ordinal));
+
+    [Fact]
+    public Task CountGuardsOtherThanEmpty_AreOrdinaryPaths() => VerifyAsync(
+        Batch("""
+            {
+                    {|#1:if (orders.Count == 1)
+                    {
+                        return;
+                    }|}
+
+                    await checkpointer.CheckpointAsync(ct);
+                }
+            """),
+        Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtLine(BodyLine + 1)));
+
     [Fact]
     public Task AliasOfTheCheckpointer_Counts() => VerifyAsync(Batch("""
         {
