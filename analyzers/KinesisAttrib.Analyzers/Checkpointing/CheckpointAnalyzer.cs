@@ -10,11 +10,12 @@ using Microsoft.CodeAnalysis.Operations;
 namespace KinesisAttrib.Analyzers.Checkpointing;
 
 /// <summary>
-/// The checkpointing rules (KA2001–KA2007): whether a manual-checkpoint handler checkpoints on every path (a flow
+/// The checkpointing rules (KA2001–KA2008): whether a manual-checkpoint handler checkpoints on every path (a flow
 /// analysis over its control flow graph, <see cref="CheckpointFlow"/>), and the checkpoint mistakes a handler body can
-/// make (unused checkpointer, unawaited, per-record, escaping, in a swallowing catch). See docs/design/analyzers.md.
+/// make (no or unused checkpointer, unawaited, per record, escaping, on a failure path in a catch or finally).
+/// See docs/design/analyzers.md.
 /// </summary>
-[DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>Diagnostic property: where the handler's checkpoint mode comes from, <see cref="ModeFromAttribute"/> or <see cref="ModeFromAssembly"/>.</summary>
@@ -26,7 +27,10 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: "true" when <c>[assembly: KinesisHandlerDefaults]</c> sets a checkpoint mode other than AfterEachBatch.</summary>
     public const string AssemblyDefaultIsNotAfterBatchProperty = "AssemblyDefaultIsNotAfterBatch";
 
+    /// <summary><see cref="ModeSourceProperty"/>: the handler's own attribute sets the mode.</summary>
     public const string ModeFromAttribute = "Attribute";
+
+    /// <summary><see cref="ModeSourceProperty"/>: the mode comes from <c>[assembly: KinesisHandlerDefaults]</c>.</summary>
     public const string ModeFromAssembly = "Assembly";
 
     private const int ManualMode = 1;
