@@ -9,4 +9,5 @@ internal static class CodeFixIds
     // Checkpointing (KA2xxx).
     public const string AddCheckpointAtEnd = Prefix + "AddCheckpointAtEnd";
     public const string UseAfterBatchCheckpointing = Prefix + "UseAfterBatchCheckpointing";
+    public const string AwaitCheckpoint = Prefix + "AwaitCheckpoint";
 }

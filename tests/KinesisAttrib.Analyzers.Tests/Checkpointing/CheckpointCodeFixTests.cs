@@ -134,4 +134,22 @@ public sealed class CheckpointCodeFixTests
                 public Task M(IReadOnlyList<Order> orders, CancellationToken ct) => SaveAsync(orders, ct);
             """,
             "[assembly: KinesisHandlerDefaults(CheckpointMode = CheckpointMode.Manual)]"));
+
+    [Theory]
+    [InlineData("{|#1:checkpointer.CheckpointAsync(ct)|};")]
+    [InlineData("_ = {|#1:checkpointer.CheckpointAsync(ct)|};")]
+    public Task AwaitCheckpoint_AwaitsTheDroppedTask(string statement) => VerifyFixAsync<AwaitCheckpointCodeFixProvider>(
+        Batch("{ await SaveAsync(orders, ct); " + statement + " }", settings: "ApplicationName = \"a\""),
+        [Diagnostic(Descriptors.CheckpointNotAwaited).WithLocation(1).WithArguments("IRecordProcessorCheckpointer.CheckpointAsync")],
+        Batch("{ await SaveAsync(orders, ct); await checkpointer.CheckpointAsync(ct); }", settings: "ApplicationName = \"a\""));
+
+    [Fact]
+    public Task AwaitCheckpoint_IsNotOffered_InASynchronousHandler()
+    {
+        var source = Batch("{ {|#1:checkpointer.CheckpointAsync()|}; }", returns: "void");
+        return VerifyFixAsync<AwaitCheckpointCodeFixProvider>(
+            source,
+            [Diagnostic(Descriptors.CheckpointNotAwaited).WithLocation(1).WithArguments("IRecordProcessorCheckpointer.CheckpointAsync")],
+            source);
+    }
 }
