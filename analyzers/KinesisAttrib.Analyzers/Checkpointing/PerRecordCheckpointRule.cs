@@ -8,8 +8,9 @@ namespace KinesisAttrib.Analyzers.Checkpointing;
 /// <summary>
 /// KA2005: a batch handler's checkpoint that runs in every iteration of a loop over its batch (a <c>foreach</c> over the
 /// payload, or a <c>for</c>/<c>while</c> whose condition reads it). A checkpoint under an <c>if</c>, <c>switch</c> or
-/// <c>catch</c> inside the loop (every N records, on a marker record) is deliberate and not reported; neither is one
-/// inside a lambda or local function.
+/// <c>catch</c> inside the loop (every N records, on a marker record) is deliberate and not reported. A lambda passed to
+/// a call that is also given the batch (<c>Parallel.ForEachAsync(orders, …)</c>, <c>orders.Select(…)</c>) is taken as
+/// the body of such a loop; any other lambda, and a local function, is not.
 /// </summary>
 internal static class PerRecordCheckpointRule
 {
@@ -30,7 +31,10 @@ internal static class PerRecordCheckpointRule
         {
             switch (current)
             {
-                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                case IAnonymousFunctionOperation lambda:
+                    // Parallel.ForEachAsync(orders, async (o, ct) => …), orders.Select(async o => …): a loop over the batch.
+                    return IsPerElementCallback(lambda, payload);
+                case ILocalFunctionOperation:
                 case IConditionalOperation or ISwitchOperation or ISwitchExpressionOperation or ICatchClauseOperation:
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr }:
                 case ICoalesceOperation:
@@ -43,6 +47,30 @@ internal static class PerRecordCheckpointRule
         return false;
     }
 
+    private static bool IsPerElementCallback(IAnonymousFunctionOperation lambda, IParameterSymbol payload)
+    {
+        IOperation current = lambda;
+        while (current.Parent is IDelegateCreationOperation or IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent is IArgumentOperation { Parent: IInvocationOperation invocation } argument
+            && invocation.Arguments.Where(a => a != argument).Select(a => a.Value).Append(invocation.Instance)
+                .Any(value => IsBatchSequence(value, payload));
+    }
+
+    /// <summary>The batch itself, or a chain of extension calls on it (<c>orders.Where(…).Select(…)</c>).</summary>
+    private static bool IsBatchSequence(IOperation? operation, IParameterSymbol payload) => CheckpointSymbols.Unwrap(operation) switch
+    {
+        IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, payload),
+        IInvocationOperation { TargetMethod.IsExtensionMethod: true, Arguments.Length: > 0 } call => IsBatchSequence(call.Arguments[0].Value, payload),
+        _ => false,
+    };
+
+    private static bool References(IOperation operation, IParameterSymbol payload) =>
+        operation.DescendantsAndSelf().Any(o => o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, payload));
+
     private static bool IteratesOver(ILoopOperation loop, IParameterSymbol payload)
     {
         var driver = loop switch
@@ -52,7 +80,6 @@ internal static class PerRecordCheckpointRule
             IWhileLoopOperation whileLoop => whileLoop.Condition,
             _ => null,
         };
-        return driver is not null && driver.DescendantsAndSelf()
-            .Any(o => o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, payload));
+        return driver is not null && References(driver, payload);
     }
 }

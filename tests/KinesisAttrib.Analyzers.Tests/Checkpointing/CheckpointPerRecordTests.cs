@@ -14,6 +14,8 @@ public sealed class CheckpointPerRecordTests
     [InlineData("for (var i = 0; i < orders.Count; i++) { await SaveAsync(orders[i], ct); await {|#1:checkpointer.CheckpointAsync(ct)|}; }")]
     [InlineData("var i = 0; while (i < orders.Count) { await SaveAsync(orders[i++], ct); await {|#1:checkpointer.CheckpointAsync(ct)|}; }")]
     [InlineData("foreach (var order in orders.Where(o => o.Id.Length > 0)) { for (var attempt = 0; attempt < 3; attempt++) { await {|#1:checkpointer.CheckpointAsync(ct)|}; break; } }")]
+    [InlineData("await Parallel.ForEachAsync(orders, ct, async (order, token) => { await SaveAsync(order, token); await {|#1:checkpointer.CheckpointAsync(token)|}; });")]
+    [InlineData("await Task.WhenAll(orders.Where(o => o.Id.Length > 0).Select(async order => { await SaveAsync(order, ct); await {|#1:checkpointer.CheckpointAsync(ct)|}; }));")]
     public Task CheckpointInEveryIteration_IsReported(string loop) => VerifyAsync(
         Batch("{ " + loop + " }", settings: AfterEachBatch).Replace("using System;", "using System;\nusing System.Linq;", StringComparison.Ordinal),
         Diagnostic(Descriptors.CheckpointPerRecord).WithLocation(1).WithArguments("orders"));
@@ -39,6 +41,7 @@ public sealed class CheckpointPerRecordTests
     [InlineData("foreach (var order in orders) { try { await SaveAsync(order, ct); } catch (TimeoutException) { await checkpointer.CheckpointAsync(ct); throw; } } await checkpointer.CheckpointAsync(ct);")]
     [InlineData("for (var attempt = 0; attempt < 3; attempt++) { try { await checkpointer.CheckpointAsync(ct); break; } catch (TimeoutException) { await Task.Delay(100, ct); } }")]
     [InlineData("foreach (var order in orders) { await RetryAsync(() => checkpointer.CheckpointAsync(ct).AsTask()); }")]
+    [InlineData("await SaveAsync(orders, ct).ContinueWith(_ => checkpointer.CheckpointAsync(ct).AsTask(), TaskScheduler.Default).Unwrap();")]
     public Task CheckpointAfterTheLoop_ConditionalOrNotOverTheBatch_IsNotReported(string body) => VerifyAsync(Batch("{ " + body + " }", settings: AfterEachBatch));
 
     [Fact]
