@@ -5,4 +5,9 @@ internal static class CodeFixIds
 {
     /// <summary>Prefix of every equivalence key.</summary>
     public const string Prefix = "KinesisAttrib.";
+
+    // Checkpointing (KA2xxx).
+    public const string AddCheckpointAtEnd = Prefix + "AddCheckpointAtEnd";
+    public const string UseAfterBatchCheckpointing = Prefix + "UseAfterBatchCheckpointing";
+    public const string AwaitCheckpoint = Prefix + "AwaitCheckpoint";
 }

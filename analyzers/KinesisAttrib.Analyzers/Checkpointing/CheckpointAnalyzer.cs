@@ -1,0 +1,265 @@
+using System.Collections.Immutable;
+using System.Linq;
+using KinesisAttrib.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KinesisAttrib.Analyzers.Checkpointing;
+
+/// <summary>
+/// The checkpointing rules (KA2001–KA2008): whether a manual-checkpoint handler checkpoints on every path (a flow
+/// analysis over its control flow graph, <see cref="CheckpointFlow"/>), and the checkpoint mistakes a handler body can
+/// make (no or unused checkpointer, unawaited, per record, escaping, on a failure path in a catch or finally).
+/// See docs/design/analyzers.md.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: where the handler's checkpoint mode comes from, <see cref="ModeFromAttribute"/> or <see cref="ModeFromAssembly"/>.</summary>
+    public const string ModeSourceProperty = "ModeSource";
+
+    /// <summary>Diagnostic property of KA2001: "true" when a checkpoint at the end of the body fixes every uncovered path.</summary>
+    public const string FixAtEndProperty = "FixAtEnd";
+
+    /// <summary>Diagnostic property: "true" when <c>[assembly: KinesisHandlerDefaults]</c> sets a checkpoint mode other than AfterEachBatch.</summary>
+    public const string AssemblyDefaultIsNotAfterBatchProperty = "AssemblyDefaultIsNotAfterBatch";
+
+    /// <summary><see cref="ModeSourceProperty"/>: the handler's own attribute sets the mode.</summary>
+    public const string ModeFromAttribute = "Attribute";
+
+    /// <summary><see cref="ModeSourceProperty"/>: the mode comes from <c>[assembly: KinesisHandlerDefaults]</c>.</summary>
+    public const string ModeFromAssembly = "Assembly";
+
+    private const int ManualMode = 1;
+
+    private static readonly SymbolDisplayFormat s_methodFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        memberOptions: SymbolDisplayMemberOptions.IncludeContainingType);
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        Descriptors.ManualCheckpointMissing,
+        Descriptors.ManualWithoutCheckpointer,
+        Descriptors.UnusedCheckpointer,
+        Descriptors.CheckpointNotAwaited,
+        Descriptors.CheckpointPerRecord,
+        Descriptors.CheckpointerEscapes,
+        Descriptors.CheckpointInSwallowingCatch,
+        Descriptors.CheckpointInFinally);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (KnownTypes.TryCreate(start.Compilation) is not { } types || CheckpointSymbols.TryCreate(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var defaultMode = DefaultCheckpointMode(start.Compilation, types);
+            start.RegisterOperationAction(c => AnalyzeBody(c, types, symbols, defaultMode), OperationKind.MethodBody);
+
+            // An unawaited checkpoint is wrong wherever it is, not only in a handler (helpers that take the checkpointer).
+            start.RegisterOperationAction(c => UnawaitedCheckpointRule.Analyze(c, symbols), OperationKind.Invocation);
+        });
+    }
+
+    private static int? DefaultCheckpointMode(Compilation compilation, KnownTypes types)
+    {
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            if (types.DefaultsAttribute is { } defaults && defaults.Equals(attribute.AttributeClass, SymbolEqualityComparer.Default))
+            {
+                return NamedInt(attribute, KnownTypeNames.CheckpointModeProperty);
+            }
+        }
+
+        return null;
+    }
+
+    private static int? NamedInt(AttributeData attribute, string name)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is int value)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    private static void AnalyzeBody(OperationAnalysisContext context, KnownTypes types, CheckpointSymbols symbols, int? defaultMode)
+    {
+        if (context.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+            || context.Operation is not IMethodBodyOperation body)
+        {
+            return;
+        }
+
+        var attribute = method.GetAttributes()
+            .FirstOrDefault(a => types.HandlerAttribute.Equals(a.AttributeClass, SymbolEqualityComparer.Default));
+
+        // A method the generator skips is KA1001's; it never runs, so its checkpoints do not matter yet.
+        if (attribute is null
+            || HandlerShapeRules.GetUnsupportedReason(method, attribute, types) is not null
+            || HandlerSignature.Classify(method, context.Compilation, out var signature) is not null
+            || signature is null)
+        {
+            return;
+        }
+
+        var ownMode = NamedInt(attribute, KnownTypeNames.CheckpointModeProperty);
+        var mode = ownMode ?? defaultMode ?? 0;
+        var modeSource = ownMode is null && defaultMode is not null ? ModeFromAssembly : ModeFromAttribute;
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(ModeSourceProperty, modeSource)
+            .Add(AssemblyDefaultIsNotAfterBatchProperty, defaultMode is not null and not 0 ? "true" : "false");
+
+        var checkpointer = ParameterOf(method, signature, ParameterKind.Checkpointer);
+        var payload = ParameterOf(method, signature, ParameterKind.Payload);
+        var name = method.ToDisplayString(s_methodFormat);
+        var handler = new HandlerCheckpointInfo(checkpointer, signature.Shape == HandlerShape.Record ? null : payload, body, symbols);
+
+        if (checkpointer is null)
+        {
+            if (mode == ManualMode)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ManualWithoutCheckpointer, method.Locations[0], properties, name));
+            }
+
+            return;
+        }
+
+        if (!body.Descendants().Any(o => o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, checkpointer)))
+        {
+            var advice = mode == ManualMode
+                ? "with CheckpointMode.Manual the handler never checkpoints, so the shard's checkpoint never moves"
+                : "the processor checkpoints by itself in this mode, so remove the parameter or checkpoint with it";
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnusedCheckpointer, checkpointer.Locations[0], checkpointer.Name, name, advice));
+            return;
+        }
+
+        if (mode == ManualMode)
+        {
+            ManualCheckpointRule(context, method, body, signature, handler, name, properties);
+        }
+
+        if (signature.Shape != HandlerShape.Record && payload is not null)
+        {
+            PerRecordCheckpointRule.Analyze(context, body, payload, symbols);
+        }
+
+        EscapeRule.Analyze(context, body, handler);
+        FailurePathCheckpointRule.Analyze(context, body, symbols);
+    }
+
+    private static IParameterSymbol? ParameterOf(IMethodSymbol method, Signature signature, ParameterKind kind)
+    {
+        for (var i = 0; i < signature.Parameters.Length; i++)
+        {
+            if (signature.Parameters[i] == kind)
+            {
+                return method.Parameters[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static void ManualCheckpointRule(
+        OperationAnalysisContext context,
+        IMethodSymbol method,
+        IMethodBodyOperation body,
+        Signature signature,
+        HandlerCheckpointInfo handler,
+        string name,
+        ImmutableDictionary<string, string?> properties)
+    {
+        var graph = context.GetControlFlowGraph();
+        var flow = new CheckpointFlow(graph, handler);
+
+        // A per-record handler may checkpoint only every so many records (each checkpoint covers every record before
+        // it), so a path without one is not a mistake; one that can never checkpoint is.
+        if (signature.Shape == HandlerShape.Record)
+        {
+            if (!body.Descendants().Any(o => flow.IsCheckpointPoint(o)))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.ManualCheckpointMissing, method.Locations[0], properties.Add(FixAtEndProperty, "false"), name, "no path through it checkpoints"));
+            }
+
+            return;
+        }
+
+        var exits = flow.FindUncoveredExits();
+        if (exits.IsEmpty)
+        {
+            return;
+        }
+
+        var locations = exits.Select(e => ExitLocation(e, body)).Distinct().OrderBy(l => l.SourceSpan.Start).ToList();
+        var endOfBody = EndOfBody(body);
+        var fixAtEnd = endOfBody is not null && locations.All(l => l == endOfBody);
+        var line = locations[0].GetLineSpan().StartLinePosition.Line + 1;
+        var path = locations[0] == endOfBody
+            ? "the path that reaches the end of the method finishes without checkpointing"
+            : $"the path that leaves at line {line} finishes without checkpointing";
+        if (locations.Count > 1)
+        {
+            path += $" (and {locations.Count - 1} more)";
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.ManualCheckpointMissing,
+            method.Locations[0],
+            locations,
+            properties.Add(FixAtEndProperty, fixAtEnd ? "true" : "false"),
+            name,
+            path));
+    }
+
+    /// <summary>
+    /// Where a path leaves: the return it takes, or the end of the body when it falls off it. The graph alone cannot tell
+    /// (a <c>return;</c> and the end of the body are both plain branches to the exit, and an <c>if</c> whose body only
+    /// returns is merged into its condition), so the syntax decides.
+    /// </summary>
+    private static Location ExitLocation(UncoveredExit exit, IMethodBodyOperation body)
+    {
+        var source = exit.Source;
+        var end = EndOfBody(body);
+        SyntaxNode? statement = null;
+        if (exit.Branch.Semantics == ControlFlowBranchSemantics.Return || (source.BranchValue is not null && source.ConditionalSuccessor is null))
+        {
+            // return value;
+            statement = StatementOf(source.BranchValue?.Syntax);
+        }
+        else if (source.ConditionalSuccessor is not null)
+        {
+            // When the condition holds the path goes straight out (`if (c) return;`); otherwise past the last statement.
+            statement = exit.Branch == source.FallThroughSuccessor ? StatementOf(source.BranchValue?.Syntax) : null;
+        }
+        else if (StatementOf(source.Operations.LastOrDefault()?.Syntax) is StatementSyntax last
+            && last.Parent is BlockSyntax block && block.Statements.IndexOf(last) is var index && index + 1 < block.Statements.Count
+            && block.Statements[index + 1] is ReturnStatementSyntax following)
+        {
+            // Do(); return;
+            statement = following;
+        }
+
+        return statement?.GetLocation() ?? end ?? StatementOf(source.BranchValue?.Syntax)?.GetLocation() ?? body.Syntax.GetLocation();
+    }
+
+    private static SyntaxNode? StatementOf(SyntaxNode? syntax) =>
+        syntax?.AncestorsAndSelf().FirstOrDefault(s => s is StatementSyntax or ArrowExpressionClauseSyntax);
+
+    private static Location? EndOfBody(IMethodBodyOperation body) =>
+        body.BlockBody?.Syntax is BlockSyntax block ? block.CloseBraceToken.GetLocation() : null;
+}

@@ -1,0 +1,53 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KinesisAttrib.Analyzers.Checkpointing;
+
+/// <summary>
+/// KA2004: a checkpoint call whose task is dropped: used as a statement, or assigned to the discard <c>_</c> (also through
+/// <c>?.</c>, <c>ConfigureAwait</c> or <c>AsTask</c>). A task that is returned, stored or passed on may be awaited
+/// elsewhere and is not reported.
+/// </summary>
+internal static class UnawaitedCheckpointRule
+{
+    public static void Analyze(OperationAnalysisContext context, CheckpointSymbols symbols)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!symbols.IsCheckpointCall(invocation))
+        {
+            return;
+        }
+
+        if (IsDropped(invocation))
+        {
+            var method = invocation.TargetMethod;
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.CheckpointNotAwaited, invocation.Syntax.GetLocation(), method.ContainingType.Name + "." + method.Name));
+        }
+    }
+
+    /// <summary>Whether the value of <paramref name="operation"/> (a task) is thrown away.</summary>
+    public static bool IsDropped(IOperation operation)
+    {
+        var current = operation;
+        while (true)
+        {
+            var parent = current.Parent;
+            switch (parent)
+            {
+                case IConversionOperation:
+                case IConditionalAccessOperation access when access.WhenNotNull == current:
+                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "AsTask" or "Preserve" } wrapper when wrapper.Instance == current:
+                    current = parent;
+                    continue;
+                case IExpressionStatementOperation:
+                    return true;
+                case ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when assignment.Value == current:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using static KinesisAttrib.Analyzers.Tests.Checkpointing.CheckpointSources;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.CheckpointVerifier;
+
+namespace KinesisAttrib.Analyzers.Tests.Checkpointing;
+
+/// <summary>KA2005: a batch handler checkpointing in every iteration of a loop over its batch.</summary>
+public sealed class CheckpointPerRecordTests
+{
+    // KA2005 is about any mode; manual mode would add KA2001 for the path through an empty loop.
+    private const string AfterEachBatch = "CheckpointMode = CheckpointMode.AfterEachBatch";
+
+    [Theory]
+    [InlineData("foreach (var order in orders) { await SaveAsync(order, ct); await {|#1:checkpointer.CheckpointAsync(ct)|}; }")]
+    [InlineData("for (var i = 0; i < orders.Count; i++) { await SaveAsync(orders[i], ct); await {|#1:checkpointer.CheckpointAsync(ct)|}; }")]
+    [InlineData("var i = 0; while (i < orders.Count) { await SaveAsync(orders[i++], ct); await {|#1:checkpointer.CheckpointAsync(ct)|}; }")]
+    [InlineData("foreach (var order in orders.Where(o => o.Id.Length > 0)) { for (var attempt = 0; attempt < 3; attempt++) { await {|#1:checkpointer.CheckpointAsync(ct)|}; break; } }")]
+    [InlineData("await Parallel.ForEachAsync(orders, ct, async (order, token) => { await SaveAsync(order, token); await {|#1:checkpointer.CheckpointAsync(token)|}; });")]
+    [InlineData("await Task.WhenAll(orders.Where(o => o.Id.Length > 0).Select(async order => { await SaveAsync(order, ct); await {|#1:checkpointer.CheckpointAsync(ct)|}; }));")]
+    public Task CheckpointInEveryIteration_IsReported(string loop) => VerifyAsync(
+        Batch("{ " + loop + " }", settings: AfterEachBatch).Replace("using System;", "using System;\nusing System.Linq;", StringComparison.Ordinal),
+        Diagnostic(Descriptors.CheckpointPerRecord).WithLocation(1).WithArguments("orders"));
+
+    [Fact]
+    public Task CheckpointPerRecord_InBatchOfRecordsHandler_AtEachRecord_IsReported() => VerifyAsync(
+        Members("""
+                [KinesisHandler("s")]
+                public async Task M(IReadOnlyList<KinesisRecord<Order>> records, IRecordProcessorCheckpointer checkpointer, CancellationToken ct)
+                {
+                    foreach (var record in records)
+                    {
+                        await SaveAsync(record.Payload, ct);
+                        await {|#1:checkpointer.CheckpointAsync(record.Context.SequenceNumber, record.Context.SubSequenceNumber, ct)|};
+                    }
+                }
+            """),
+        Diagnostic(Descriptors.CheckpointPerRecord).WithLocation(1).WithArguments("records"));
+
+    [Theory]
+    [InlineData("foreach (var order in orders) { await SaveAsync(order, ct); } await checkpointer.CheckpointAsync(ct);")]
+    [InlineData("var n = 0; foreach (var order in orders) { await SaveAsync(order, ct); if (++n % 500 == 0) { await checkpointer.CheckpointAsync(ct); } } await checkpointer.CheckpointAsync(ct);")]
+    [InlineData("foreach (var order in orders) { try { await SaveAsync(order, ct); } catch (TimeoutException) { await checkpointer.CheckpointAsync(ct); throw; } } await checkpointer.CheckpointAsync(ct);")]
+    [InlineData("for (var attempt = 0; attempt < 3; attempt++) { try { await checkpointer.CheckpointAsync(ct); break; } catch (TimeoutException) { await Task.Delay(100, ct); } }")]
+    [InlineData("foreach (var order in orders) { await RetryAsync(() => checkpointer.CheckpointAsync(ct).AsTask()); }")]
+    [InlineData("await SaveAsync(orders, ct).ContinueWith(_ => checkpointer.CheckpointAsync(ct).AsTask(), TaskScheduler.Default).Unwrap();")]
+    public Task CheckpointAfterTheLoop_ConditionalOrNotOverTheBatch_IsNotReported(string body) => VerifyAsync(Batch("{ " + body + " }", settings: AfterEachBatch));
+
+    [Fact]
+    public Task PerRecordHandler_IsNotAskedAboutLoops() => VerifyAsync(Record("""
+        {
+                foreach (var c in order.Id)
+                {
+                    await checkpointer.CheckpointAsync(ct);
+                }
+            }
+        """));
+}
