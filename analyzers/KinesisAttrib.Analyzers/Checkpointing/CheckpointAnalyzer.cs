@@ -109,9 +109,7 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
 
         // A method the generator skips is KA1001's; it never runs, so its checkpoints do not matter yet.
         if (attribute is null
-            || HandlerShapeRules.GetUnsupportedReason(method, attribute, types) is not null
-            || HandlerSignature.Classify(method, context.Compilation, out var signature) is not null
-            || signature is null)
+            || HandlerShapeRules.Analyze(method, attribute, types) is not { Problem: null, Signature: { } signature })
         {
             return;
         }
