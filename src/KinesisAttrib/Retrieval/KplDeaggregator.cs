@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -369,7 +368,6 @@ internal sealed partial class KplDeaggregator
         verdicts[..partitionKeys].Clear();
         try
         {
-            Span<byte> md5 = stackalloc byte[DigestLength];
             for (var i = 0; i < slots.Length; i++)
             {
                 var slot = slots[i];
@@ -382,10 +380,7 @@ internal sealed partial class KplDeaggregator
                 {
                     if (verdicts[slot.PartitionKey] == Unknown)
                     {
-#pragma warning disable CA5351 // Kinesis maps partition keys to shards by MD5.
-                        MD5.HashData(body[keyBytes[slot.PartitionKey]], md5);
-#pragma warning restore CA5351
-                        verdicts[slot.PartitionKey] = range.Contains(BinaryPrimitives.ReadUInt128BigEndian(md5)) ? Inside : Outside;
+                        verdicts[slot.PartitionKey] = range.Contains(PartitionKeyHash.Of(body[keyBytes[slot.PartitionKey]])) ? Inside : Outside;
                     }
 
                     inside = verdicts[slot.PartitionKey] == Inside;
