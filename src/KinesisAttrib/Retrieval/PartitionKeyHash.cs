@@ -70,41 +70,41 @@ internal static class PartitionKeyHash
         uint a = a0, b = b0, c = c0, d = d0;
         var sines = Sines;
         var shifts = Shifts;
-        for (var i = 0; i < 64; i++)
-        {
-            uint f;
-            int g;
-            switch (i >> 4)
-            {
-                case 0:
-                    f = (b & c) | (~b & d);
-                    g = i;
-                    break;
-                case 1:
-                    f = (d & b) | (~d & c);
-                    g = ((5 * i) + 1) & 15;
-                    break;
-                case 2:
-                    f = b ^ c ^ d;
-                    g = ((3 * i) + 5) & 15;
-                    break;
-                default:
-                    f = c ^ (b | ~d);
-                    g = (7 * i) & 15;
-                    break;
-            }
 
-            f += a + sines[i] + m[g];
-            a = d;
-            d = c;
-            c = b;
-            b += BitOperations.RotateLeft(f, shifts[i]);
+        // Four rounds of sixteen steps; after each step the registers rotate (a, b, c, d) := (d, b + …, b, c).
+        for (var i = 0; i < 16; i++)
+        {
+            Step((b & c) | (~b & d), i, i, ref a, ref b, ref c, ref d, sines, shifts, m);
+        }
+
+        for (var i = 16; i < 32; i++)
+        {
+            Step((d & b) | (~d & c), i, ((5 * i) + 1) & 15, ref a, ref b, ref c, ref d, sines, shifts, m);
+        }
+
+        for (var i = 32; i < 48; i++)
+        {
+            Step(b ^ c ^ d, i, ((3 * i) + 5) & 15, ref a, ref b, ref c, ref d, sines, shifts, m);
+        }
+
+        for (var i = 48; i < 64; i++)
+        {
+            Step(c ^ (b | ~d), i, (7 * i) & 15, ref a, ref b, ref c, ref d, sines, shifts, m);
         }
 
         a0 += a;
         b0 += b;
         c0 += c;
         d0 += d;
+    }
+
+    private static void Step(uint f, int i, int g, ref uint a, ref uint b, ref uint c, ref uint d, uint[] sines, ReadOnlySpan<byte> shifts, Span<uint> m)
+    {
+        f += a + sines[i] + m[g];
+        a = d;
+        d = c;
+        c = b;
+        b += BitOperations.RotateLeft(f, shifts[i]);
     }
 
     // K[i] = floor(|sin(i + 1)| × 2^32), as RFC 1321 defines them (doubles give them exactly).
