@@ -113,7 +113,8 @@ internal sealed class PollingRecordFetcher
     internal long NextCallNotBefore => _hasCalled ? _notBefore : long.MinValue;
 
     /// <summary>
-    /// Makes the next fetch start just after <paramref name="position"/>. Rewinding to <c>LATEST</c> (a shard read
+    /// Makes the next fetch start with the user record just after <paramref name="position"/>, inside a KPL aggregate
+    /// too (see the class remarks for the iterator this opens). Rewinding to <c>LATEST</c> (a shard read
     /// from LATEST and not yet checkpointed) reads again from the first record this fetcher returned, not from a new
     /// LATEST, which would skip everything delivered so far.
     /// </summary>
