@@ -74,6 +74,11 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
 
     private void Validate(ExtendedSequenceNumber position)
     {
+        if (position.SubSequenceNumber < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position.ToString(), $"Cannot checkpoint shard '{ShardId}' at {position}: a sub-sequence number cannot be negative.");
+        }
+
         var nothingDelivered = LargestPermittedCheckpoint.IsSentinel && !LargestPermittedCheckpoint.IsShardEnd;
         if (position != LargestPermittedCheckpoint && (nothingDelivered || ExtendedSequenceNumber.Compare(position, LargestPermittedCheckpoint) > 0))
         {

@@ -1,12 +1,14 @@
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Processing;
+using Microsoft.Extensions.Logging;
 
 namespace KinesisAttrib.Retrieval;
 
 /// <summary>
-/// Reads one shard with GetShardIterator/GetRecords. It tracks the last record it returned, so an expired iterator
-/// is replaced by one just after that record (nothing skipped, nothing repeated), and <see cref="ResetTo"/> rewinds
-/// to a checkpoint when a batch has to be delivered again.
+/// Reads one shard with GetShardIterator/GetRecords and splits KPL aggregates into user records
+/// (<see cref="KplDeaggregator"/>). It tracks the last Kinesis record it read, so an expired iterator is replaced by
+/// one just after that record (nothing skipped, nothing repeated), and <see cref="ResetTo"/> rewinds to a checkpoint
+/// when a batch has to be delivered again.
 /// </summary>
 /// <remarks>
 /// It also keeps the shard's read limits so the service need not throttle it: GetRecords calls start at least
@@ -14,6 +16,16 @@ namespace KinesisAttrib.Retrieval;
 /// records read have been paid for at <see cref="ReadBytesPerSecond"/> (a 10 MiB response is followed by 5 s of
 /// quiet, as Kinesis requires); and after a throttling error it waits an exponentially growing, jittered back-off
 /// before calling again. Waiting never moves the read position.
+/// <para>
+/// Opening at a checkpoint (the consumer's start, a rewind): a checkpoint (sequence, sub-sequence) may sit inside a
+/// KPL aggregate, whose later user records must still come. So the iterator opens AT_SEQUENCE_NUMBER of the
+/// checkpoint and the user records at or before it are dropped, unless the fetcher knows that record was an ordinary
+/// one: it read that record itself and has read no aggregate since it started, and the sub-sequence is 0; then it
+/// opens AFTER_SEQUENCE_NUMBER, as before. A consumer's start always opens AT (the checkpointed record was read by
+/// someone else), which reads one record again, as the Java KCL does. An expired iterator is replaced by
+/// AFTER_SEQUENCE_NUMBER of the last Kinesis record read: a batch always carries every user record of its records
+/// (or none, for an empty aggregate or one dropped as outside the shard), so nothing of it is left behind.
+/// </para>
 /// </remarks>
 internal sealed class PollingRecordFetcher
 {
@@ -41,8 +53,21 @@ internal sealed class PollingRecordFetcher
     private readonly int _maxRecords;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset? _initialTimestamp;
+    private readonly KplDeaggregator _deaggregator;
     private string? _iterator;
     private ExtendedSequenceNumber _position;
+
+    // The last Kinesis record read (aggregates that yielded no user record included): an expired iterator is replaced
+    // by one after it. Cleared by a rewind.
+    private string? _lastReadSequence;
+
+    // The first Kinesis record this fetcher read, and whether any record read since was a KPL aggregate: together
+    // they tell whether a checkpoint is known to be an ordinary record, which can be reopened after.
+    private string? _firstReadSequence;
+    private bool _aggregateRead;
+
+    // After opening AT_SEQUENCE_NUMBER of a checkpoint: the user records at or before it are dropped.
+    private ExtendedSequenceNumber? _skipThrough;
 
     // The first record read while the position was still LATEST: a rewind to LATEST (no checkpoint yet) must read
     // from here again, since a fresh LATEST iterator would start after everything delivered so far.
@@ -56,8 +81,19 @@ internal sealed class PollingRecordFetcher
     private bool _hasCalled;
     private int _consecutiveThrottles;
 
-    public PollingRecordFetcher(IKinesisClient kinesis, string streamName, string shardId, int maxRecords, ExtendedSequenceNumber start, TimeProvider? timeProvider = null, DateTimeOffset? initialTimestamp = null)
+    /// <summary>Creates a fetcher of one shard.</summary>
+    /// <param name="kinesis">The Kinesis client.</param>
+    /// <param name="streamName">The stream.</param>
+    /// <param name="shardId">The shard.</param>
+    /// <param name="maxRecords">The GetRecords limit.</param>
+    /// <param name="start">The checkpoint (or start sentinel) to read after.</param>
+    /// <param name="timeProvider">The clock that paces calls.</param>
+    /// <param name="initialTimestamp">Where <c>AT_TIMESTAMP</c> starts.</param>
+    /// <param name="hashKeyRange">The shard's hash keys; KPL user records outside them are dropped. Null keeps all.</param>
+    /// <param name="logger">Where invalid and dropped KPL aggregates are reported.</param>
+    public PollingRecordFetcher(IKinesisClient kinesis, string streamName, string shardId, int maxRecords, ExtendedSequenceNumber start, TimeProvider? timeProvider = null, DateTimeOffset? initialTimestamp = null, HashKeyRange? hashKeyRange = null, ILogger? logger = null)
     {
+        _deaggregator = new KplDeaggregator(hashKeyRange, logger, streamName, shardId);
         _initialTimestamp = initialTimestamp;
         _kinesis = kinesis;
         _streamName = streamName;
@@ -67,14 +103,18 @@ internal sealed class PollingRecordFetcher
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>The position after which the next fetch reads.</summary>
+    /// <summary>The last user record returned, or the position the fetcher was started or rewound to.</summary>
     public ExtendedSequenceNumber Position => _position;
+
+    /// <summary>KPL user records dropped because their aggregate hashed outside the shard's range.</summary>
+    public long UserRecordsDropped => _deaggregator.UserRecordsDropped;
 
     /// <summary>The <see cref="TimeProvider.GetTimestamp"/> before which no further GetRecords call starts.</summary>
     internal long NextCallNotBefore => _hasCalled ? _notBefore : long.MinValue;
 
     /// <summary>
-    /// Makes the next fetch start just after <paramref name="position"/>. Rewinding to <c>LATEST</c> (a shard read
+    /// Makes the next fetch start with the user record just after <paramref name="position"/>, inside a KPL aggregate
+    /// too (see the class remarks for the iterator this opens). Rewinding to <c>LATEST</c> (a shard read
     /// from LATEST and not yet checkpointed) reads again from the first record this fetcher returned, not from a new
     /// LATEST, which would skip everything delivered so far.
     /// </summary>
@@ -82,6 +122,8 @@ internal sealed class PollingRecordFetcher
     {
         _position = position;
         _iterator = null;
+        _lastReadSequence = null;
+        _skipThrough = null;
     }
 
     /// <summary>Reads the next batch; throws <see cref="KinesisException"/> on service errors other than an expired iterator.</summary>
@@ -117,20 +159,39 @@ internal sealed class PollingRecordFetcher
             _consecutiveThrottles = 0;
             PayForBytes(response);
 
-            var records = new KinesisClientRecord[response.Records.Count];
-            for (var i = 0; i < records.Length; i++)
+            var records = new List<KinesisClientRecord>(response.Records.Count);
+            foreach (var r in response.Records)
             {
-                var r = response.Records[i];
-                records[i] = new KinesisClientRecord(r.SequenceNumber, 0, r.PartitionKey, r.Data, r.ApproximateArrivalTimestamp);
+                var skipThroughSubSequence = -1L;
+                if (_skipThrough is { } skip)
+                {
+                    var order = ExtendedSequenceNumber.CompareSequenceNumbers(r.SequenceNumber, skip.SequenceNumber);
+                    if (order < 0)
+                    {
+                        continue;
+                    }
+
+                    skipThroughSubSequence = order == 0 ? skip.SubSequenceNumber : -1;
+                    _skipThrough = null;
+                }
+
+                var outcome = _deaggregator.Deaggregate(r, records, skipThroughSubSequence);
+                _aggregateRead |= outcome is DeaggregationOutcome.Aggregate or DeaggregationOutcome.OutsideShard;
             }
 
-            if (records.Length > 0)
+            if (response.Records.Count > 0)
             {
                 if (_position == ExtendedSequenceNumber.Latest)
                 {
-                    _firstReadAfterLatest ??= records[0].SequenceNumber;
+                    _firstReadAfterLatest ??= response.Records[0].SequenceNumber;
                 }
 
+                _firstReadSequence ??= response.Records[0].SequenceNumber;
+                _lastReadSequence = response.Records[^1].SequenceNumber;
+            }
+
+            if (records.Count > 0)
+            {
                 _position = records[^1].Position;
             }
 
@@ -187,6 +248,12 @@ internal sealed class PollingRecordFetcher
 
     private Task<string> GetIteratorAsync(CancellationToken cancellationToken)
     {
+        if (_lastReadSequence is { } lastRead)
+        {
+            // The iterator expired: every user record of the last record read has been returned.
+            return _kinesis.GetShardIteratorAsync(AfterSequenceNumber(lastRead), cancellationToken);
+        }
+
         var request = _position.SequenceNumber switch
         {
             "TRIM_HORIZON" => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.TrimHorizon },
@@ -195,10 +262,29 @@ internal sealed class PollingRecordFetcher
             "LATEST" => OpenLatest(),
             "AT_TIMESTAMP" when _initialTimestamp is { } timestamp => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtTimestamp, Timestamp = timestamp },
             "SHARD_END" or "AT_TIMESTAMP" => throw new InvalidOperationException($"Shard '{_shardId}' cannot be read from {_position.SequenceNumber}."),
-            _ => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AfterSequenceNumber, StartingSequenceNumber = _position.SequenceNumber },
+            _ when IsKnownOrdinaryRecord(_position) => AfterSequenceNumber(_position.SequenceNumber),
+            _ => OpenAtCheckpoint(_position),
         };
         return _kinesis.GetShardIteratorAsync(request, cancellationToken);
     }
+
+    // True when the record at a checkpoint is known to hold nothing after it: this fetcher read it (checkpoints only
+    // move forward, so a record at or after the first one read was read), no aggregate came since the start, and the
+    // checkpoint is at sub-sequence 0.
+    private bool IsKnownOrdinaryRecord(ExtendedSequenceNumber checkpoint)
+        => checkpoint.SubSequenceNumber == 0
+            && !_aggregateRead
+            && _firstReadSequence is { } first
+            && ExtendedSequenceNumber.CompareSequenceNumbers(checkpoint.SequenceNumber, first) >= 0;
+
+    private GetShardIteratorRequest OpenAtCheckpoint(ExtendedSequenceNumber checkpoint)
+    {
+        _skipThrough = checkpoint;
+        return new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtSequenceNumber, StartingSequenceNumber = checkpoint.SequenceNumber };
+    }
+
+    private GetShardIteratorRequest AfterSequenceNumber(string sequenceNumber)
+        => new() { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AfterSequenceNumber, StartingSequenceNumber = sequenceNumber };
 }
 
 /// <summary>One GetRecords result, decoded.</summary>

@@ -82,7 +82,9 @@ internal sealed partial class ShardConsumer
         using var readCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted, _lease.Lost);
         using var workCts = CancellationTokenSource.CreateLinkedTokenSource(aborted, _lease.Lost);
         var checkpointer = new ShardCheckpointer(_coordinator, _lease);
-        var fetcher = new PollingRecordFetcher(_kinesis, _shard.StreamName, _shard.ShardId, _options.MaxRecords, checkpointer.LastCheckpoint, _time, _initialTimestamp);
+        // The lease carries the shard's hash key range (the KCL stores it too); without it no KPL user record is dropped.
+        var hashKeyRange = HashKeyRange.FromDecimal(_lease.Current.StartingHashKey, _lease.Current.EndingHashKey);
+        var fetcher = new PollingRecordFetcher(_kinesis, _shard.StreamName, _shard.ShardId, _options.MaxRecords, checkpointer.LastCheckpoint, _time, _initialTimestamp, hashKeyRange, _logger);
 
         KinesisAttribLog.ConsumerStarting(_logger, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
         var initialization = new InitializationInput(_shard, checkpointer.LastCheckpoint)
