@@ -130,8 +130,9 @@ public static class Descriptors
         DiagnosticIds.AttributeValueOutOfRange,
         "Handler attribute value is out of range",
         "MaxRecords must be 1 to 10000 (the GetRecords limit); IdleTimeBetweenReadsMilliseconds, "
-        + "CheckpointEveryRecords and CheckpointIntervalSeconds cannot be negative. The generator skips a handler "
-        + "with such a value.");
+        + "CheckpointEveryRecords and CheckpointIntervalSeconds cannot be negative; MaxRetryAttempts must be -1 (no "
+        + "limit) or more; MaxRecordAgeSeconds, RetryDelayMilliseconds and MaxRetryDelayMilliseconds cannot be "
+        + "negative. The generator skips a handler with such a value.");
 
     /// <summary>KA1012: Handler attribute sets an undefined enum value; the generator skips the handler. {0} is the method, {1} the reason.</summary>
     public static readonly DiagnosticDescriptor UndefinedEnumValue = Skipped(

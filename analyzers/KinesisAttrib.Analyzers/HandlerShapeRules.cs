@@ -183,6 +183,10 @@ internal static class HandlerShapeRules
             settings.CheckpointIntervalSeconds ?? (HandlerSettingsRules.Inherits(settings.CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointIntervalSeconds : null) ?? 0,
             settings.MaxRecords ?? defaults.MaxRecords,
             settings.IdleTimeBetweenReadsMilliseconds ?? defaults.IdleTimeBetweenReadsMilliseconds,
+            settings.MaxRetryAttempts ?? defaults.MaxRetryAttempts,
+            settings.MaxRecordAgeSeconds ?? defaults.MaxRecordAgeSeconds,
+            settings.RetryDelayMilliseconds ?? defaults.RetryDelayMilliseconds,
+            settings.MaxRetryDelayMilliseconds ?? defaults.MaxRetryDelayMilliseconds,
             settings.PayloadFormat ?? defaults.PayloadFormat ?? 0,
             settings.DeserializationFailurePolicy ?? defaults.DeserializationFailurePolicy ?? 0,
             deserializer is not null,
@@ -207,12 +211,20 @@ internal static class HandlerShapeRules
             switch (argument.Key)
             {
                 case KnownTypeNames.ApplicationNameProperty:
-                case KnownTypeNames.MaxRetryAttemptsProperty:
-                case KnownTypeNames.BisectBatchOnErrorProperty:
-                case KnownTypeNames.MaxRecordAgeSecondsProperty:
-                case KnownTypeNames.RetryDelayMillisecondsProperty:
-                case KnownTypeNames.MaxRetryDelayMillisecondsProperty:
+                case KnownTypeNames.BisectBatchOnErrorProperty when value is bool:
                 case KnownTypeNames.FailureDestinationProperty:
+                    break;
+                case KnownTypeNames.MaxRetryAttemptsProperty when value is int retries:
+                    settings.MaxRetryAttempts = retries;
+                    break;
+                case KnownTypeNames.MaxRecordAgeSecondsProperty when value is int age:
+                    settings.MaxRecordAgeSeconds = age;
+                    break;
+                case KnownTypeNames.RetryDelayMillisecondsProperty when value is int delay:
+                    settings.RetryDelayMilliseconds = delay;
+                    break;
+                case KnownTypeNames.MaxRetryDelayMillisecondsProperty when value is int maxDelay:
+                    settings.MaxRetryDelayMilliseconds = maxDelay;
                     break;
                 case KnownTypeNames.InitialTimestampProperty:
                     settings.InitialTimestamp = value as string;
@@ -302,6 +314,14 @@ internal static class HandlerShapeRules
         public int? MaxRecords { get; set; }
 
         public int? IdleTimeBetweenReadsMilliseconds { get; set; }
+
+        public int? MaxRetryAttempts { get; set; }
+
+        public int? MaxRecordAgeSeconds { get; set; }
+
+        public int? RetryDelayMilliseconds { get; set; }
+
+        public int? MaxRetryDelayMilliseconds { get; set; }
 
         public int? PayloadFormat { get; set; }
 

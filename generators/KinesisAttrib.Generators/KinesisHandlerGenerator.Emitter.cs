@@ -259,8 +259,8 @@ public sealed partial class KinesisHandlerGenerator
                     writer.WriteLine($"DeserializationFailurePolicy = {EnumExpression(KnownTypeNames.DeserializationFailurePolicy, s_failurePolicies, policy)},");
                 }
 
-                // The failure policy; values the runtime rejects (a negative age, MaxRetryAttempts below -1) are emitted
-                // as written and fail HandlerSettings.Validate at start with the handler's name.
+                // The failure policy. Values HandlerSettings.Validate would reject (a negative age or delay, MaxRetryAttempts
+                // below -1) never get here: HandlerSettingsRules skips the handler and the analyzer reports KA1011.
                 if (settings.MaxRetryAttempts is { } retries and not -1)
                 {
                     writer.WriteLine($"MaxRetryAttempts = {Number(retries)},");

@@ -79,6 +79,11 @@ public sealed class HandlerDeclarationTests
     [InlineData("KA1011", "{|#0:IdleTimeBetweenReadsMilliseconds = -5|}", "IdleTimeBetweenReadsMilliseconds is -5; it cannot be negative")]
     [InlineData("KA1011", "CheckpointMode = CheckpointMode.Periodic, {|#0:CheckpointEveryRecords = -1|}", "CheckpointEveryRecords and CheckpointIntervalSeconds cannot be negative")]
     [InlineData("KA1011", "CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 5, {|#0:CheckpointIntervalSeconds = -1|}", "CheckpointEveryRecords and CheckpointIntervalSeconds cannot be negative")]
+    [InlineData("KA1011", "{|#0:MaxRetryAttempts = -2|}", "MaxRetryAttempts is -2; it must be -1 (no limit) or more")]
+    [InlineData("KA1011", "BisectBatchOnError = true, {|#0:MaxRetryAttempts = int.MinValue|}", "MaxRetryAttempts is -2147483648; it must be -1 (no limit) or more")]
+    [InlineData("KA1011", "MaxRetryAttempts = 3, {|#0:MaxRecordAgeSeconds = -1|}", "MaxRecordAgeSeconds is -1; it cannot be negative (0: no limit)")]
+    [InlineData("KA1011", "{|#0:RetryDelayMilliseconds = -1|}", "RetryDelayMilliseconds is -1; it cannot be negative")]
+    [InlineData("KA1011", "RetryDelayMilliseconds = 0, {|#0:MaxRetryDelayMilliseconds = -100|}", "MaxRetryDelayMilliseconds is -100; it cannot be negative")]
     // KA1012 undefined enum values.
     [InlineData("KA1012", "{|#0:CheckpointMode = (CheckpointMode)7|}", "the attribute sets CheckpointMode to a value that is not defined")]
     [InlineData("KA1012", "{|#0:InitialPosition = (InitialPosition)9|}", "the attribute sets InitialPosition to a value that is not defined")]
@@ -124,6 +129,10 @@ public sealed class HandlerDeclarationTests
     [InlineData("PayloadFormat = PayloadFormat.Json")]
     [InlineData("PayloadFormat = PayloadFormat.Auto, DeserializationFailurePolicy = DeserializationFailurePolicy.SkipAndLog")]
     [InlineData("JsonSerializerContext = typeof(OrderJsonContext)")]
+    [InlineData("MaxRetryAttempts = -1, MaxRecordAgeSeconds = 0, RetryDelayMilliseconds = 0, MaxRetryDelayMilliseconds = 0")]
+    [InlineData("MaxRetryAttempts = 0, BisectBatchOnError = true, MaxRecordAgeSeconds = int.MaxValue, FailureDestination = \"dlq\"")]
+    // A maximum delay below the first delay and an empty destination key are not rejected at run time either.
+    [InlineData("RetryDelayMilliseconds = 5000, MaxRetryDelayMilliseconds = 10, FailureDestination = \"\"")]
     public Task ValidAttributeValues_AreNotReported(string arguments) => VerifyAsync(
         File(Deserializers + "\n" + OrderJsonContext + "\npublic sealed class Handlers { [KinesisHandler(\"s\", " + arguments + ")] public void M(Order order) { } }"));
 
@@ -211,6 +220,22 @@ public sealed class HandlerDeclarationTests
         ],
         Diagnostic(Descriptors.InvalidPeriodicCheckpoint).WithLocation(0).WithArguments(
             "Sample.Handlers.A", "CheckpointMode.Periodic needs CheckpointEveryRecords or CheckpointIntervalSeconds greater than zero"));
+
+    [Fact]
+    public Task AFailurePolicyValueInheritedFromTheAssemblyDefaults_IsReportedOnTheMethod_AndAnOverrideFixesIt() => VerifyAsync(
+        [
+            File("""
+                public sealed class Handlers
+                {
+                    [KinesisHandler("s")] public void {|#0:A|}(Order order) { }
+                    [KinesisHandler("s", ApplicationName = "own", MaxRecordAgeSeconds = 60)] public void B(Order order) { }
+                    [KinesisHandler("s", ApplicationName = "worse", {|#1:MaxRetryAttempts = -3|})] public void C(Order order) { }
+                }
+                """),
+            "[assembly: KinesisAttrib.Handlers.KinesisHandlerDefaults(MaxRecordAgeSeconds = -60)]",
+        ],
+        Diagnostic(Descriptors.AttributeValueOutOfRange).WithLocation(0).WithArguments("Sample.Handlers.A", "MaxRecordAgeSeconds is -60; it cannot be negative (0: no limit)"),
+        Diagnostic(Descriptors.AttributeValueOutOfRange).WithLocation(1).WithArguments("Sample.Handlers.C", "MaxRetryAttempts is -3; it must be -1 (no limit) or more"));
 
     [Fact]
     public Task UnusableAssemblyDefaults_AreReportedOnEveryHandler_WithTheirOwnId() => VerifyAsync(

@@ -26,6 +26,10 @@ public sealed class KinesisHandlerGeneratorSkipTests
     [InlineData("AtTimestamp without a timestamp", "[KinesisHandler(\"s\", InitialPosition = InitialPosition.AtTimestamp)] public Task N(Order order) => Task.CompletedTask;")]
     [InlineData("unparsable timestamp", "[KinesisHandler(\"s\", InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = \"yesterday\")] public Task N(Order order) => Task.CompletedTask;")]
     [InlineData("MaxRecords out of range", "[KinesisHandler(\"s\", MaxRecords = 10001)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("MaxRetryAttempts below -1", "[KinesisHandler(\"s\", MaxRetryAttempts = -2)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("negative MaxRecordAgeSeconds", "[KinesisHandler(\"s\", MaxRecordAgeSeconds = -1)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("negative RetryDelayMilliseconds", "[KinesisHandler(\"s\", RetryDelayMilliseconds = -1)] public Task N(Order order) => Task.CompletedTask;")]
+    [InlineData("negative MaxRetryDelayMilliseconds", "[KinesisHandler(\"s\", MaxRetryDelayMilliseconds = -1)] public Task N(Order order) => Task.CompletedTask;")]
     [InlineData("deserializer for another type", "[KinesisHandler(\"s\", Deserializer = typeof(TextDeserializer))] public Task N(Order order) => Task.CompletedTask; } public sealed class TextDeserializer : KinesisAttrib.Processing.IRecordDeserializer<string> { public string Deserialize(KinesisAttrib.Processing.KinesisClientRecord record) => \"\"; ")]
     [InlineData("deserializer and payload format", "[KinesisHandler(\"s\", PayloadFormat = PayloadFormat.Json, Deserializer = typeof(OrderDeserializer))] public Task N(Order order) => Task.CompletedTask; } public sealed class OrderDeserializer : KinesisAttrib.Processing.IRecordDeserializer<Order> { public Order Deserialize(KinesisAttrib.Processing.KinesisClientRecord record) => new(\"x\"); ")]
     public void Generator_SkipsUnsupportedHandlerShapes(string why, string member)
@@ -69,6 +73,28 @@ public sealed class KinesisHandlerGeneratorSkipTests
             """);
 
         Assert.Empty(output.Sources);
+    }
+
+    [Fact]
+    public void Generator_SkipsHandlersThatInheritAnOutOfRangeFailurePolicyFromTheAssemblyDefaults()
+    {
+        var output = GeneratorHarness.Run($$"""
+            {{TestSources.Usings}}
+
+            [assembly: KinesisHandlerDefaults(RetryDelayMilliseconds = -1)]
+
+            namespace Sample;
+
+            public sealed record Order(string Id);
+
+            public sealed class Handlers
+            {
+                [KinesisHandler("s")] public Task Inherits(Order order) => Task.CompletedTask;
+                [KinesisHandler("s", ApplicationName = "own", RetryDelayMilliseconds = 10)] public Task Overrides(Order order) => Task.CompletedTask;
+            }
+            """);
+
+        Assert.Equal(["Sample_Handlers_Overrides_KinesisProcessor.g.cs"], output.Sources.Select(s => s.HintName).Where(n => n.Contains("Handlers_", StringComparison.Ordinal)));
     }
 
     [Fact]

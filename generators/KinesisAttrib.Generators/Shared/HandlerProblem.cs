@@ -27,7 +27,7 @@ internal enum HandlerRule
     /// <summary>The method is <c>async void</c>.</summary>
     AsyncVoid,
 
-    /// <summary>A number outside its range (batch size, idle time, checkpoint limits).</summary>
+    /// <summary>A number outside its range (batch size, idle time, checkpoint limits, retry limit, record age, retry delays).</summary>
     ValueOutOfRange,
 
     /// <summary>An enum set to a value it does not define.</summary>

@@ -34,6 +34,10 @@ internal static class HandlerSettingsRules
         int checkpointIntervalSeconds,
         int? maxRecords,
         int? idleTimeBetweenReadsMilliseconds,
+        int? maxRetryAttempts,
+        int? maxRecordAgeSeconds,
+        int? retryDelayMilliseconds,
+        int? maxRetryDelayMilliseconds,
         int payloadFormat,
         int failurePolicy,
         bool hasDeserializer,
@@ -86,6 +90,28 @@ internal static class HandlerSettingsRules
         if (idleTimeBetweenReadsMilliseconds is < 0)
         {
             return new(HandlerRule.ValueOutOfRange, $"IdleTimeBetweenReadsMilliseconds is {idleTimeBetweenReadsMilliseconds}; it cannot be negative", "IdleTimeBetweenReadsMilliseconds");
+        }
+
+        // The failure policy: exactly what HandlerSettings.Validate rejects at start (the values map one to one onto
+        // its MaxRetryAttempts, MaxRecordAge, RetryDelay and MaxRetryDelay).
+        if (maxRetryAttempts is < -1)
+        {
+            return new(HandlerRule.ValueOutOfRange, $"MaxRetryAttempts is {maxRetryAttempts}; it must be -1 (no limit) or more", "MaxRetryAttempts");
+        }
+
+        if (maxRecordAgeSeconds is < 0)
+        {
+            return new(HandlerRule.ValueOutOfRange, $"MaxRecordAgeSeconds is {maxRecordAgeSeconds}; it cannot be negative (0: no limit)", "MaxRecordAgeSeconds");
+        }
+
+        if (retryDelayMilliseconds is < 0)
+        {
+            return new(HandlerRule.ValueOutOfRange, $"RetryDelayMilliseconds is {retryDelayMilliseconds}; it cannot be negative", "RetryDelayMilliseconds");
+        }
+
+        if (maxRetryDelayMilliseconds is < 0)
+        {
+            return new(HandlerRule.ValueOutOfRange, $"MaxRetryDelayMilliseconds is {maxRetryDelayMilliseconds}; it cannot be negative", "MaxRetryDelayMilliseconds");
         }
 
         if (hasDeserializer)

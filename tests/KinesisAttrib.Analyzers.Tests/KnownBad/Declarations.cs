@@ -47,6 +47,9 @@ public sealed class Declarations
     [KinesisHandler("orders", ApplicationName = "max-records", MaxRecords = 0)] // expect: KA1011
     public void MaxRecordsZero(Order order) { }
 
+    [KinesisHandler("orders", ApplicationName = "retries", MaxRetryAttempts = -2)] // expect: KA1011
+    public void RetriesBelowNoLimit(Order order) { }
+
     [KinesisHandler("orders", ApplicationName = "undefined-mode", CheckpointMode = (CheckpointMode)7)] // expect: KA1012
     public void UndefinedMode(Order order) { }
 
