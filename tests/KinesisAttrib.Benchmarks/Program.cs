@@ -3,11 +3,22 @@ using KinesisAttrib.Benchmarks.Suites;
 
 // One command for every figure in docs/benchmarks.md:
 //   dotnet run -c Release --project tests/KinesisAttrib.Benchmarks -- <suite> [options]
-// Suites: hotpath (BenchmarkDotNet), e2e, failover, leasecost, scale, memory, all. Anything else goes to
+// Suites: hotpath (interleaved rounds, then BenchmarkDotNet), e2e, failover, leasecost, scale, memory, all. Anything else goes to
 // BenchmarkDotNet, e.g. --filter '*GetRecords*'.
 var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
-    ["hotpath"] = rest => { BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(["--filter", "*HotPath*", .. rest]); return Task.CompletedTask; },
+    ["hotpath"] = rest =>
+    {
+        KinesisAttrib.Benchmarks.HotPath.InterleavedHotPath.Run(rest);
+        if (!rest.Contains("--interleaved-only"))
+        {
+            var rounds = Array.IndexOf(rest, "--rounds");
+            var bdnArgs = rounds >= 0 ? [.. rest[..rounds], .. rest[Math.Min(rest.Length, rounds + 2)..]] : rest;
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(["--filter", "*HotPath*", .. bdnArgs]);
+        }
+
+        return Task.CompletedTask;
+    },
     ["e2e"] = EndToEndSuite.RunAsync,
     ["failover"] = FailoverSuite.RunAsync,
     ["leasecost"] = LeaseCostSuite.RunAsync,

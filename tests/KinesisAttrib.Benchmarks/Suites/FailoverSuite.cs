@@ -18,7 +18,8 @@ namespace KinesisAttrib.Benchmarks.Suites;
 /// records flowing to every shard (4 records every 100 ms); once each holds two shards, one is SIGKILLed and the time
 /// until the survivor delivers from every shard the victim held is measured (the survivor's stdout, read by this
 /// process). Runs at default settings and with a 2-second failover time (other settings derived from it).
-/// Options: --runs N per setting (3), --failover-seconds list (default,2).
+/// Options: --runs N per setting (3), --settings list (default,2): "default", a failover time F in seconds, or F:T with a
+/// lease taker interval T in seconds (default T = F).
 /// </summary>
 public static class FailoverSuite
 {
@@ -27,7 +28,7 @@ public static class FailoverSuite
     public static async Task RunAsync(string[] args)
     {
         var runs = Int(args, "--runs", 3);
-        var settings = (Get(args, "--failover-seconds") ?? "default,2").Split(',');
+        var settings = (Get(args, "--settings") ?? "default,2").Split(',');
         Report($"## failover: 2 worker processes, 4 shards, SIGKILL one, {runs} runs per setting");
         await using var emulators = await Emulators.StartAsync();
         using var kinesis = emulators.CreateKinesisClient();
@@ -35,21 +36,20 @@ public static class FailoverSuite
         Report($"|---|---:|---:|---:|---:|");
         foreach (var setting in settings)
         {
-            var failover = setting == "default" ? (double?)null : double.Parse(setting, CultureInfo.InvariantCulture);
             var times = new List<double>();
             for (var run = 1; run <= runs; run++)
             {
-                var (shards, balanced, time) = await OneRunAsync(emulators, kinesis, failover);
+                var (shards, balanced, time) = await OneRunAsync(emulators, kinesis, setting);
                 times.Add(time);
                 Report($"| {setting} | {run} | {shards} | {balanced:F1} | {time:F2} |");
             }
 
-            var f = failover ?? new KinesisAttribOptions().FailoverTime.TotalSeconds;
+            var f = setting == "default" ? new KinesisAttribOptions().FailoverTime.TotalSeconds : double.Parse(setting.Split(':')[0], CultureInfo.InvariantCulture);
             Report($"failover {f:F0} s: median {Median(times):F2} s, max {times.Max():F2} s, target ≤ {f + 1:F0} s");
         }
     }
 
-    private static async Task<(int Shards, double Balanced, double Seconds)> OneRunAsync(Emulators emulators, IKinesisClient kinesis, double? failover)
+    private static async Task<(int Shards, double Balanced, double Seconds)> OneRunAsync(Emulators emulators, IKinesisClient kinesis, string setting)
     {
         var stream = Emulators.UniqueName("fo");
         var application = Emulators.UniqueName("fo");
@@ -77,7 +77,7 @@ public static class FailoverSuite
         // (worker, shard) -> last delivery, on this process's clock.
         var clock = Stopwatch.StartNew();
         var last = new ConcurrentDictionary<(string Worker, string Shard), double>();
-        var workers = new[] { "a", "b" }.ToDictionary(w => w, w => StartWorker(emulators, stream, application, w, failover, (shard, t) => last[(w, shard)] = t, clock));
+        var workers = new[] { "a", "b" }.ToDictionary(w => w, w => StartWorker(emulators, stream, application, w, setting, (shard, t) => last[(w, shard)] = t, clock));
         try
         {
             // Balanced: each worker delivered from two shards in the last 2.5 s (default idle time between reads is 1 s), four in all.
@@ -127,7 +127,7 @@ public static class FailoverSuite
         }
     }
 
-    private static Process StartWorker(Emulators emulators, string stream, string application, string worker, double? failover, Action<string, double> delivered, Stopwatch clock)
+    private static Process StartWorker(Emulators emulators, string stream, string application, string worker, string setting, Action<string, double> delivered, Stopwatch clock)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
@@ -139,7 +139,7 @@ public static class FailoverSuite
             start.ArgumentList.Add(typeof(FailoverSuite).Assembly.Location);
         }
 
-        foreach (var arg in new[] { WorkerMode, emulators.KinesisEndpoint.ToString(), emulators.DynamoDbEndpoint.ToString(), stream, application, worker, failover?.ToString(CultureInfo.InvariantCulture) ?? "default" })
+        foreach (var arg in new[] { WorkerMode, emulators.KinesisEndpoint.ToString(), emulators.DynamoDbEndpoint.ToString(), stream, application, worker, setting })
         {
             start.ArgumentList.Add(arg);
         }
@@ -165,7 +165,12 @@ public static class FailoverSuite
         var options = new KinesisAttribOptions { WorkerId = worker };
         if (failover != "default")
         {
-            options.FailoverTime = TimeSpan.FromSeconds(double.Parse(failover, CultureInfo.InvariantCulture));
+            var parts = failover.Split(':');
+            options.FailoverTime = TimeSpan.FromSeconds(double.Parse(parts[0], CultureInfo.InvariantCulture));
+            if (parts.Length > 1)
+            {
+                options.LeaseTakerInterval = TimeSpan.FromSeconds(double.Parse(parts[1], CultureInfo.InvariantCulture));
+            }
         }
 
         var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => new ReportingProcessor(), kinesis, new DynamoDbLeaseStore(dynamo, application), options);
