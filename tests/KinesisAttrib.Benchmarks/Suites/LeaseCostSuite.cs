@@ -79,10 +79,10 @@ public static class LeaseCostSuite
             {
                 var n = count - before.GetValueOrDefault(operation);
                 total += n;
-                Report($"| {operation} | {n} | {n / shards / hours:F0} |");
+                Report($"| {operation} | {n} | {n / (double)shards / hours:F0} |");
             }
 
-            var ours = total / shards / hours;
+            var ours = total / (double)shards / hours;
             var f = failover.TotalSeconds;
             var kclRenewals = 3600 / ((f / 3) - 0.025);
             var kclScans = workerCount * 3600 / (2 * (f + 0.025)) / shards;
