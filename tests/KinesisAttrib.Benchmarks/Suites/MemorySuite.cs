@@ -12,7 +12,8 @@ namespace KinesisAttrib.Benchmarks.Suites;
 
 /// <summary>
 /// Memory: one worker (default settings, the generated no-op handler) holding 100 leases on kinesalite/dynalite, a
-/// trickle of records, sampled every minute: managed heap (after a full GC), GC heap size, RSS, CPU.
+/// trickle of records, sampled every minute: managed heap (after a full GC), GC heap size, RSS, CPU, and the warnings
+/// and errors the worker logged (lost leases, failed renewals).
 /// Options: --minutes N (10), --shards N (100), --rate records/s (20).
 /// </summary>
 public static class MemorySuite
@@ -33,7 +34,8 @@ public static class MemorySuite
         await using var services = new ServiceCollection().AddKinesisHandlers().BuildServiceProvider();
         var descriptor = EndToEndSuite.NoOpDescriptor(services);
         var application = Emulators.UniqueName("mem");
-        var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services), kinesis, new DynamoDbLeaseStore(dynamo, application), new KinesisAttribOptions { WorkerId = "mem-worker" });
+        using var events = new EventCounter();
+        var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services), kinesis, new DynamoDbLeaseStore(dynamo, application), new KinesisAttribOptions { WorkerId = "mem-worker" }, events);
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => scheduler.RunAsync(stop.Token));
         var started = Stopwatch.StartNew();
@@ -65,8 +67,8 @@ public static class MemorySuite
             }
         });
 
-        Report($"| minute | held leases | managed heap after full GC (MiB) | GC heap size (MiB) | RSS (MiB) | CPU in the minute (%) | gen2 GCs |");
-        Report($"|---:|---:|---:|---:|---:|---:|---:|");
+        Report($"| minute | held leases | managed heap after full GC (MiB) | GC heap size (MiB) | RSS (MiB) | CPU in the minute (%) | gen2 GCs | warnings and errors logged in the minute |");
+        Report($"|---:|---:|---:|---:|---:|---:|---:|---|");
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -83,7 +85,7 @@ public static class MemorySuite
             var cpuNow = self.TotalProcessorTime;
             var cpuShare = minute == 0 ? 0 : (cpuNow - cpu).TotalSeconds / 60 * 100;
             cpu = cpuNow;
-            Report($"| {minute} | {scheduler.HeldShards.Count} | {heap / 1048576.0:F1} | {info.HeapSizeBytes / 1048576.0:F1} | {self.WorkingSet64 / 1048576.0:F1} | {cpuShare:F1} | {GC.CollectionCount(2)} |");
+            Report($"| {minute} | {scheduler.HeldShards.Count} | {heap / 1048576.0:F1} | {info.HeapSizeBytes / 1048576.0:F1} | {self.WorkingSet64 / 1048576.0:F1} | {cpuShare:F1} | {GC.CollectionCount(2)} | {events.TakeSummary()} |");
         }
 
         await stop.CancelAsync();
