@@ -11,10 +11,31 @@ public sealed class RequestCounter
 {
     private readonly ConcurrentDictionary<string, long> _byOperation = new(StringComparer.Ordinal);
     private long _total;
+    private long _maxTicks;
+    private long _slow;
 
     public long Total => Interlocked.Read(ref _total);
 
     public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(_byOperation, StringComparer.Ordinal);
+
+    /// <summary>The slowest request (sent to answered) and the number slower than one second since the last call.</summary>
+    public (TimeSpan Max, long SlowerThanOneSecond) TakeLatency() =>
+        (TimeSpan.FromTicks(Interlocked.Exchange(ref _maxTicks, 0)), Interlocked.Exchange(ref _slow, 0));
+
+    internal void Answered(TimeSpan elapsed)
+    {
+        var ticks = elapsed.Ticks;
+        var max = Interlocked.Read(ref _maxTicks);
+        while (ticks > max && Interlocked.CompareExchange(ref _maxTicks, ticks, max) != max)
+        {
+            max = Interlocked.Read(ref _maxTicks);
+        }
+
+        if (elapsed >= TimeSpan.FromSeconds(1))
+        {
+            Interlocked.Increment(ref _slow);
+        }
+    }
 
     internal void Count(HttpRequestMessage request)
     {
@@ -25,13 +46,21 @@ public sealed class RequestCounter
     }
 }
 
-/// <summary>A delegating handler under the SDK's HTTP client that counts each request before sending it.</summary>
+/// <summary>A delegating handler under the SDK's HTTP client that counts each request before sending it and times its answer.</summary>
 internal sealed class CountingHandler(RequestCounter counter) : DelegatingHandler(new SocketsHttpHandler())
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         counter.Count(request);
-        return base.SendAsync(request, cancellationToken);
+        var sent = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+        finally
+        {
+            counter.Answered(System.Diagnostics.Stopwatch.GetElapsedTime(sent));
+        }
     }
 }
 

@@ -13,7 +13,7 @@ namespace KinesisAttrib.Benchmarks.Suites;
 /// <summary>
 /// Memory: one worker (default settings, the generated no-op handler) holding 100 leases on kinesalite/dynalite, a
 /// trickle of records, sampled every minute: managed heap (after a full GC), GC heap size, RSS, CPU, and the warnings
-/// and errors the worker logged (lost leases, failed renewals).
+/// and errors the worker logged (lost leases, failed renewals), and the slowest DynamoDB request of the minute.
 /// Options: --minutes N (10), --shards N (100), --rate records/s (20).
 /// </summary>
 public static class MemorySuite
@@ -26,7 +26,8 @@ public static class MemorySuite
         Report($"## memory: one worker, {shards} leases, {minutes} min, {rate} records/s trickle");
         await using var emulators = await Emulators.StartAsync();
         using var kinesis = emulators.CreateKinesisClient();
-        using var dynamo = emulators.CreateDynamoDbClient();
+        var requests = new RequestCounter();
+        using var dynamo = emulators.CreateDynamoDbClient(requests);
         var stream = Emulators.UniqueName("mem");
         await Emulators.CreateActiveStreamAsync(kinesis, stream, shards);
         await Emulators.PutOrdersAsync(kinesis, stream, 0, 10_000);
@@ -67,8 +68,8 @@ public static class MemorySuite
             }
         });
 
-        Report($"| minute | held leases | managed heap after full GC (MiB) | GC heap size (MiB) | RSS (MiB) | CPU in the minute (%) | gen2 GCs | warnings and errors logged in the minute |");
-        Report($"|---:|---:|---:|---:|---:|---:|---:|---|");
+        Report($"| minute | held leases | managed heap after full GC (MiB) | GC heap size (MiB) | RSS (MiB) | CPU in the minute (%) | gen2 GCs | DynamoDB requests: slowest, over 1 s | warnings and errors logged in the minute |");
+        Report($"|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -79,13 +80,14 @@ public static class MemorySuite
                 await Task.Delay(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(clock.Elapsed.Ticks % TimeSpan.TicksPerMinute));
             }
 
+            var (slowest, slow) = requests.TakeLatency();
             var heap = GC.GetTotalMemory(forceFullCollection: true);
             var info = GC.GetGCMemoryInfo();
             self.Refresh();
             var cpuNow = self.TotalProcessorTime;
             var cpuShare = minute == 0 ? 0 : (cpuNow - cpu).TotalSeconds / 60 * 100;
             cpu = cpuNow;
-            Report($"| {minute} | {scheduler.HeldShards.Count} | {heap / 1048576.0:F1} | {info.HeapSizeBytes / 1048576.0:F1} | {self.WorkingSet64 / 1048576.0:F1} | {cpuShare:F1} | {GC.CollectionCount(2)} | {events.TakeSummary()} |");
+            Report($"| {minute} | {scheduler.HeldShards.Count} | {heap / 1048576.0:F1} | {info.HeapSizeBytes / 1048576.0:F1} | {self.WorkingSet64 / 1048576.0:F1} | {cpuShare:F1} | {GC.CollectionCount(2)} | {slowest.TotalSeconds:F2} s, {slow} | {events.TakeSummary()} |");
         }
 
         await stop.CancelAsync();
