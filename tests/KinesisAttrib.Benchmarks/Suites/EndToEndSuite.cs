@@ -14,7 +14,9 @@ namespace KinesisAttrib.Benchmarks.Suites;
 /// <summary>
 /// End to end on kinesalite: N preloaded ~200-byte records on 4 shards, read by one framework worker (default settings,
 /// the generated no-op handler, a fresh lease table on dynalite each run) and by a raw GetRecords loop (one task per
-/// shard, TRIM_HORIZON, 10,000 per call, no pause), alternating, on the same emulator in the same run.
+/// shard, TRIM_HORIZON, 10,000 per call, no pause), alternating, on the same emulator in the same run; and the raw
+/// loop again, paced to Kinesis's read limit (a call at most every 200 ms per shard, and 2 MiB/s per shard counted
+/// from each call's start), which is what a raw loop may do against the real service without being throttled.
 /// Options: --records N (100000), --shards N (4), --runs N per reader (3).
 /// </summary>
 public static class EndToEndSuite
@@ -41,14 +43,18 @@ public static class EndToEndSuite
         var descriptor = NoOpDescriptor(services);
 
         var raw = new List<Run>();
+        var paced = new List<Run>();
         var framework = new List<Run>();
         Report($"| run | reader | total (s) | records/s from start | first record after (s) | records/s from first record |");
         Report($"|---:|---|---:|---:|---:|---:|");
         for (var i = 1; i <= runs; i++)
         {
-            var r = await RawLoopAsync(kinesis, stream, shards, records);
+            var r = await RawLoopAsync(kinesis, stream, records, paced: false);
             raw.Add(r);
             Report($"| {i} | raw GetRecords loop | {r.Total:F2} | {records / r.Total:F0} | {r.First:F2} | {r.Steady(records):F0} |");
+            var p = await RawLoopAsync(kinesis, stream, records, paced: true);
+            paced.Add(p);
+            Report($"| {i} | raw loop paced to the Kinesis limits | {p.Total:F2} | {records / p.Total:F0} | {p.First:F2} | {p.Steady(records):F0} |");
             var f = await FrameworkAsync(kinesis, dynamo, descriptor, services, stream, records);
             framework.Add(f);
             Report($"| {i} | framework (1 worker) | {f.Total:F2} | {records / f.Total:F0} | {f.First:F2} | {f.Steady(records):F0} |");
@@ -58,8 +64,10 @@ public static class EndToEndSuite
         var fwRate = Median(framework.Select(r => records / r.Total));
         var rawSteady = Median(raw.Select(r => r.Steady(records)));
         var fwSteady = Median(framework.Select(r => r.Steady(records)));
-        Report($"median records/s from start: framework {fwRate:F0}, raw {rawRate:F0}, ratio {fwRate / rawRate:P0}");
-        Report($"median records/s from first record: framework {fwSteady:F0}, raw {rawSteady:F0}, ratio {fwSteady / rawSteady:P0}");
+        var pacedRate = Median(paced.Select(r => records / r.Total));
+        var pacedSteady = Median(paced.Select(r => r.Steady(records)));
+        Report($"median records/s from start: framework {fwRate:F0}, raw {rawRate:F0} (ratio {fwRate / rawRate:P0}), paced raw {pacedRate:F0} (ratio {fwRate / pacedRate:P0})");
+        Report($"median records/s from first record: framework {fwSteady:F0}, raw {rawSteady:F0} (ratio {fwSteady / rawSteady:P0}), paced raw {pacedSteady:F0} (ratio {fwSteady / pacedSteady:P0})");
     }
 
     /// <summary>Seconds from start to the last record, and to the first.</summary>
@@ -69,7 +77,7 @@ public static class EndToEndSuite
         public double Steady(int records) => records / (Total - First);
     }
 
-    private static async Task<Run> RawLoopAsync(IKinesisClient kinesis, string stream, int shards, int records)
+    private static async Task<Run> RawLoopAsync(IKinesisClient kinesis, string stream, int records, bool paced)
     {
         var shardIds = (await kinesis.ListShardsAsync(new ListShardsRequest { StreamName = stream })).Shards.Select(s => s.ShardId).ToList();
         long read = 0;
@@ -78,9 +86,18 @@ public static class EndToEndSuite
         await Task.WhenAll(shardIds.Select(async shardId =>
         {
             var iterator = await kinesis.GetShardIteratorAsync(new GetShardIteratorRequest { StreamName = stream, ShardId = shardId, IteratorType = ShardIteratorType.TrimHorizon });
+            var notBefore = TimeSpan.Zero;
             while (iterator is not null)
             {
+                if (paced && notBefore > clock.Elapsed)
+                {
+                    await Task.Delay(notBefore - clock.Elapsed);
+                }
+
+                var calledAt = clock.Elapsed;
                 var response = await kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator, Limit = 10_000 });
+                var bytes = response.Records.Sum(r => (long)r.Data.Length + r.PartitionKey.Length);
+                notBefore = calledAt + TimeSpan.FromSeconds(Math.Max(0.2, bytes / (2.0 * 1024 * 1024)));
                 if (response.Records.Count == 0)
                 {
                     break; // nothing is written during the run: an empty read is the end of the preload
