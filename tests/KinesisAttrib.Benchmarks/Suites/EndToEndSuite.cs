@@ -17,7 +17,7 @@ namespace KinesisAttrib.Benchmarks.Suites;
 /// shard, TRIM_HORIZON, 10,000 per call, no pause), alternating, on the same emulator in the same run; and the raw
 /// loop again, paced to Kinesis's read limit (a call at most every 200 ms per shard, and 2 MiB/s per shard counted
 /// from each call's start), which is what a raw loop may do against the real service without being throttled.
-/// Options: --records N (100000), --shards N (4), --runs N per reader (3).
+/// Options: --records N (250000), --shards N (4), --runs N per reader (3).
 /// </summary>
 public static class EndToEndSuite
 {
@@ -27,7 +27,7 @@ public static class EndToEndSuite
 
     public static async Task RunAsync(string[] args)
     {
-        var records = Int(args, "--records", 100_000);
+        var records = Int(args, "--records", 250_000);
         var shards = Int(args, "--shards", 4);
         var runs = Int(args, "--runs", 3);
         Report($"## e2e: {records} records on {shards} shards, {runs} runs per reader, alternating");
