@@ -131,6 +131,8 @@ public static class FailoverSuite
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
+            // The worker exits when its stdin closes, so none outlives this process (even if it is killed).
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
@@ -174,7 +176,20 @@ public static class FailoverSuite
         }
 
         var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => new ReportingProcessor(), kinesis, new DynamoDbLeaseStore(dynamo, application), options);
-        await scheduler.RunAsync(CancellationToken.None);
+        using var parentGone = new CancellationTokenSource();
+        _ = Task.Run(async () =>
+        {
+            await Console.In.ReadToEndAsync();
+            await parentGone.CancelAsync();
+        });
+        try
+        {
+            await scheduler.RunAsync(CancellationToken.None, parentGone.Token);
+        }
+        catch (OperationCanceledException) when (parentGone.IsCancellationRequested)
+        {
+            // The measuring process is gone: a hard stop, like the SIGKILL it measures.
+        }
     }
 
     private sealed class ReportingProcessor : IShardRecordProcessor
