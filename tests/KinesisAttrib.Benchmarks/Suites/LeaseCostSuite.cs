@@ -14,7 +14,7 @@ namespace KinesisAttrib.Benchmarks.Suites;
 /// client) on an S-shard idle stream on kinesalite and one lease table on dynalite. Every HTTP request a DynamoDB client
 /// sends is counted by <see cref="RequestCounter"/>; after the workers have balanced (and settled for 2F) the requests
 /// of a measured window are scaled to requests per shard-hour and set beside KCL 2.x's at the same failover time.
-/// Options: --shards S (100), --workers W (4), --minutes window (3).
+/// Options: --shards S (100), --workers W (4), --minutes window (3), --taker-seconds T (default: the failover time).
 /// </summary>
 public static class LeaseCostSuite
 {
@@ -24,8 +24,13 @@ public static class LeaseCostSuite
         var workerCount = Int(args, "--workers", 4);
         var window = TimeSpan.FromMinutes(Double(args, "--minutes", 3));
         var options = new KinesisAttribOptions();
+        if (Get(args, "--taker-seconds") is not null)
+        {
+            options.LeaseTakerInterval = TimeSpan.FromSeconds(Double(args, "--taker-seconds", 0));
+        }
+
         var failover = options.FailoverTime;
-        Report($"## leasecost: {shards} shards, {workerCount} workers, default settings (F = {failover.TotalSeconds:F0} s), {window.TotalMinutes:F1}-minute window");
+        Report($"## leasecost: {shards} shards, {workerCount} workers, default settings (F = {failover.TotalSeconds:F0} s, T = {options.EffectiveTakerInterval.TotalSeconds:F1} s), {window.TotalMinutes:F1}-minute window");
         await using var emulators = await Emulators.StartAsync();
         using var kinesis = emulators.CreateKinesisClient();
         var stream = Emulators.UniqueName("lc");
