@@ -18,7 +18,7 @@ namespace KinesisAttrib.Benchmarks.Suites;
 /// records flowing to every shard (4 records every 100 ms); once each holds two shards, one is SIGKILLed and the time
 /// until the survivor delivers from every shard the victim held is measured (the survivor's stdout, read by this
 /// process). Runs at default settings and with a 2-second failover time (other settings derived from it).
-/// Options: --runs N per setting (3), --settings list (default,2): "default", a failover time F in seconds, or F:T with a
+/// Options: --runs N per setting (3), --settings list (default,2,2:0.5,10:1): "default", a failover time F in seconds, or F:T with a
 /// lease taker interval T in seconds (default T = F).
 /// </summary>
 public static class FailoverSuite
@@ -28,7 +28,7 @@ public static class FailoverSuite
     public static async Task RunAsync(string[] args)
     {
         var runs = Int(args, "--runs", 3);
-        var settings = (Get(args, "--settings") ?? "default,2").Split(',');
+        var settings = (Get(args, "--settings") ?? "default,2,2:0.5,10:1").Split(',');
         Report($"## failover: 2 worker processes, 4 shards, SIGKILL one, {runs} runs per setting");
         await using var emulators = await Emulators.StartAsync();
         using var kinesis = emulators.CreateKinesisClient();
