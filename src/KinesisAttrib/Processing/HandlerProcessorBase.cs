@@ -117,18 +117,21 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     /// Decodes one record. On failure the policy decides: <see cref="DeserializationFailurePolicy.StopShard"/> throws
     /// <see cref="RecordDeserializationException"/>; the others log or hand the record over and return false (skip).
     /// </summary>
-    private protected async ValueTask<(bool Decoded, T Payload)> DecodeAsync(IServiceProvider services, KinesisClientRecord record, CancellationToken cancellationToken)
+    private protected ValueTask<(bool Decoded, T Payload)> DecodeAsync(IServiceProvider services, KinesisClientRecord record, CancellationToken cancellationToken)
     {
-        RecordDeserializationException failure;
+        // Not async: a record that decodes (nearly all of them) costs no state machine; only a failure goes async.
         try
         {
-            return (true, _deserializer.Deserialize(record));
+            return new((true, _deserializer.Deserialize(record)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            failure = new RecordDeserializationException(Shard.StreamName, Shard.ShardId, record.Position, typeof(T), ex);
+            return DecodeFailedAsync(services, record, new RecordDeserializationException(Shard.StreamName, Shard.ShardId, record.Position, typeof(T), ex), cancellationToken);
         }
+    }
 
+    private async ValueTask<(bool Decoded, T Payload)> DecodeFailedAsync(IServiceProvider services, KinesisClientRecord record, RecordDeserializationException failure, CancellationToken cancellationToken)
+    {
         switch (Settings.DeserializationFailurePolicy)
         {
             case DeserializationFailurePolicy.SkipAndLog:
@@ -151,7 +154,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     /// Records that everything up to <paramref name="position"/> is done (handled, or skipped by the failure policy),
     /// and checkpoints when the mode says so. <paramref name="endOfBatch"/> tells the batch mode its moment has come.
     /// </summary>
-    private protected async ValueTask CompletedAsync(IRecordProcessorCheckpointer checkpointer, ExtendedSequenceNumber position, int records, bool endOfBatch, CancellationToken cancellationToken)
+    private protected ValueTask CompletedAsync(IRecordProcessorCheckpointer checkpointer, ExtendedSequenceNumber position, int records, bool endOfBatch, CancellationToken cancellationToken)
     {
         _lastProcessed = position;
         _sinceCheckpoint += records;
@@ -162,10 +165,8 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
                 || (Settings.CheckpointInterval > TimeSpan.Zero && _time.GetElapsedTime(_lastCheckpointTimestamp) >= Settings.CheckpointInterval),
             _ => false,
         };
-        if (due)
-        {
-            await CheckpointAsync(checkpointer, position, cancellationToken).ConfigureAwait(false);
-        }
+        // Not async either: on most records no checkpoint is due and this completes at once.
+        return due ? CheckpointAsync(checkpointer, position, cancellationToken) : default;
     }
 
     /// <summary>
