@@ -215,7 +215,13 @@ internal sealed partial class ShardConsumer
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             KinesisAttribLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, "SHARD_END");
-            return false;
+
+            // SHARD_END was recorded before the failure: the shard is finished (there is nothing to read again, and a
+            // rewind to SHARD_END cannot open an iterator), so its children may start.
+            if (!checkpointer.LastCheckpoint.IsShardEnd)
+            {
+                return false;
+            }
         }
 
         if (!checkpointer.LastCheckpoint.IsShardEnd)

@@ -102,7 +102,7 @@ internal sealed class ShardSyncer
         var created = 0;
         foreach (var child in children)
         {
-            if (await CreateAsync(child.ShardId, child.ParentShards, hasLiveParent: true, null, null, cancellationToken).ConfigureAwait(false))
+            if (await CreateAsync(child.ShardId, child.ParentShards, hasLiveParent: true, child.StartingHashKey, child.EndingHashKey, cancellationToken).ConfigureAwait(false))
             {
                 created++;
             }

@@ -333,6 +333,51 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task Scheduler_WhenShardEndedCheckpointsThenThrows_TheShardIsFinished_AndTheChildrenStart()
+    {
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        await PutAsync(kinesis, "orders", 0, 10);
+        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await PutAsync(kinesis, "orders", 10, 10);
+        var store = new InMemoryLeaseStore();
+        var sink = new RecordingSink();
+        var throwing = 0;
+        using var stop = new CancellationTokenSource();
+
+        // SHARD_END is recorded, then the processor's own cleanup fails: the shard is finished all the same.
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new ThrowsAfterShardEndCheckpoint(new RecordingProcessor(sink), () => Interlocked.Increment(ref throwing)), kinesis, store, FastOptions());
+        var run = scheduler.RunAsync(stop.Token);
+        await sink.WhenCountReaches(20, TestTimeout);
+        await stop.CancelAsync();
+        await run.WaitAsync(TestTimeout);
+
+        Assert.True(run.IsCompletedSuccessfully);
+        Assert.True((await store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
+        Assert.Equal(1, Volatile.Read(ref throwing));
+        Assert.Contains(sink.Initialized, i => i.ShardId == left || i.ShardId == right);
+        Assert.Equal(20, sink.Count);
+    }
+
+    private sealed class ThrowsAfterShardEndCheckpoint(IShardRecordProcessor inner, Action onShardEnd) : IShardRecordProcessor
+    {
+        public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken) => inner.InitializeAsync(input, cancellationToken);
+
+        public ValueTask ProcessRecordsAsync(ProcessRecordsInput input, CancellationToken cancellationToken) => inner.ProcessRecordsAsync(input, cancellationToken);
+
+        public ValueTask LeaseLostAsync(LeaseLostInput input, CancellationToken cancellationToken) => inner.LeaseLostAsync(input, cancellationToken);
+
+        public async ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken)
+        {
+            await input.Checkpointer.CheckpointAsync(cancellationToken);
+            onShardEnd();
+            throw new InvalidOperationException("cleanup failed after the SHARD_END checkpoint");
+        }
+
+        public ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken) => inner.ShutdownRequestedAsync(input, cancellationToken);
+    }
+
+    [Fact]
     public async Task Scheduler_OnAQuietShard_GivesAnIdleAwareProcessorItsTurn_AndItsCheckpointIsStored()
     {
         var kinesis = new InMemoryKinesisClient();

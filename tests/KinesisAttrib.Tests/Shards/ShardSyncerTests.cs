@@ -66,13 +66,20 @@ public sealed class ShardSyncerTests
 
         var children = new List<ChildShard>
         {
-            new() { ShardId = "shardId-000000000002", ParentShards = ["shardId-000000000000"] },
-            new() { ShardId = "shardId-000000000001", ParentShards = ["shardId-000000000000"] },
+            new() { ShardId = "shardId-000000000002", ParentShards = ["shardId-000000000000"], StartingHashKey = "170141183460469231731687303715884105728", EndingHashKey = "340282366920938463463374607431768211455" },
+            new() { ShardId = "shardId-000000000001", ParentShards = ["shardId-000000000000"], StartingHashKey = "0", EndingHashKey = "170141183460469231731687303715884105727" },
         };
         Assert.Equal(2, await syncer.CreateChildLeasesAsync("shardId-000000000000", children, CancellationToken.None));
 
         Assert.Equal(["shardId-000000000001", "shardId-000000000002"], (await store.GetLeaseAsync("shardId-000000000000"))!.ChildShardIds);
-        Assert.Equal(ExtendedSequenceNumber.TrimHorizon, (await store.GetLeaseAsync("shardId-000000000002"))!.Checkpoint);
+        var upper = (await store.GetLeaseAsync("shardId-000000000002"))!;
+        Assert.Equal(ExtendedSequenceNumber.TrimHorizon, upper.Checkpoint);
+
+        // The child's hash-key range reaches its lease (the KPL filter on the child's consumer needs it; a later
+        // ListShards sync does not add it, since lease creation is conditional on the lease not existing).
+        Assert.Equal("170141183460469231731687303715884105728", upper.StartingHashKey);
+        Assert.Equal("340282366920938463463374607431768211455", upper.EndingHashKey);
+        Assert.Equal("0", (await store.GetLeaseAsync("shardId-000000000001"))!.StartingHashKey);
     }
 
     private static async Task FinishAsync(ILeaseStore store, string shardId)
