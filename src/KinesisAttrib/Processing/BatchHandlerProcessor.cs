@@ -68,12 +68,21 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
         var decoded = new List<KinesisRecord<T>>(raw.Count);
         RecordDeserializationException? stop = null;
         var handled = raw.Count;
+
+        // The leading records sent for their age: kept (checkpointed) even when the handler then fails on the rest, so a
+        // redelivery does not send them again.
+        var leadingSent = -1;
         for (var i = 0; i < raw.Count; i++)
         {
             if (IsTooOld(raw[i]))
             {
                 // Lambda's maximum record age: the record goes to the destination without being handled.
                 await SendToDestinationAsync(raw[i], FailureReason.RecordTooOld, null, 0, input, cancellationToken).ConfigureAwait(false);
+                if (leadingSent == i - 1)
+                {
+                    leadingSent = i;
+                }
+
                 continue;
             }
 
@@ -110,8 +119,9 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
         }
         catch (Exception ex) when (ex is not Leases.LeaseLostException)
         {
-            // The whole batch comes again; what earlier batches completed is kept.
-            await CheckpointPrefixAsync(input.Checkpointer, null).ConfigureAwait(false);
+            // The batch comes again from its first record given to the handler; what earlier batches completed, and the
+            // leading records already sent for their age, are kept.
+            await CheckpointPrefixAsync(input.Checkpointer, leadingSent >= 0 ? raw[leadingSent].Position : null).ConfigureAwait(false);
             throw;
         }
 
@@ -220,6 +230,21 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
         while (ranges.TryPop(out var range))
         {
             var (lo, hi) = range;
+
+            // A record that grew too old while its range was retried goes to the destination, as on a redelivery.
+            while (failures > 0 && lo < hi && IsTooOld(records[lo].Record))
+            {
+                await SendToDestinationAsync(records[lo].Record, FailureReason.RecordTooOld, null, failures, run.Input, cancellationToken).ConfigureAwait(false);
+                run.MarkDone(run.RawIndexOf(lo));
+                lo++;
+            }
+
+            if (lo == hi)
+            {
+                failures = 0;
+                continue;
+            }
+
             var given = lo == 0 && hi == records.Count ? records : records.GetRange(lo, hi - lo);
             run.Checkpointer.Limit = records[hi - 1].Record.Position;
             var failedAt = -1;
@@ -323,6 +348,14 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
             if (!await WaitBeforeRetryAsync(failures, run.Input, cancellationToken).ConfigureAwait(false))
             {
                 ExceptionDispatchInfo.Throw(error);
+            }
+
+            if (IsTooOld(record))
+            {
+                // It grew too old while decoded again: the maximum age applies as it would on a redelivery.
+                await SendToDestinationAsync(record, FailureReason.RecordTooOld, null, failures, run.Input, cancellationToken).ConfigureAwait(false);
+                run.MarkDone(index);
+                return;
             }
 
             try

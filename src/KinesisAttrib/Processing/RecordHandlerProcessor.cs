@@ -51,7 +51,7 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
                     // Lambda's maximum record age: the record goes to the destination without being handled.
                     await SendToDestinationAsync(record, FailureReason.RecordTooOld, null, 0, input, cancellationToken).ConfigureAwait(false);
                 }
-                else if (Settings.RetriesInPlace)
+                else if (Settings.MaxRetryAttempts >= 0)
                 {
                     await HandleWithRetriesAsync(services, record, batch, handlerCheckpointer, input, done, cancellationToken).ConfigureAwait(false);
                 }
@@ -124,6 +124,13 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
                 if (!await WaitBeforeRetryAsync(failures, input, cancellationToken).ConfigureAwait(false))
                 {
                     throw;
+                }
+
+                if (IsTooOld(record))
+                {
+                    // It grew too old while retried: the maximum age applies as it would on a redelivery.
+                    await SendToDestinationAsync(record, FailureReason.RecordTooOld, null, failures, input, cancellationToken).ConfigureAwait(false);
+                    return;
                 }
             }
         }

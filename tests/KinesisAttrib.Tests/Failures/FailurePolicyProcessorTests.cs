@@ -84,6 +84,70 @@ public sealed class FailurePolicyProcessorTests
         Assert.Equal(6, Assert.Single(destination.Received).Attempts);
     }
 
+    [Fact]
+    public async Task ABisectedPoisonRecord_RetriedWithoutLimit_GoesToTheDestination_OnceItIsTooOld()
+    {
+        var destination = new RecordingDestination();
+        var time = new AgingTimeProvider();
+        var log = new HandledLog();
+        await using var services = new ServiceCollection().AddSingleton<IFailedRecordDestination>(destination).AddSingleton<TimeProvider>(time).BuildServiceProvider();
+        var settings = new HandlerSettings { MaxRetryAttempts = -1, BisectBatchOnError = true, MaxRecordAge = TimeSpan.FromSeconds(10), RetryDelay = TimeSpan.FromSeconds(4), MaxRetryDelay = TimeSpan.FromSeconds(4) };
+        var processor = new PoisonBatchProcessor(services, settings, "c", log);
+        await processor.InitializeAsync(new InitializationInput(s_shard, ExtendedSequenceNumber.TrimHorizon), default);
+
+        // Without the age check on each retry, this would retry "c" forever.
+        await processor.ProcessRecordsAsync(Input(new ListCheckpointer(), time.GetUtcNow(), "a", "b", "c", "d"), default).AsTask().WaitAsync(SchedulerTestKit.TestTimeout);
+
+        var sent = Assert.Single(destination.Received);
+        Assert.Equal(FailureReason.RecordTooOld, sent.Reason);
+        Assert.Equal("c", Encoding.UTF8.GetString(sent.Data.Span));
+        Assert.Equal(["a", "b", "d"], log.Handled.Keys.Order(StringComparer.Ordinal));
+        Assert.InRange(log.PoisonAttempts, 3, 6);
+    }
+
+    [Fact]
+    public async Task APerRecordPoisonRecord_RetriedInPlace_GoesToTheDestination_OnceItIsTooOld()
+    {
+        var destination = new RecordingDestination();
+        var time = new AgingTimeProvider();
+        var log = new HandledLog();
+        await using var services = new ServiceCollection().AddSingleton<IFailedRecordDestination>(destination).AddSingleton<TimeProvider>(time).BuildServiceProvider();
+        var settings = new HandlerSettings { MaxRetryAttempts = 100, MaxRecordAge = TimeSpan.FromSeconds(10), RetryDelay = TimeSpan.FromSeconds(4), MaxRetryDelay = TimeSpan.FromSeconds(4) };
+        var processor = new PoisonRecordProcessor(services, settings, "b", log);
+        await processor.InitializeAsync(new InitializationInput(s_shard, ExtendedSequenceNumber.TrimHorizon), default);
+
+        await processor.ProcessRecordsAsync(Input(new ListCheckpointer(), time.GetUtcNow(), "a", "b"), default).AsTask().WaitAsync(SchedulerTestKit.TestTimeout);
+
+        var sent = Assert.Single(destination.Received);
+        Assert.Equal(FailureReason.RecordTooOld, sent.Reason);
+        Assert.InRange(log.PoisonAttempts, 3, 5);
+    }
+
+    [Fact]
+    public async Task StaleRecordsSentBeforeABatchFailure_AreCheckpointed_SoARedeliveryDoesNotSendThemAgain()
+    {
+        var destination = new RecordingDestination();
+        var log = new HandledLog();
+        await using var services = new ServiceCollection().AddSingleton<IFailedRecordDestination>(destination).BuildServiceProvider();
+        var processor = new PoisonBatchProcessor(services, new HandlerSettings { MaxRecordAge = TimeSpan.FromMinutes(1) }, "c", log);
+        await processor.InitializeAsync(new InitializationInput(s_shard, ExtendedSequenceNumber.TrimHorizon), default);
+        var checkpointer = new ListCheckpointer();
+        var old = DateTimeOffset.UtcNow - TimeSpan.FromHours(2);
+        var records = new List<KinesisClientRecord>
+        {
+            new("1", 0, "k", "a"u8.ToArray(), old),
+            new("2", 0, "k", "b"u8.ToArray(), old),
+            new("3", 0, "k", "c"u8.ToArray(), DateTimeOffset.UtcNow),
+            new("4", 0, "k", "d"u8.ToArray(), DateTimeOffset.UtcNow),
+        };
+        checkpointer.LargestPermittedCheckpoint = records[^1].Position;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => processor.ProcessRecordsAsync(new ProcessRecordsInput(records, null, checkpointer), default).AsTask());
+
+        Assert.Equal(["a", "b"], destination.Payloads());
+        Assert.Equal(new ExtendedSequenceNumber("2"), checkpointer.Checkpoints[^1]);
+    }
+
     [Theory]
     [InlineData(2, 0)]
     [InlineData(-1, 60)]
@@ -237,11 +301,32 @@ public sealed class FailurePolicyProcessorTests
         Assert.Throws<FormatException>(() => FailedRecordEnvelope.Read(Encoding.UTF8.GetBytes("""{"id":1}""")));
     }
 
-    private static ProcessRecordsInput Input(ListCheckpointer checkpointer, params string[] payloads)
+    private static ProcessRecordsInput Input(ListCheckpointer checkpointer, params string[] payloads) => Input(checkpointer, DateTimeOffset.UtcNow, payloads);
+
+    private static ProcessRecordsInput Input(ListCheckpointer checkpointer, DateTimeOffset arrival, params string[] payloads)
     {
-        var records = payloads.Select((p, i) => new KinesisClientRecord((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), 0, "k", Encoding.UTF8.GetBytes(p), DateTimeOffset.UtcNow)).ToList();
+        var records = payloads.Select((p, i) => new KinesisClientRecord((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), 0, "k", Encoding.UTF8.GetBytes(p), arrival)).ToList();
         checkpointer.LargestPermittedCheckpoint = records[^1].Position;
         return new ProcessRecordsInput(records, null, checkpointer);
+    }
+
+    /// <summary>Lets every wait elapse at once, and moves its clock on by the wait, so records age as they are retried.</summary>
+    private sealed class AgingTimeProvider : TimeProvider
+    {
+        private readonly DateTimeOffset _start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        private long _elapsedTicks;
+
+        public override DateTimeOffset GetUtcNow() => _start + TimeSpan.FromTicks(Interlocked.Read(ref _elapsedTicks));
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime > TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
+            {
+                Interlocked.Add(ref _elapsedTicks, dueTime.Ticks);
+            }
+
+            return System.CreateTimer(callback, state, TimeSpan.Zero, period);
+        }
     }
 
     /// <summary>Records each wait a timer is asked for and lets it elapse at once.</summary>
