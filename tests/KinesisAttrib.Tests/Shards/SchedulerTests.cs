@@ -320,7 +320,11 @@ public sealed class SchedulerTests
         var forgetful = 0;
         using var stop = new CancellationTokenSource();
 
-        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new ForgetfulAtShardEnd(new RecordingProcessor(sink), () => Interlocked.Increment(ref forgetful)), kinesis, store, FastOptions());
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new AtShardEnd(new RecordingProcessor(sink), (_, _) =>
+        {
+            Interlocked.Increment(ref forgetful);
+            return default;
+        }), kinesis, store, FastOptions());
         var run = scheduler.RunAsync(stop.Token);
         await sink.WhenCountReaches(10, TestTimeout);
         await WaitForAsync(() => Volatile.Read(ref forgetful) >= 2);
@@ -346,7 +350,12 @@ public sealed class SchedulerTests
         using var stop = new CancellationTokenSource();
 
         // SHARD_END is recorded, then the processor's own cleanup fails: the shard is finished all the same.
-        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new ThrowsAfterShardEndCheckpoint(new RecordingProcessor(sink), () => Interlocked.Increment(ref throwing)), kinesis, store, FastOptions());
+        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new AtShardEnd(new RecordingProcessor(sink), async (input, ct) =>
+        {
+            await input.Checkpointer.CheckpointAsync(ct);
+            Interlocked.Increment(ref throwing);
+            throw new InvalidOperationException("cleanup failed after the SHARD_END checkpoint");
+        }), kinesis, store, FastOptions());
         var run = scheduler.RunAsync(stop.Token);
         await sink.WhenCountReaches(20, TestTimeout);
         await stop.CancelAsync();
@@ -357,24 +366,6 @@ public sealed class SchedulerTests
         Assert.Equal(1, Volatile.Read(ref throwing));
         Assert.Contains(sink.Initialized, i => i.ShardId == left || i.ShardId == right);
         Assert.Equal(20, sink.Count);
-    }
-
-    private sealed class ThrowsAfterShardEndCheckpoint(IShardRecordProcessor inner, Action onShardEnd) : IShardRecordProcessor
-    {
-        public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken) => inner.InitializeAsync(input, cancellationToken);
-
-        public ValueTask ProcessRecordsAsync(ProcessRecordsInput input, CancellationToken cancellationToken) => inner.ProcessRecordsAsync(input, cancellationToken);
-
-        public ValueTask LeaseLostAsync(LeaseLostInput input, CancellationToken cancellationToken) => inner.LeaseLostAsync(input, cancellationToken);
-
-        public async ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken)
-        {
-            await input.Checkpointer.CheckpointAsync(cancellationToken);
-            onShardEnd();
-            throw new InvalidOperationException("cleanup failed after the SHARD_END checkpoint");
-        }
-
-        public ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken) => inner.ShutdownRequestedAsync(input, cancellationToken);
     }
 
     [Fact]
@@ -474,7 +465,8 @@ public sealed class SchedulerTests
         public ValueTask CheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default) => default;
     }
 
-    private sealed class ForgetfulAtShardEnd(IShardRecordProcessor inner, Action onShardEnd) : IShardRecordProcessor
+    /// <summary>Forwards to <paramref name="inner"/>, except at shard end, which <paramref name="onShardEnd"/> handles.</summary>
+    private sealed class AtShardEnd(IShardRecordProcessor inner, Func<ShardEndedInput, CancellationToken, ValueTask> onShardEnd) : IShardRecordProcessor
     {
         public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken) => inner.InitializeAsync(input, cancellationToken);
 
@@ -482,11 +474,7 @@ public sealed class SchedulerTests
 
         public ValueTask LeaseLostAsync(LeaseLostInput input, CancellationToken cancellationToken) => inner.LeaseLostAsync(input, cancellationToken);
 
-        public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken)
-        {
-            onShardEnd();
-            return default;
-        }
+        public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken) => onShardEnd(input, cancellationToken);
 
         public ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken) => inner.ShutdownRequestedAsync(input, cancellationToken);
     }
