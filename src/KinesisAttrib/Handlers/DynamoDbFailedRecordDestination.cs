@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using KinesisAttrib.Leases;
 
 namespace KinesisAttrib.Handlers;
 
@@ -50,35 +51,14 @@ public sealed class DynamoDbFailedRecordDestination : IFailedRecordDestination
     /// <summary>Creates the table (on-demand billing, hash key <c>recordId</c>) unless it exists, and waits until it is active.</summary>
     public async Task EnsureTableAsync(CancellationToken cancellationToken = default)
     {
-        try
+        var table = await DynamoDbTables.DescribeOrNullAsync(_client, TableName, cancellationToken).ConfigureAwait(false);
+        if (table is null)
         {
-            await _client.CreateTableAsync(
-                new CreateTableRequest
-                {
-                    TableName = TableName,
-                    AttributeDefinitions = [new AttributeDefinition(RecordIdAttribute, ScalarAttributeType.S)],
-                    KeySchema = [new KeySchemaElement(RecordIdAttribute, KeyType.HASH)],
-                    BillingMode = BillingMode.PAY_PER_REQUEST,
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (ResourceInUseException)
-        {
-            // It exists (or another worker is creating it): wait for it below.
+            // False: it exists by now (another worker is creating it): wait for it below.
+            await DynamoDbTables.TryCreateAsync(_client, TableName, RecordIdAttribute, cancellationToken).ConfigureAwait(false);
         }
 
-        var delay = TimeSpan.FromMilliseconds(50);
-        while (true)
-        {
-            var table = await _client.DescribeTableAsync(new DescribeTableRequest { TableName = TableName }, cancellationToken).ConfigureAwait(false);
-            if (table.Table.TableStatus == TableStatus.ACTIVE)
-            {
-                return;
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-        }
+        await DynamoDbTables.WaitUntilUsableAsync(_client, TableName, table, "failed-record table", cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

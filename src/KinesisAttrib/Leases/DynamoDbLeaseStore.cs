@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using KinesisAttrib.Processing;
@@ -22,9 +21,6 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
     private const string OwnerIs = "#owner = :expectedOwner";
     private const string OwnerIsAbsent = "attribute_not_exists(#owner)";
 
-    private static readonly TimeSpan MaxTableWait = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(2);
 
     private readonly IAmazonDynamoDB _client;
     private readonly ILogger _logger;
@@ -53,23 +49,11 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
     /// </remarks>
     public async Task EnsureTableAsync(CancellationToken cancellationToken = default)
     {
-        var table = await DescribeTableOrNullAsync(cancellationToken).ConfigureAwait(false);
+        var table = await DynamoDbTables.DescribeOrNullAsync(_client, TableName, cancellationToken).ConfigureAwait(false);
         if (table is null)
         {
-            try
-            {
-                LogCreatingTable(_logger, TableName);
-                await _client.CreateTableAsync(
-                    new CreateTableRequest
-                    {
-                        TableName = TableName,
-                        AttributeDefinitions = [new AttributeDefinition(A.LeaseKey, ScalarAttributeType.S)],
-                        KeySchema = [new KeySchemaElement(A.LeaseKey, KeyType.HASH)],
-                        BillingMode = BillingMode.PAY_PER_REQUEST,
-                    },
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (ResourceInUseException)
+            LogCreatingTable(_logger, TableName);
+            if (!await DynamoDbTables.TryCreateAsync(_client, TableName, A.LeaseKey, cancellationToken).ConfigureAwait(false))
             {
                 // Another worker created it between our DescribeTable and CreateTable; wait for theirs.
                 LogTableCreatedConcurrently(_logger, TableName);
@@ -80,7 +64,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
             CheckKeySchema(table);
         }
 
-        await WaitUntilUsableAsync(table, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.WaitUntilUsableAsync(_client, TableName, table, "lease table", cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -437,50 +421,6 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         [":expectedCounter"] = A.Number(lease.LeaseCounter),
         [":newCounter"] = A.Number(checked(lease.LeaseCounter + 1)),
     };
-
-    private async Task<TableDescription?> DescribeTableOrNullAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await _client.DescribeTableAsync(new DescribeTableRequest { TableName = TableName }, cancellationToken).ConfigureAwait(false);
-            return response.Table;
-        }
-        catch (ResourceNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    private async Task WaitUntilUsableAsync(TableDescription? table, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var delay = FirstPollDelay;
-        while (true)
-        {
-            // UPDATING tables serve reads and writes; only CREATING (or a not-yet-visible new table) must be waited for.
-            if (table?.TableStatus == TableStatus.ACTIVE || table?.TableStatus == TableStatus.UPDATING)
-            {
-                return;
-            }
-
-            if (table?.TableStatus == TableStatus.DELETING)
-            {
-                throw new InvalidOperationException($"The lease table '{TableName}' is being deleted; it cannot be used.");
-            }
-
-            if (clock.Elapsed > MaxTableWait)
-            {
-                throw new TimeoutException(
-                    $"The lease table '{TableName}' did not become ACTIVE within {MaxTableWait.TotalMinutes:0} minutes (last status: {table?.TableStatus?.Value ?? "not found"}).");
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollDelay.Ticks));
-
-            // A table just created may not be visible to DescribeTable yet (eventual consistency): keep polling.
-            table = await DescribeTableOrNullAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     private void CheckKeySchema(TableDescription table)
     {
