@@ -21,7 +21,7 @@ namespace KinesisAttrib.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddCheckpointAtEndCodeFixProvider))]
 public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
 {
-    private const string CheckpointerMetadata = "KinesisAttrib.Processing.IRecordProcessorCheckpointer";
+    private const string CheckpointerMetadata = "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
     private const string CancellationTokenMetadata = "System.Threading.CancellationToken";
 
     /// <inheritdoc />
@@ -100,7 +100,7 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
         {
             var typeName = model.LookupNamespacesAndTypes(method.SpanStart, name: "IRecordProcessorCheckpointer").Any()
                 ? "IRecordProcessorCheckpointer"
-                : "KinesisAttrib.Processing.IRecordProcessorCheckpointer";
+                : "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
             var parameters = newMethod.ParameterList.Parameters.Select(p => p.ToString()).ToList();
             var tokenIndex = tokenName is null ? -1 : newMethod.ParameterList.Parameters.IndexOf(p => p.Identifier.Text == tokenName);
             parameters.Insert(tokenIndex < 0 ? parameters.Count : tokenIndex, typeName + " checkpointer");

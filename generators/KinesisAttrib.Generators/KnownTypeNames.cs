@@ -38,7 +38,7 @@ internal static class KnownTypeNames
     public const string HandlerSettings = "global::KinesisAttrib.Processing.HandlerSettings";
     public const string JsonRecordDeserializer = "global::KinesisAttrib.Processing.JsonRecordDeserializer";
     public const string RecordDeserializers = "global::KinesisAttrib.Processing.RecordDeserializers";
-    public const string IRecordProcessorCheckpointer = "global::KinesisAttrib.Processing.IRecordProcessorCheckpointer";
+    public const string IRecordProcessorCheckpointer = "global::KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
     public const string RecordContext = "global::KinesisAttrib.Handlers.RecordContext";
     public const string BatchContext = "global::KinesisAttrib.Handlers.BatchContext";
     public const string BatchResult = "global::KinesisAttrib.Handlers.BatchResult";

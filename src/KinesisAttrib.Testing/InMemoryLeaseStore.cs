@@ -1,5 +1,5 @@
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Leases;
-using KinesisAttrib.Processing;
 
 namespace KinesisAttrib.Testing;
 

@@ -255,7 +255,7 @@ public sealed class HandlerDeclarationTests
             """),
         Diagnostic(Descriptors.DuplicateParameter).WithLocation(0).WithArguments("Sample.Handlers.M", "System.Threading.CancellationToken", "first", "second"),
         Diagnostic(Descriptors.DuplicateParameter).WithLocation(1).WithArguments("Sample.Handlers.B", "KinesisAttrib.Handlers.BatchContext", "batch", "again"),
-        Diagnostic(Descriptors.DuplicateParameter).WithLocation(2).WithArguments("Sample.Handlers.B", "KinesisAttrib.Processing.IRecordProcessorCheckpointer", "c1", "c2"));
+        Diagnostic(Descriptors.DuplicateParameter).WithLocation(2).WithArguments("Sample.Handlers.B", "KinesisAttrib.Handlers.IRecordProcessorCheckpointer", "c1", "c2"));
 
     [Fact]
     public Task DistinctContextParametersAndRepeatedServices_AreNotReported() => VerifyAsync(

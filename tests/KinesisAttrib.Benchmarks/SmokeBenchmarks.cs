@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using KinesisAttrib.Processing;
+using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Benchmarks;
 

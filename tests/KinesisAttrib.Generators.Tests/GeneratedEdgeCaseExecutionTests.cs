@@ -76,7 +76,7 @@ public sealed class GeneratedEdgeCaseExecutionTests : IDisposable
                 }
 
                 [KinesisHandler("edge", ApplicationName = "manual-each", CheckpointMode = CheckpointMode.Manual)]
-                public async System.Threading.Tasks.Task ManualEach(Order order, KinesisAttrib.Processing.IRecordProcessorCheckpointer checkpointer)
+                public async System.Threading.Tasks.Task ManualEach(Order order, KinesisAttrib.Handlers.IRecordProcessorCheckpointer checkpointer)
                 {
                     if (order.Id == "bad")
                     {

@@ -246,7 +246,7 @@ public sealed class KinesisHandlerGeneratorBaselineTests
                     [KinesisHandler("orders", ApplicationName = "manual", CheckpointMode = CheckpointMode.Manual,
                         IdleTimeBetweenReadsMilliseconds = 250, InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = "2025-01-31T00:00:00Z",
                         DeserializationFailurePolicy = DeserializationFailurePolicy.SkipAndLog)]
-                    public static void Overrides(Order order, KinesisAttrib.Processing.IRecordProcessorCheckpointer checkpointer) { }
+                    public static void Overrides(Order order, KinesisAttrib.Handlers.IRecordProcessorCheckpointer checkpointer) { }
                 }
 
                 {{TestSources.OrderJsonContext}}

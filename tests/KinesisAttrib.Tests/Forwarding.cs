@@ -1,6 +1,6 @@
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
-using KinesisAttrib.Processing;
 
 namespace KinesisAttrib.Tests;
 

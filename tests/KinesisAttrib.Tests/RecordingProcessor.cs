@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Processing;
 
 namespace KinesisAttrib.Tests;

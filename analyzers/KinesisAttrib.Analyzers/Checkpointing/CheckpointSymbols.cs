@@ -6,8 +6,8 @@ namespace KinesisAttrib.Analyzers.Checkpointing;
 /// <summary>The checkpoint-related symbols of one compilation, and the questions every KA2xxx rule asks about an operation.</summary>
 internal sealed class CheckpointSymbols
 {
-    private const string CheckpointerMetadata = "KinesisAttrib.Processing.IRecordProcessorCheckpointer";
-    private const string PreparedMetadata = "KinesisAttrib.Processing.IPreparedCheckpointer";
+    private const string CheckpointerMetadata = "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
+    private const string PreparedMetadata = "KinesisAttrib.Handlers.IPreparedCheckpointer";
     private const string BatchResultMetadata = "KinesisAttrib.Handlers.BatchResult";
     private const string CheckpointModeMetadata = "KinesisAttrib.Handlers.CheckpointMode";
 

@@ -16,9 +16,9 @@ internal static class HandlerSignature
     public const string BatchContextMetadata = "KinesisAttrib.Handlers.BatchContext";
     public const string KinesisRecordMetadata = "KinesisAttrib.Handlers.KinesisRecord`1";
     public const string BatchResultMetadata = "KinesisAttrib.Handlers.BatchResult";
-    public const string CheckpointerMetadata = "KinesisAttrib.Processing.IRecordProcessorCheckpointer";
-    public const string KinesisClientRecordMetadata = "KinesisAttrib.Processing.KinesisClientRecord";
-    public const string RecordDeserializerMetadata = "KinesisAttrib.Processing.IRecordDeserializer`1";
+    public const string CheckpointerMetadata = "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
+    public const string KinesisClientRecordMetadata = "KinesisAttrib.Handlers.KinesisClientRecord";
+    public const string RecordDeserializerMetadata = "KinesisAttrib.Handlers.IRecordDeserializer`1";
     public const string CancellationTokenMetadata = "System.Threading.CancellationToken";
     public const string TaskMetadata = "System.Threading.Tasks.Task";
     public const string TaskOfTMetadata = "System.Threading.Tasks.Task`1";

@@ -1,4 +1,3 @@
-using KinesisAttrib.Processing;
 
 namespace KinesisAttrib.Handlers;
 

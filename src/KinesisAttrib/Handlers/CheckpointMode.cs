@@ -7,7 +7,7 @@ public enum CheckpointMode
     AfterEachBatch = 0,
 
     /// <summary>
-    /// Never by itself: the handler checkpoints through an <see cref="Processing.IRecordProcessorCheckpointer"/>
+    /// Never by itself: the handler checkpoints through an <see cref="IRecordProcessorCheckpointer"/>
     /// parameter. Only the SHARD_END checkpoint of a closed shard is still written for it, so children can start.
     /// </summary>
     Manual = 1,

@@ -6,7 +6,7 @@ public enum DeserializationFailurePolicy
     /// <summary>
     /// The record is a failed record like one the handler throws on, and the handler's failure policy decides. With the
     /// default policy (no retry limit) the shard stops at the record: the processor fails with a
-    /// <see cref="Processing.RecordDeserializationException"/> naming stream, shard, sequence number and the cause; the
+    /// <see cref="RecordDeserializationException"/> naming stream, shard, sequence number and the cause; the
     /// records before it are checkpointed and the record is delivered again after the retry delay, until it decodes
     /// (e.g. after a fix is deployed). With <c>MaxRetryAttempts</c> set it is retried and then sent to the on-failure
     /// destination (<see cref="FailureReason.DeserializationFailed"/>). The default.

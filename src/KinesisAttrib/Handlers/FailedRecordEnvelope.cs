@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using KinesisAttrib.Processing;
 
 namespace KinesisAttrib.Handlers;
 
 /// <summary>
-/// The JSON document <see cref="KinesisStreamFailedRecordDestination"/> writes as a record's data: the failed record's
+/// The JSON document the Kinesis stream destination (<c>AddKinesisStreamFailureDestination</c>) writes as a record's data: the failed record's
 /// origin, the error, and the original bytes in base64 (so any payload, binary or not, survives intact).
 /// </summary>
 /// <remarks>

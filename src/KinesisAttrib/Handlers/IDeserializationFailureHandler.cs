@@ -16,4 +16,4 @@ public interface IDeserializationFailureHandler
 /// <param name="HandlerName">The handler that could not take it, e.g. <c>Sample.OrderHandlers.OnOrder</c>.</param>
 /// <param name="Context">The record and where it came from.</param>
 /// <param name="Exception">The failure, naming stream, shard and sequence number.</param>
-public sealed record DeserializationFailure(string HandlerName, RecordContext Context, Processing.RecordDeserializationException Exception);
+public sealed record DeserializationFailure(string HandlerName, RecordContext Context, RecordDeserializationException Exception);

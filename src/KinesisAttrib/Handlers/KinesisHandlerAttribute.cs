@@ -22,7 +22,7 @@ public sealed class KinesisHandlerAttribute : Attribute
 
     /// <summary>
     /// The application (consumer) name. Applications are independent: each has its own lease table (named after it)
-    /// and its own checkpoints. Defaults to <see cref="Hosting.KinesisAttribOptions.ApplicationName"/>.
+    /// and its own checkpoints. Defaults to <c>KinesisAttribOptions.ApplicationName</c>.
     /// </summary>
     public string? ApplicationName { get; set; }
 
@@ -45,10 +45,10 @@ public sealed class KinesisHandlerAttribute : Attribute
     /// <summary>With <see cref="CheckpointMode.Periodic"/>: checkpoint when this many seconds passed since the last one (0: no time limit).</summary>
     public int CheckpointIntervalSeconds { get; set; }
 
-    /// <summary>Records per GetRecords call for this handler (1–10,000); unset: <see cref="Hosting.KinesisAttribOptions.MaxRecords"/>.</summary>
+    /// <summary>Records per GetRecords call for this handler (1–10,000); unset: <c>KinesisAttribOptions.MaxRecords</c>.</summary>
     public int MaxRecords { get; set; }
 
-    /// <summary>Milliseconds to wait after an empty read for this handler; unset: <see cref="Hosting.KinesisAttribOptions.IdleTimeBetweenReads"/>.</summary>
+    /// <summary>Milliseconds to wait after an empty read for this handler; unset: <c>KinesisAttribOptions.IdleTimeBetweenReads</c>.</summary>
     public int IdleTimeBetweenReadsMilliseconds { get; set; }
 
     /// <summary>How record bytes become the payload. Default <see cref="PayloadFormat.Auto"/> (decided by the payload type).</summary>
@@ -62,7 +62,7 @@ public sealed class KinesisHandlerAttribute : Attribute
     public Type? JsonSerializerContext { get; set; }
 
     /// <summary>
-    /// A type implementing <see cref="Processing.IRecordDeserializer{T}"/> for the payload type; it replaces the payload
+    /// A type implementing <see cref="IRecordDeserializer{T}"/> for the payload type; it replaces the payload
     /// format. Resolved from DI when registered there, otherwise created with its constructor's services.
     /// </summary>
     public Type? Deserializer { get; set; }

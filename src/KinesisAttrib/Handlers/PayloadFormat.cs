@@ -5,7 +5,7 @@ public enum PayloadFormat
 {
     /// <summary>
     /// From the payload type: <c>string</c> is UTF-8 text, <c>byte[]</c> and <c>ReadOnlyMemory&lt;byte&gt;</c> are the bytes,
-    /// <see cref="Processing.KinesisClientRecord"/> is the record itself, anything else is JSON. The default.
+    /// <see cref="KinesisClientRecord"/> is the record itself, anything else is JSON. The default.
     /// </summary>
     Auto = 0,
 
@@ -18,6 +18,6 @@ public enum PayloadFormat
     /// <summary>The bytes as they are; the payload type must be <c>byte[]</c> or <c>ReadOnlyMemory&lt;byte&gt;</c>.</summary>
     Bytes = 3,
 
-    /// <summary>The record itself; the payload type must be <see cref="Processing.KinesisClientRecord"/>.</summary>
+    /// <summary>The record itself; the payload type must be <see cref="KinesisClientRecord"/>.</summary>
     Record = 4,
 }

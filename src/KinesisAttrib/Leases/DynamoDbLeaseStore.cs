@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using KinesisAttrib.Processing;
+using KinesisAttrib.Handlers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using A = KinesisAttrib.Leases.LeaseAttributes;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
-using KinesisAttrib.Processing;
+using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Leases;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using KinesisAttrib.Diagnostics;
-using KinesisAttrib.Processing;
+using KinesisAttrib.Handlers;
 using Microsoft.Extensions.Logging;
 
 namespace KinesisAttrib.Leases;

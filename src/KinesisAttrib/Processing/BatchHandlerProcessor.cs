@@ -53,7 +53,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
                 await ProcessAsync(services, input, batch, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is not Leases.LeaseLostException)
+        catch (Exception ex) when (ex is not Handlers.LeaseLostException)
         {
             // Whatever failed (the handler, its BatchResult, the failure handler), what earlier batches completed is kept
             // (periodic mode); a no-op where the failure path already checkpointed.
@@ -117,7 +117,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
                 ? await HandleAsync(services, decoded, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false)
                 : BatchResult.Success;
         }
-        catch (Exception ex) when (ex is not Leases.LeaseLostException)
+        catch (Exception ex) when (ex is not Handlers.LeaseLostException)
         {
             // The batch comes again from its first record given to the handler; what earlier batches completed, and the
             // leading records already sent for their age, are kept.
@@ -178,7 +178,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
 
                     continue;
                 }
-                catch (Exception ex) when (ex is not Leases.LeaseLostException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
                 {
                     error = ex;
                 }
@@ -189,7 +189,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
 
             await FlushAsync(run, raw.Count - 1, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not Leases.LeaseLostException)
+        catch (Exception ex) when (ex is not Handlers.LeaseLostException)
         {
             // Keep what is done: the failed record and the rest of the batch are delivered again.
             await CheckpointDoneAsync(run).ConfigureAwait(false);
@@ -262,7 +262,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
                 failedAt = lo + FindFailedIn(result, given);
                 error = new BatchPartialFailureException(Settings.HandlerName, Shard.StreamName, Shard.ShardId, records[failedAt].Record.Position);
             }
-            catch (Exception ex) when (ex is not Leases.LeaseLostException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
             {
                 error = ex;
             }
@@ -368,7 +368,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
 
                 return;
             }
-            catch (Exception ex) when (ex is not Leases.LeaseLostException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
             {
                 error = ex;
             }

@@ -1,3 +1,5 @@
+using KinesisAttrib.Handlers;
+
 namespace KinesisAttrib.Processing;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Processing;
 

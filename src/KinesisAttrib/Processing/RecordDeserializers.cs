@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using KinesisAttrib.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Processing;

@@ -71,7 +71,7 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
                 await CompletedAsync(input.Checkpointer, record.Position, 1, endOfBatch: i == records.Count - 1, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is not Leases.LeaseLostException)
+        catch (Exception ex) when (ex is not Handlers.LeaseLostException)
         {
             // Keep the work that succeeded: the failed record and the rest of the batch are delivered again.
             await CheckpointPrefixAsync(input.Checkpointer, done).ConfigureAwait(false);
@@ -104,7 +104,7 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
                 await HandleOnceAsync(services, record, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is not Leases.LeaseLostException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
             {
                 LogFailure(ex, record, 1, failures);
                 if (RetriesExhausted(failures))

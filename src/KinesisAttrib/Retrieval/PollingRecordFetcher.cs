@@ -1,5 +1,5 @@
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Processing;
 using Microsoft.Extensions.Logging;
 
 namespace KinesisAttrib.Retrieval;

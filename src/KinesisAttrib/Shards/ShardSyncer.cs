@@ -2,7 +2,6 @@ using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
-using KinesisAttrib.Processing;
 using Microsoft.Extensions.Logging;
 
 namespace KinesisAttrib.Shards;

@@ -3,7 +3,7 @@ using System;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using KinesisAttrib.Processing;
+using KinesisAttrib.Handlers;
 
 namespace KnownBad;
 

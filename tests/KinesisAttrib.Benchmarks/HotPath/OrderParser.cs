@@ -1,5 +1,5 @@
 using System.Text.Json;
-using KinesisAttrib.Processing;
+using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Benchmarks.HotPath;
 

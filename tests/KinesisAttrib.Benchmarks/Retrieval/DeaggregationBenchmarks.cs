@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Processing;
 using KinesisAttrib.Retrieval;
 using KinesisAttrib.Tests.Retrieval;
 

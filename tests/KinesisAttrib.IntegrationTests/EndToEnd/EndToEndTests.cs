@@ -1,7 +1,7 @@
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.IntegrationTests.Infrastructure;
 using KinesisAttrib.Leases;
-using KinesisAttrib.Processing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,8 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.IntegrationTests.Infrastructure;
 using KinesisAttrib.Leases;
-using KinesisAttrib.Processing;
 
 namespace KinesisAttrib.IntegrationTests.Leases;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Processing;
 
 namespace KinesisAttrib.IntegrationTests.MultiWorker;

@@ -1,5 +1,5 @@
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Processing;
 using KinesisAttrib.Retrieval;
 using KinesisAttrib.Testing;
 using Microsoft.Extensions.Time.Testing;

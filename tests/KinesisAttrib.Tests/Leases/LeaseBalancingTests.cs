@@ -1,5 +1,5 @@
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Leases;
-using KinesisAttrib.Processing;
 using KinesisAttrib.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,4 @@
-using KinesisAttrib.Processing;
+using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Tests.Processing;
 

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Processing;
 using KinesisAttrib.Retrieval;
 
 namespace KinesisAttrib.Tests.Retrieval;

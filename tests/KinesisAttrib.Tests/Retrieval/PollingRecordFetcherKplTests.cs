@@ -1,6 +1,6 @@
 using System.Text;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Processing;
 using KinesisAttrib.Retrieval;
 using KinesisAttrib.Testing;
 using Microsoft.Extensions.Time.Testing;

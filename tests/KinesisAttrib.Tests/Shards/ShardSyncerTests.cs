@@ -3,7 +3,6 @@ using System.Numerics;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
-using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,4 @@
-namespace KinesisAttrib.Processing;
+namespace KinesisAttrib.Handlers;
 
 /// <summary>
 /// A user record as a processor sees it: one Kinesis record, or one user record of a KPL aggregate (then several

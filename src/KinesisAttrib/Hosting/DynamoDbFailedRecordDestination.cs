@@ -1,9 +1,10 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Leases;
 
-namespace KinesisAttrib.Handlers;
+namespace KinesisAttrib.Hosting;
 
 /// <summary>
 /// Writes each failed record to a DynamoDB table, one item per record, with a conditional put keyed by the record's

@@ -1,6 +1,6 @@
-using KinesisAttrib.Leases;
+using KinesisAttrib.Handlers;
 
-namespace KinesisAttrib.Processing;
+namespace KinesisAttrib.Leases;
 
 /// <summary>The checkpointer of one shard consumer: validates positions and writes them through the lease coordinator.</summary>
 internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer

@@ -1,4 +1,4 @@
-namespace KinesisAttrib.Processing;
+namespace KinesisAttrib.Handlers;
 
 /// <summary>
 /// Records progress in the lease table. A checkpoint at a record means "this record and everything before it in the
@@ -6,7 +6,7 @@ namespace KinesisAttrib.Processing;
 /// </summary>
 /// <remarks>
 /// Writes are conditional on this worker still holding the lease; when it does not, the call throws
-/// <see cref="Leases.LeaseLostException"/> and nothing is written (another worker owns the shard now).
+/// <see cref="LeaseLostException"/> and nothing is written (another worker owns the shard now).
 /// </remarks>
 public interface IRecordProcessorCheckpointer
 {
@@ -32,7 +32,7 @@ public interface IRecordProcessorCheckpointer
     /// First phase of a two-phase checkpoint at <see cref="LargestPermittedCheckpoint"/>: stores it as the pending
     /// checkpoint (<c>pendingCheckpoint*</c>) without moving the checkpoint. Commit it with
     /// <see cref="IPreparedCheckpointer.CheckpointAsync"/> once the side effects it covers are durable; a worker that
-    /// takes the shard before the commit sees it in <see cref="InitializationInput.PendingCheckpoint"/>.
+    /// takes the shard before the commit sees it in <c>InitializationInput.PendingCheckpoint</c> (hand-written processors) and <see cref="BatchContext.PendingCheckpoint"/>.
     /// </summary>
     ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(CancellationToken cancellationToken = default)
         => PrepareCheckpointAsync(LargestPermittedCheckpoint.SequenceNumber, LargestPermittedCheckpoint.SubSequenceNumber, cancellationToken);
@@ -45,7 +45,7 @@ public interface IRecordProcessorCheckpointer
     /// First phase of a two-phase checkpoint at <see cref="LargestPermittedCheckpoint"/>, storing
     /// <paramref name="applicationState"/> with it (<c>pendingCheckpointState</c>, as the KCL's
     /// <c>prepareCheckpoint(applicationState)</c>): a worker that takes the shard before the commit finds both in
-    /// <see cref="InitializationInput.PendingCheckpointState"/> (and handlers in <see cref="Handlers.BatchContext.PendingCheckpointState"/>),
+    /// <c>InitializationInput.PendingCheckpointState</c> (and handlers in <see cref="BatchContext.PendingCheckpointState"/>),
     /// e.g. the id of the external transaction the prepared checkpoint belongs to. Committing clears it.
     /// </summary>
     ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(byte[]? applicationState, CancellationToken cancellationToken = default)

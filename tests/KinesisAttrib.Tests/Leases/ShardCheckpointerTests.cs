@@ -1,9 +1,9 @@
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Leases;
-using KinesisAttrib.Processing;
 using KinesisAttrib.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KinesisAttrib.Tests.Processing;
+namespace KinesisAttrib.Tests.Leases;
 
 public sealed class ShardCheckpointerTests
 {

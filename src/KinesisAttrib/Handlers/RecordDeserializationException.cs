@@ -1,4 +1,4 @@
-namespace KinesisAttrib.Processing;
+namespace KinesisAttrib.Handlers;
 
 /// <summary>A record's data could not be turned into the handler's payload type. The record is not skipped.</summary>
 public sealed class RecordDeserializationException : Exception

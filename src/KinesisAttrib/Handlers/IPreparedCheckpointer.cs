@@ -1,4 +1,4 @@
-namespace KinesisAttrib.Processing;
+namespace KinesisAttrib.Handlers;
 
 /// <summary>A checkpoint stored as pending by <see cref="IRecordProcessorCheckpointer.PrepareCheckpointAsync(CancellationToken)"/>, to be committed.</summary>
 public interface IPreparedCheckpointer
@@ -11,7 +11,7 @@ public interface IPreparedCheckpointer
 
     /// <summary>
     /// Second phase: writes the prepared position as the checkpoint and clears the pending one. Throws
-    /// <see cref="Leases.LeaseLostException"/> when the lease was lost in between (nothing is written).
+    /// <see cref="LeaseLostException"/> when the lease was lost in between (nothing is written).
     /// </summary>
     ValueTask CheckpointAsync(CancellationToken cancellationToken = default);
 }

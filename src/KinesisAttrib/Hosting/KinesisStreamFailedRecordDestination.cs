@@ -1,6 +1,7 @@
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 
-namespace KinesisAttrib.Handlers;
+namespace KinesisAttrib.Hosting;
 
 /// <summary>
 /// Writes each failed record to another Kinesis stream as a <see cref="FailedRecordEnvelope"/> (JSON, original data in

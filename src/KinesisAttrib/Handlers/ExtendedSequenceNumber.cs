@@ -1,4 +1,4 @@
-namespace KinesisAttrib.Processing;
+namespace KinesisAttrib.Handlers;
 
 /// <summary>
 /// A position in a shard: a Kinesis sequence number plus the sub-sequence number of a user record inside a KPL

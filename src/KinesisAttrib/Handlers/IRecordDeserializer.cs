@@ -1,4 +1,4 @@
-namespace KinesisAttrib.Processing;
+namespace KinesisAttrib.Handlers;
 
 /// <summary>Turns a record's bytes into the payload a handler takes.</summary>
 /// <typeparam name="T">The payload type.</typeparam>
