@@ -20,7 +20,7 @@ public sealed class SchedulerOptions
     }
 
     /// <summary>This worker's id, stored as lease owner.</summary>
-    public string WorkerId { get; }
+    internal string WorkerId { get; }
 
     internal LeaseSettings Leases { get; }
 
