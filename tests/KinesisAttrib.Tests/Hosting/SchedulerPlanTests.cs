@@ -121,6 +121,55 @@ public sealed class SchedulerPlanTests
     }
 
     [Fact]
+    public void Plan_GivesTheHandlerItsEffectiveSettings_WithTheApplicationsFailurePolicyOverrides()
+    {
+        var options = new KinesisAttribOptions { MaxRecords = 1000 };
+        options.StreamNames["orders"] = "orders-prod";
+        options.Applications["billing"] = new KinesisApplicationOptions { MaxRetryAttempts = 5, RetryDelay = TimeSpan.FromSeconds(2), FailureDestination = "audit" };
+        using var services = new ServiceCollection().AddKinesisFailureDestination(_ => new KinesisAttrib.Tests.Failures.RecordingDestination(), "audit").BuildServiceProvider();
+        var handler = Handler("Bill", "billing", maxRecords: 200);
+        var declared = handler.Settings with { MaxRetryAttempts = 3, BisectBatchOnError = true };
+
+        var plan = Assert.Single(SchedulerPlanner.Plan([handler with { Settings = declared }], options, services));
+
+        Assert.Equal(
+            ("billing", "orders-prod", 200, 5, true, TimeSpan.FromSeconds(2), "audit"),
+            (plan.Handler.ApplicationName, plan.Handler.StreamName, plan.Handler.MaxRecords, plan.Handler.MaxRetryAttempts, plan.Handler.BisectBatchOnError, plan.Handler.RetryDelay, plan.Handler.FailureDestination));
+        Assert.Equal(3, declared.MaxRetryAttempts);
+    }
+
+    [Fact]
+    public void Plan_RefusesAFailurePolicyOverrideThatNamesAnUnregisteredDestination()
+    {
+        var options = new KinesisAttribOptions();
+        options.Applications["billing"] = new KinesisApplicationOptions { FailureDestination = "audit" };
+
+        var error = Assert.Throws<InvalidOperationException>(() => SchedulerPlanner.Plan([Handler("Bill", "billing")], options, s_services));
+
+        Assert.Contains("Handler Bill (application 'billing')", error.Message, StringComparison.Ordinal);
+        Assert.Contains("keyed IFailedRecordDestination 'audit'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RefusesAnOutOfRangeFailurePolicyOverride_NamingTheHandler()
+    {
+        var options = new KinesisAttribOptions();
+        options.Applications["billing"] = new KinesisApplicationOptions { MaxRetryAttempts = -2 };
+
+        var error = Assert.Throws<ArgumentException>(() => SchedulerPlanner.Plan([Handler("Bill", "billing")], options, s_services));
+
+        Assert.Contains("Handler Bill: MaxRetryAttempts is -2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RefusesAHandlerThatNamesNoStream()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SchedulerPlanner.Plan([Handler("Nowhere", "app", stream: "")], new KinesisAttribOptions(), s_services));
+
+        Assert.Contains("Nowhere", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Runtime_RunsOneApplicationOnTwoStreams_EachWithItsOwnLeaseTable()
     {
         var kinesis = new InMemoryKinesisClient();
