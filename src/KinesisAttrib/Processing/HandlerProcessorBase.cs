@@ -38,6 +38,8 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
         _scopeFactory = services.GetRequiredService<IServiceScopeFactory>();
         _deserializer = deserializer ?? throw new ArgumentNullException(nameof(deserializer));
         Settings = settings ?? new HandlerSettings();
+
+        // The host validated these at start; a processor made without it (a test, a Scheduler run by hand) is checked here.
         Settings.Validate();
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger("KinesisAttrib.Handlers") ?? NullLogger.Instance;
