@@ -38,9 +38,9 @@ public sealed partial class KinesisHandlerGenerator
                 {
                     WriteSettings(writer, handler);
                     writer.WriteLine();
-                    writer.WriteLine($"public {named.ProcessorName}({KnownTypeNames.IServiceProvider} services)");
+                    writer.WriteLine($"public {named.ProcessorName}({KnownTypeNames.IServiceProvider} services, {KnownTypeNames.HandlerSettings} settings)");
                     writer.Indent();
-                    writer.WriteLine($": base(services, {DeserializerExpression(handler)}, s_settings)");
+                    writer.WriteLine($": base(services, {DeserializerExpression(handler)}, settings)");
                     writer.Unindent();
                     using (writer.Block())
                     {
@@ -179,33 +179,14 @@ public sealed partial class KinesisHandlerGenerator
             return writer.ToString();
         }
 
+        /// <summary>The handler's settings live in its processor file; the descriptor only points at them and at the constructor.</summary>
         private static void WriteDescriptor(SourceWriter writer, NamedHandler named)
         {
-            var handler = named.Handler;
-            var settings = handler.Settings;
             writer.WriteLine($"{KnownTypeNames.KinesisAttribServiceCollectionExtensions}.AddKinesisHandler(services, new {KnownTypeNames.KinesisHandlerDescriptor}");
             using (writer.Block(closing: ");"))
             {
-                writer.WriteLine($"StreamName = {Literal(handler.StreamName)},");
-                writer.WriteLine($"ApplicationName = {(settings.ApplicationName is null ? "null" : Literal(settings.ApplicationName))},");
-                writer.WriteLine($"InitialPosition = {EnumExpression(KnownTypeNames.InitialPosition, s_initialPositions, settings.InitialPosition ?? 0)},");
-                if (settings.InitialTimestamp is { } timestamp)
-                {
-                    writer.WriteLine($"InitialTimestamp = {KnownTypeNames.DateTimeOffset}.Parse({Literal(timestamp)}, {KnownTypeNames.CultureInfo}.InvariantCulture, {KnownTypeNames.DateTimeStyles}.AssumeUniversal),");
-                }
-
-                if (settings.MaxRecords is { } maxRecords)
-                {
-                    writer.WriteLine($"MaxRecords = {Number(maxRecords)},");
-                }
-
-                if (settings.IdleTimeBetweenReadsMilliseconds is { } idle)
-                {
-                    writer.WriteLine($"IdleTimeBetweenReads = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(idle)}),");
-                }
-
-                writer.WriteLine($"HandlerName = {Literal(handler.HandlerName)},");
-                writer.WriteLine($"CreateProcessor = static serviceProvider => new {named.ProcessorFullyQualifiedName}(serviceProvider),");
+                writer.WriteLine($"Settings = {named.ProcessorFullyQualifiedName}.{DeclaredSettings},");
+                writer.WriteLine($"CreateProcessor = static (serviceProvider, settings) => new {named.ProcessorFullyQualifiedName}(serviceProvider, settings),");
             }
         }
 
@@ -231,14 +212,48 @@ public sealed partial class KinesisHandlerGenerator
         /// <summary>A handler that takes a nullable payload (<c>Order?</c>) gets JSON <c>null</c> as null, not as a failure.</summary>
         private static string AllowNull(HandlerSpec handler) => handler.PayloadIsNullable ? ", allowNull: true" : "";
 
-        /// <summary>The handler's name always (for logs and errors), and only the settings that differ from the defaults.</summary>
+        /// <summary>The name of the processor's static field holding every setting of its handler.</summary>
+        private const string DeclaredSettings = "DeclaredSettings";
+
+        /// <summary>
+        /// Every setting of the handler, in one object: its name and stream always, and otherwise only the settings that
+        /// differ from the defaults. The host applies the application's overrides to it at start and passes the result to
+        /// the processor's constructor.
+        /// </summary>
         private static void WriteSettings(SourceWriter writer, HandlerSpec handler)
         {
             var settings = handler.Settings;
-            writer.WriteLine($"private static readonly {KnownTypeNames.HandlerSettings} s_settings = new()");
+            writer.WriteLine("/// <summary>The handler's settings as declared: its attribute over the assembly's defaults.</summary>");
+            writer.WriteLine($"internal static readonly {KnownTypeNames.HandlerSettings} {DeclaredSettings} = new()");
             using (writer.Block(closing: ";"))
             {
                 writer.WriteLine($"HandlerName = {Literal(handler.HandlerName)},");
+                writer.WriteLine($"StreamName = {Literal(handler.StreamName)},");
+                if (settings.ApplicationName is { } application)
+                {
+                    writer.WriteLine($"ApplicationName = {Literal(application)},");
+                }
+
+                if (settings.InitialPosition is { } position and not 0)
+                {
+                    writer.WriteLine($"InitialPosition = {EnumExpression(KnownTypeNames.InitialPosition, s_initialPositions, position)},");
+                }
+
+                if (settings.InitialTimestamp is { } timestamp)
+                {
+                    writer.WriteLine($"InitialTimestamp = {KnownTypeNames.DateTimeOffset}.Parse({Literal(timestamp)}, {KnownTypeNames.CultureInfo}.InvariantCulture, {KnownTypeNames.DateTimeStyles}.AssumeUniversal),");
+                }
+
+                if (settings.MaxRecords is { } maxRecords)
+                {
+                    writer.WriteLine($"MaxRecords = {Number(maxRecords)},");
+                }
+
+                if (settings.IdleTimeBetweenReadsMilliseconds is { } idle)
+                {
+                    writer.WriteLine($"IdleTimeBetweenReads = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(idle)}),");
+                }
+
                 if (settings.CheckpointMode is { } mode and not 0)
                 {
                     writer.WriteLine($"CheckpointMode = {EnumExpression(KnownTypeNames.CheckpointMode, s_checkpointModes, mode)},");

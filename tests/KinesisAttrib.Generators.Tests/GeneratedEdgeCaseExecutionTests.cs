@@ -201,9 +201,9 @@ public sealed class GeneratedEdgeCaseExecutionTests : IDisposable
 
     private async Task RunAsync(string handler, params KinesisClientRecord[] records)
     {
-        var descriptor = Assert.Single(_provider.GetServices<KinesisHandlerDescriptor>(), d => d.HandlerName == handler);
-        var processor = descriptor.CreateProcessor(_provider);
-        await processor.InitializeAsync(new InitializationInput(new ShardContext(descriptor.ApplicationName!, descriptor.StreamName, ShardId, "worker-1"), ExtendedSequenceNumber.TrimHorizon), CancellationToken.None);
+        var descriptor = Assert.Single(_provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == handler);
+        var processor = descriptor.CreateProcessor(_provider, descriptor.Settings);
+        await processor.InitializeAsync(new InitializationInput(new ShardContext(descriptor.Settings.ApplicationName!, descriptor.Settings.StreamName, ShardId, "worker-1"), ExtendedSequenceNumber.TrimHorizon), CancellationToken.None);
         await processor.ProcessRecordsAsync(new ProcessRecordsInput(records, 0, _checkpointer), CancellationToken.None);
     }
 

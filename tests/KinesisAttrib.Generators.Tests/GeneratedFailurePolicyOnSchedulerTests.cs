@@ -66,7 +66,7 @@ public sealed class GeneratedFailurePolicyOnSchedulerTests
         var services = new ServiceCollection().AddSingleton(log).AddKinesisFailureDestination(_ => destination, "dlq");
         loaded.GetType("Microsoft.Extensions.DependencyInjection.KinesisAttribGeneratedRegistrations").GetMethod("AddKinesisHandlers")!.Invoke(null, [services]);
         await using var provider = services.BuildServiceProvider();
-        var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.HandlerName == handlerName);
+        var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == handlerName);
 
         var kinesis = new InMemoryKinesisClient();
         await kinesis.CreateStreamAsync("orders", 2);
@@ -87,7 +87,7 @@ public sealed class GeneratedFailurePolicyOnSchedulerTests
             ProcessingRetryDelay = TimeSpan.FromMilliseconds(10),
             LeaseTakerInterval = TimeSpan.FromMilliseconds(50),
         };
-        var scheduler = new Scheduler(descriptor.ApplicationName!, "orders", InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(provider), kinesis, new InMemoryLeaseStore(), options);
+        var scheduler = new Scheduler(descriptor.Settings.ApplicationName!, "orders", InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(provider, descriptor.Settings), kinesis, new InMemoryLeaseStore(), options);
         using var stopping = new CancellationTokenSource();
         var running = scheduler.RunAsync(stopping.Token);
 

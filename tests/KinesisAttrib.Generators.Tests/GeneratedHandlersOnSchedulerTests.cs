@@ -60,7 +60,7 @@ public sealed class GeneratedHandlersOnSchedulerTests
         var services = new ServiceCollection().AddSingleton(log);
         loaded.GetType("Microsoft.Extensions.DependencyInjection.KinesisAttribGeneratedRegistrations").GetMethod("AddKinesisHandlers")!.Invoke(null, [services]);
         await using var provider = services.BuildServiceProvider();
-        var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.HandlerName == handlerName);
+        var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == handlerName);
 
         var kinesis = new InMemoryKinesisClient();
         await kinesis.CreateStreamAsync("orders", 1);
@@ -71,14 +71,14 @@ public sealed class GeneratedHandlersOnSchedulerTests
         }).ToList();
         await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = "orders", Records = entries });
 
-        var leases = new InMemoryLeaseStoreFactory().Create(descriptor.ApplicationName!);
+        var leases = new InMemoryLeaseStoreFactory().Create(descriptor.Settings.ApplicationName!);
         var options = new KinesisAttribOptions
         {
             IdleTimeBetweenReads = TimeSpan.FromMilliseconds(10),
             ProcessingRetryDelay = TimeSpan.FromMilliseconds(10),
             LeaseTakerInterval = TimeSpan.FromMilliseconds(50),
         };
-        var scheduler = new Scheduler(descriptor.ApplicationName!, "orders", InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(provider), kinesis, leases, options);
+        var scheduler = new Scheduler(descriptor.Settings.ApplicationName!, "orders", InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(provider, descriptor.Settings), kinesis, leases, options);
         using var stopping = new CancellationTokenSource();
         var running = scheduler.RunAsync(stopping.Token);
 

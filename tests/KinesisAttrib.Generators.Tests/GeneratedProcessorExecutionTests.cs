@@ -69,17 +69,17 @@ public sealed class GeneratedProcessorExecutionTests
             descriptors,
             audit =>
             {
-                Assert.Equal("audit", audit.StreamName);
-                Assert.Null(audit.ApplicationName);
-                Assert.Equal(InitialPosition.Latest, audit.InitialPosition);
-                Assert.Equal("Sample.Orders.AuditHandlers.Archive", audit.HandlerName);
+                Assert.Equal("audit", audit.Settings.StreamName);
+                Assert.Null(audit.Settings.ApplicationName);
+                Assert.Equal(InitialPosition.Latest, audit.Settings.InitialPosition);
+                Assert.Equal("Sample.Orders.AuditHandlers.Archive", audit.Settings.HandlerName);
             },
             orders =>
             {
-                Assert.Equal("orders", orders.StreamName);
-                Assert.Equal("billing", orders.ApplicationName);
-                Assert.Equal(InitialPosition.TrimHorizon, orders.InitialPosition);
-                Assert.Equal("Sample.Orders.OrderHandlers.OnOrderPlaced", orders.HandlerName);
+                Assert.Equal("orders", orders.Settings.StreamName);
+                Assert.Equal("billing", orders.Settings.ApplicationName);
+                Assert.Equal(InitialPosition.TrimHorizon, orders.Settings.InitialPosition);
+                Assert.Equal("Sample.Orders.OrderHandlers.OnOrderPlaced", orders.Settings.HandlerName);
             });
     }
 
@@ -176,8 +176,8 @@ public sealed class GeneratedProcessorExecutionTests
 
     private static IShardRecordProcessor CreateProcessor(IServiceProvider provider, string handlerName)
     {
-        var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.HandlerName == handlerName);
-        return descriptor.CreateProcessor(provider);
+        var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == handlerName);
+        return descriptor.CreateProcessor(provider, descriptor.Settings);
     }
 
     private static KinesisClientRecord Record(string sequenceNumber, string json, string partitionKey, long subSequenceNumber = 0) =>

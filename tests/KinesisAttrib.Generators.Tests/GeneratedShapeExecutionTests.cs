@@ -289,7 +289,8 @@ public sealed class GeneratedShapeExecutionTests : IDisposable
         services.AddSingleton<TimeProvider>(time);
         s_loaded.Value.GetType("Microsoft.Extensions.DependencyInjection.KinesisAttribGeneratedRegistrations").GetMethod("AddKinesisHandlers")!.Invoke(null, [services]);
         await using var provider = services.BuildServiceProvider();
-        var processor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.HandlerName == "Shapes.RecordHandlers.PeriodicTime").CreateProcessor(provider);
+        var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == "Shapes.RecordHandlers.PeriodicTime");
+        var processor = descriptor.CreateProcessor(provider, descriptor.Settings);
         await processor.InitializeAsync(new InitializationInput(new ShardContext("app", "orders", ShardId, "w"), ExtendedSequenceNumber.TrimHorizon), CancellationToken.None);
 
         await processor.ProcessRecordsAsync(Input(Json("1", "a")), CancellationToken.None);
@@ -336,7 +337,7 @@ public sealed class GeneratedShapeExecutionTests : IDisposable
     [Fact]
     public void Descriptors_CarryTheHandlersOwnSettings()
     {
-        var names = _provider.GetServices<KinesisHandlerDescriptor>().Select(d => d.HandlerName).ToList();
+        var names = _provider.GetServices<KinesisHandlerDescriptor>().Select(d => d.Settings.HandlerName).ToList();
 
         Assert.Equal(18, names.Count);
         Assert.Equal(names.Count, names.Distinct().Count());
@@ -350,9 +351,9 @@ public sealed class GeneratedShapeExecutionTests : IDisposable
 
     private async Task<IShardRecordProcessor> StartAsync(string handler)
     {
-        var descriptor = Assert.Single(_provider.GetServices<KinesisHandlerDescriptor>(), d => d.HandlerName == handler);
-        var processor = descriptor.CreateProcessor(_provider);
-        await processor.InitializeAsync(new InitializationInput(new ShardContext(descriptor.ApplicationName!, descriptor.StreamName, ShardId, "worker-1"), ExtendedSequenceNumber.TrimHorizon), CancellationToken.None);
+        var descriptor = Assert.Single(_provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == handler);
+        var processor = descriptor.CreateProcessor(_provider, descriptor.Settings);
+        await processor.InitializeAsync(new InitializationInput(new ShardContext(descriptor.Settings.ApplicationName!, descriptor.Settings.StreamName, ShardId, "worker-1"), ExtendedSequenceNumber.TrimHorizon), CancellationToken.None);
         return processor;
     }
 

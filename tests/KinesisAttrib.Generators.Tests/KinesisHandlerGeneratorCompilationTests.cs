@@ -47,7 +47,7 @@ public sealed class KinesisHandlerGeneratorCompilationTests
             backward.Sources.Select(s => (s.HintName, s.SourceText.ToString())).OrderBy(s => s.HintName, StringComparer.Ordinal));
         var registrations = forward.Source("KinesisAttribRegistrations.g.cs");
         Assert.True(
-            registrations.IndexOf("Alpha.TockHandlers.OnTock", StringComparison.Ordinal) < registrations.IndexOf("Zeta.TickHandlers.OnTick", StringComparison.Ordinal),
+            registrations.IndexOf("Alpha_TockHandlers_OnTock_KinesisProcessor", StringComparison.Ordinal) < registrations.IndexOf("Zeta_TickHandlers_OnTick_KinesisProcessor", StringComparison.Ordinal),
             "Descriptors are registered in ordinal order.");
     }
 

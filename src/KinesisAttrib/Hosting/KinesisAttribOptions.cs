@@ -1,4 +1,6 @@
 using Amazon.Runtime;
+using KinesisAttrib.Leases;
+using KinesisAttrib.Shards;
 
 namespace KinesisAttrib.Hosting;
 
@@ -142,6 +144,30 @@ public sealed class KinesisAttribOptions
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// These options validated and mapped onto what a <see cref="Scheduler"/> runs with (its lease settings and its
+    /// shard consumers' settings): the one place the lower folders' setting types are filled from options.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is outside its range.</exception>
+    public SchedulerOptions ToSchedulerOptions()
+    {
+        Validate();
+        return new SchedulerOptions(
+            WorkerId,
+            new LeaseSettings(FailoverTime, EffectiveRenewalInterval, MaxLeasesForWorker, MaxLeasesToStealAtOneTime, EffectiveTakerInterval),
+            new ShardConsumerOptions(MaxRecords, IdleTimeBetweenReads, ProcessingRetryDelay),
+            ShardSyncInterval,
+            LeaseCleanupInterval,
+            CompletedLeaseRetention);
+    }
+
+    /// <summary>Lets a <see cref="Scheduler"/> run by hand take these options as they are (see <see cref="ToSchedulerOptions"/>).</summary>
+    public static implicit operator SchedulerOptions(KinesisAttribOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.ToSchedulerOptions();
     }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option outside its range.</summary>

@@ -1,8 +1,6 @@
-using KinesisAttrib.Hosting;
-
 namespace KinesisAttrib.Leases;
 
-/// <summary>The lease timings and limits the coordinator works with (a validated subset of <see cref="KinesisAttribOptions"/>).</summary>
+/// <summary>The lease timings and limits the coordinator works with (the host maps and validates them from its options).</summary>
 /// <param name="FailoverTime">A lease whose counter has not moved this long is expired.</param>
 /// <param name="RenewalInterval">A held lease is renewed when it has not been written for this long.</param>
 /// <param name="MaxLeasesForWorker">The most leases this worker holds.</param>
@@ -34,10 +32,4 @@ internal sealed record LeaseSettings(TimeSpan FailoverTime, TimeSpan RenewalInte
     /// </summary>
     public TimeSpan SelfFenceAfter => FailoverTime - RetryInterval;
 
-    public static LeaseSettings From(KinesisAttribOptions options) => new(
-        options.FailoverTime,
-        options.EffectiveRenewalInterval,
-        options.MaxLeasesForWorker,
-        options.MaxLeasesToStealAtOneTime,
-        options.EffectiveTakerInterval);
 }

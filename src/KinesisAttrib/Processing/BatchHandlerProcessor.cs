@@ -11,7 +11,8 @@ namespace KinesisAttrib.Processing;
 /// record fails to deserialize with <see cref="DeserializationFailurePolicy.StopShard"/>, the records before it are
 /// handled and checkpointed first, then the shard stops at it. With a retry limit or bisection (see
 /// <see cref="HandlerSettings"/>) failures are retried in place instead, bisected down to the poison record, and given up
-/// on to the on-failure destination once the retries are used up.
+/// on to the on-failure destination once the retries are used up. Both run through one pipeline: records are decoded
+/// into a segment, the segment is handled, and a failure either propagates or is retried.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
 public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
@@ -19,7 +20,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
     /// <summary>Creates the processor.</summary>
     /// <param name="services">The application's services; a scope is created from them per batch.</param>
     /// <param name="deserializer">Turns record data into <typeparamref name="T"/>.</param>
-    /// <param name="settings">Checkpoint mode and failure policy; null for the defaults.</param>
+    /// <param name="settings">The handler's effective settings; null for the defaults.</param>
     protected BatchHandlerProcessor(IServiceProvider services, IRecordDeserializer<T> deserializer, HandlerSettings? settings = null)
         : base(services, deserializer, settings)
     {
@@ -42,128 +43,34 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
 
     private protected override async ValueTask ProcessBatchAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
     {
-        try
-        {
-            if (Settings.RetriesInPlace)
-            {
-                await ProcessWithRetriesAsync(services, input, batch, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await ProcessAsync(services, input, batch, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is not Handlers.LeaseLostException)
-        {
-            // Whatever failed (the handler, its BatchResult, the failure handler), what earlier batches completed is kept
-            // (periodic mode); a no-op where the failure path already checkpointed.
-            await CheckpointPrefixAsync(input.Checkpointer, null).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async ValueTask ProcessAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
-    {
         var raw = input.Records;
-        var decoded = new List<KinesisRecord<T>>(raw.Count);
+        var run = new BatchRun(services, input, batch, new HandlerCheckpointer(input.Checkpointer), raw.Count, Settings.RetriesInPlace);
         RecordDeserializationException? stop = null;
-        var handled = raw.Count;
-
-        // The leading records sent for their age: kept (checkpointed) even when the handler then fails on the rest, so a
-        // redelivery does not send them again.
-        var leadingSent = -1;
-        for (var i = 0; i < raw.Count; i++)
-        {
-            if (IsTooOld(raw[i]))
-            {
-                // Lambda's maximum record age: the record goes to the destination without being handled.
-                await SendToDestinationAsync(raw[i], FailureReason.RecordTooOld, null, 0, input, cancellationToken).ConfigureAwait(false);
-                if (leadingSent == i - 1)
-                {
-                    leadingSent = i;
-                }
-
-                continue;
-            }
-
-            try
-            {
-                var (ok, payload) = await DecodeAsync(services, raw[i], cancellationToken).ConfigureAwait(false);
-                if (ok)
-                {
-                    decoded.Add(new KinesisRecord<T>(payload, new RecordContext(Shard, raw[i])));
-                }
-            }
-            catch (RecordDeserializationException ex)
-            {
-                // The shard stops here, but the records before it are good: handle those first.
-                stop = ex;
-                handled = i;
-                break;
-            }
-        }
-
-        // When the shard stops at a record, the handler is given (and may checkpoint) only the records before it.
-        var handlerCheckpointer = new HandlerCheckpointer(input.Checkpointer);
-        if (handled > 0)
-        {
-            handlerCheckpointer.Limit = raw[handled - 1].Position;
-        }
-
-        BatchResult result;
-        try
-        {
-            result = decoded.Count > 0
-                ? await HandleAsync(services, decoded, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false)
-                : BatchResult.Success;
-        }
-        catch (Exception ex) when (ex is not Handlers.LeaseLostException)
-        {
-            // The batch comes again from its first record given to the handler; what earlier batches completed, and the
-            // leading records already sent for their age, are kept.
-            await CheckpointPrefixAsync(input.Checkpointer, leadingSent >= 0 ? raw[leadingSent].Position : null).ConfigureAwait(false);
-            throw;
-        }
-
-        if (result.IsPartialFailure)
-        {
-            var failed = FindFailed(result, decoded, raw, handled);
-            await CheckpointPrefixAsync(input.Checkpointer, failed > 0 ? raw[failed - 1].Position : null).ConfigureAwait(false);
-            throw new BatchPartialFailureException(Settings.HandlerName, Shard.StreamName, Shard.ShardId, raw[failed].Position);
-        }
-
-        if (handled > 0)
-        {
-            await CompletedAsync(input.Checkpointer, raw[handled - 1].Position, handled, endOfBatch: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (stop is not null)
-        {
-            await CheckpointPrefixAsync(input.Checkpointer, handled > 0 ? raw[handled - 1].Position : null).ConfigureAwait(false);
-            throw stop;
-        }
-    }
-
-    /// <summary>
-    /// The batch with in-place retries. Records are decoded in order and collected into a segment; a record that is too
-    /// old or does not decode ends the segment, which is handled first (so everything before the record is done), then
-    /// the record is retried or sent to the destination. Each segment is handled by <see cref="HandleRangesAsync"/>.
-    /// </summary>
-    private async ValueTask ProcessWithRetriesAsync(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, CancellationToken cancellationToken)
-    {
-        var raw = input.Records;
-        var run = new RetryRun(services, input, batch, new HandlerCheckpointer(input.Checkpointer), raw.Count);
+        var stopAt = raw.Count;
         try
         {
             for (var i = 0; i < raw.Count; i++)
             {
+                // A hard stop (or a lost lease) ends the batch here: what is not done is delivered again.
                 cancellationToken.ThrowIfCancellationRequested();
                 var record = raw[i];
                 if (IsTooOld(record))
                 {
-                    await FlushAsync(run, i - 1, cancellationToken).ConfigureAwait(false);
+                    // Lambda's maximum record age: the record goes to the destination without being handled. Retrying
+                    // in place, the records before it are handled first; otherwise the handler gets them in one call.
+                    if (run.RetriesInPlace)
+                    {
+                        await FlushAsync(run, i - 1, cancellationToken).ConfigureAwait(false);
+                    }
+
                     await SendToDestinationAsync(record, FailureReason.RecordTooOld, null, 0, input, cancellationToken).ConfigureAwait(false);
-                    run.MarkDone(i);
+                    if (run.Segment.Count == 0 && run.Done == i - 1)
+                    {
+                        // Kept (checkpointed) even when the handler then fails on the rest, so a redelivery does not
+                        // send it again.
+                        run.MarkDone(i);
+                    }
+
                     continue;
                 }
 
@@ -178,33 +85,53 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
 
                     continue;
                 }
-                catch (Exception ex) when (ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is not Handlers.LeaseLostException
+                    && (run.RetriesInPlace ? !cancellationToken.IsCancellationRequested : ex is RecordDeserializationException))
                 {
                     error = ex;
+                }
+
+                if (!run.RetriesInPlace)
+                {
+                    // The shard stops here, but the records before it are good: handle those first.
+                    stop = (RecordDeserializationException)error;
+                    stopAt = i;
+                    break;
                 }
 
                 await FlushAsync(run, i - 1, cancellationToken).ConfigureAwait(false);
                 await DecodeWithRetriesAsync(run, i, error, cancellationToken).ConfigureAwait(false);
             }
 
-            await FlushAsync(run, raw.Count - 1, cancellationToken).ConfigureAwait(false);
+            await FlushAsync(run, stopAt - 1, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not Handlers.LeaseLostException)
         {
-            // Keep what is done: the failed record and the rest of the batch are delivered again.
+            // Whatever failed (the handler, its BatchResult, the failure handler), what is done is kept: in this batch,
+            // or what earlier batches completed but the mode had not checkpointed yet (periodic mode).
             await CheckpointDoneAsync(run).ConfigureAwait(false);
+            await CheckpointPrefixAsync(input.Checkpointer, null).ConfigureAwait(false);
             throw;
         }
 
-        await CompletedAsync(input.Checkpointer, raw[^1].Position, raw.Count, endOfBatch: true, cancellationToken).ConfigureAwait(false);
+        if (stopAt > 0)
+        {
+            await CompletedAsync(input.Checkpointer, raw[stopAt - 1].Position, stopAt, endOfBatch: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (stop is not null)
+        {
+            await CheckpointPrefixAsync(input.Checkpointer, stopAt > 0 ? raw[stopAt - 1].Position : null).ConfigureAwait(false);
+            throw stop;
+        }
     }
 
     /// <summary>Handles the collected segment (if any); then everything up to raw index <paramref name="throughRaw"/> is done.</summary>
-    private async ValueTask FlushAsync(RetryRun run, int throughRaw, CancellationToken cancellationToken)
+    private async ValueTask FlushAsync(BatchRun run, int throughRaw, CancellationToken cancellationToken)
     {
         if (run.Segment.Count > 0)
         {
-            await HandleRangesAsync(run, cancellationToken).ConfigureAwait(false);
+            await HandleRangesAsync(run, run.Input.Records[throughRaw].Position, cancellationToken).ConfigureAwait(false);
             run.StartSegment();
         }
 
@@ -212,7 +139,9 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
     }
 
     /// <summary>
-    /// Calls the handler on the segment until every record of it is handled or given up on. A range that fails:
+    /// Calls the handler on the segment until every record of it is handled or given up on. Without in-place retries a
+    /// failure propagates (after checkpointing what is done) and the consumer delivers the rest again. Otherwise a range
+    /// that fails:
     /// <list type="bullet">
     /// <item>with a reported first failed record (<see cref="BatchResult"/>): the records before it are done; the range
     /// from it is retried; after the retries it alone goes to the destination and the rest is handled;</item>
@@ -221,7 +150,10 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
     /// <item>by throwing otherwise: it is retried whole; after the retries every record of it goes to the destination.</item>
     /// </list>
     /// </summary>
-    private async ValueTask HandleRangesAsync(RetryRun run, CancellationToken cancellationToken)
+    /// <param name="run">The batch.</param>
+    /// <param name="segmentLimit">The largest checkpoint a handler given the whole segment may write (records skipped after its last one included).</param>
+    /// <param name="cancellationToken">Cancelled when the worker stops hard.</param>
+    private async ValueTask HandleRangesAsync(BatchRun run, ExtendedSequenceNumber segmentLimit, CancellationToken cancellationToken)
     {
         var records = run.Segment;
         var ranges = new Stack<(int Lo, int Hi)>();
@@ -245,8 +177,9 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
                 continue;
             }
 
-            var given = lo == 0 && hi == records.Count ? records : records.GetRange(lo, hi - lo);
-            run.Checkpointer.Limit = records[hi - 1].Record.Position;
+            var whole = lo == 0 && hi == records.Count;
+            var given = whole ? records : records.GetRange(lo, hi - lo);
+            run.Checkpointer.Limit = whole ? segmentLimit : records[hi - 1].Record.Position;
             var failedAt = -1;
             Exception error;
             try
@@ -269,12 +202,22 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
 
             if (failedAt >= 0)
             {
+                // The records before the failed one (and any skipped between them) are done.
+                run.MarkDone(run.RawIndexOf(failedAt) - 1);
                 if (failedAt > lo)
                 {
-                    run.MarkDone(run.RawIndexOf(failedAt - 1));
                     failures = 0;
                 }
+            }
 
+            if (!run.RetriesInPlace)
+            {
+                await CheckpointDoneAsync(run).ConfigureAwait(false);
+                ExceptionDispatchInfo.Throw(error);
+            }
+
+            if (failedAt >= 0)
+            {
                 failures++;
                 LogFailure(error, records[failedAt].Record, hi - failedAt, failures);
                 if (RetriesExhausted(failures))
@@ -330,7 +273,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
     }
 
     /// <summary>A record that did not decode: decoded again after each backoff, and after the retries sent to the destination.</summary>
-    private async ValueTask DecodeWithRetriesAsync(RetryRun run, int index, Exception firstError, CancellationToken cancellationToken)
+    private async ValueTask DecodeWithRetriesAsync(BatchRun run, int index, Exception firstError, CancellationToken cancellationToken)
     {
         var record = run.Input.Records[index];
         var error = firstError;
@@ -375,7 +318,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
         }
     }
 
-    private ValueTask CheckpointDoneAsync(RetryRun run) =>
+    private ValueTask CheckpointDoneAsync(BatchRun run) =>
         run.Done >= 0 ? CheckpointPrefixAsync(run.Input.Checkpointer, run.Input.Records[run.Done].Position) : default;
 
     /// <summary>The index in <paramref name="given"/> of the first failed record the handler reported; throws when it is not there.</summary>
@@ -385,7 +328,7 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
         {
             return index < given.Count
                 ? index
-                : throw new InvalidOperationException($"Handler {Settings.HandlerName} reported a failure at index {index}, but it was given {given.Count} records.");
+                : throw new InvalidOperationException($"Handler {Settings.HandlerName} reported a failure at index {index}, but it was given {given.Count} records; they will be delivered again.");
         }
 
         var position = result.FailedPosition!.Value;
@@ -397,11 +340,11 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
             }
         }
 
-        throw new InvalidOperationException($"Handler {Settings.HandlerName} reported a failure at record {position}, which it was not given from {Shard.StreamName}/{Shard.ShardId}.");
+        throw new InvalidOperationException($"Handler {Settings.HandlerName} reported a failure at record {position}, which it was not given from {Shard.StreamName}/{Shard.ShardId}; its records will be delivered again.");
     }
 
-    /// <summary>The state of one batch under the retry policy: the current segment of decoded records and how far the batch is done.</summary>
-    private sealed class RetryRun(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, HandlerCheckpointer checkpointer, int capacity)
+    /// <summary>The state of one batch: the current segment of decoded records waiting for the handler, and how far the batch is done.</summary>
+    private sealed class BatchRun(IServiceProvider services, ProcessRecordsInput input, BatchContext batch, HandlerCheckpointer checkpointer, int capacity, bool retriesInPlace)
     {
         private List<int> _rawIndexes = new(capacity);
 
@@ -412,6 +355,9 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
         public BatchContext Batch { get; } = batch;
 
         public HandlerCheckpointer Checkpointer { get; } = checkpointer;
+
+        /// <summary>Whether failures are retried in place (<see cref="HandlerSettings.RetriesInPlace"/>) rather than propagated.</summary>
+        public bool RetriesInPlace { get; } = retriesInPlace;
 
         /// <summary>The decoded records waiting for the handler (a new list per segment: a handler may keep the one it got).</summary>
         public List<KinesisRecord<T>> Segment { get; private set; } = new(capacity);
@@ -434,35 +380,6 @@ public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
             Segment = [];
             _rawIndexes = [];
         }
-    }
-
-    /// <summary>The index in the raw batch of the first failed record, from the index or position the handler reported.</summary>
-    private int FindFailed(BatchResult result, List<KinesisRecord<T>> decoded, IReadOnlyList<KinesisClientRecord> raw, int handled)
-    {
-        ExtendedSequenceNumber position;
-        if (result.FailedIndex is { } index)
-        {
-            if (index >= decoded.Count)
-            {
-                throw new InvalidOperationException($"Handler {Settings.HandlerName} reported a failure at index {index}, but its batch has {decoded.Count} records; the whole batch will be delivered again.");
-            }
-
-            position = decoded[index].Record.Position;
-        }
-        else
-        {
-            position = result.FailedPosition!.Value;
-        }
-
-        for (var i = 0; i < handled; i++)
-        {
-            if (raw[i].Position == position)
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"Handler {Settings.HandlerName} reported a failure at record {position}, which is not in its batch from {Shard.StreamName}/{Shard.ShardId}; the whole batch will be delivered again.");
     }
 
     private sealed class PayloadList(IReadOnlyList<KinesisRecord<T>> records) : IReadOnlyList<T>

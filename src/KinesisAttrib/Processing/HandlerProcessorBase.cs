@@ -1,9 +1,7 @@
 using KinesisAttrib.Handlers;
-using KinesisAttrib.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace KinesisAttrib.Processing;
 
@@ -14,7 +12,7 @@ namespace KinesisAttrib.Processing;
 /// <see cref="BatchHandlerProcessor{T}"/> add the two ways of calling a handler.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
-public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShardProcessor, IStartupCheckedProcessor
+public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShardProcessor
 {
     private readonly IServiceProvider _services;
     private readonly IServiceScopeFactory _scopeFactory;
@@ -32,7 +30,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     /// <summary>Creates the processor.</summary>
     /// <param name="services">The application's services; a scope is created from them per batch.</param>
     /// <param name="deserializer">Turns record data into <typeparamref name="T"/>.</param>
-    /// <param name="settings">Checkpoint mode and failure policy; null for the defaults.</param>
+    /// <param name="settings">The handler's effective settings (with the application's overrides); null for the defaults.</param>
     protected HandlerProcessorBase(IServiceProvider services, IRecordDeserializer<T> deserializer, HandlerSettings? settings)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -40,16 +38,15 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
         _scopeFactory = services.GetRequiredService<IServiceScopeFactory>();
         _deserializer = deserializer ?? throw new ArgumentNullException(nameof(deserializer));
         Settings = settings ?? new HandlerSettings();
+
+        // The host validated these at start; a processor made without it (a test, a Scheduler run by hand) is checked here.
         Settings.Validate();
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger("KinesisAttrib.Handlers") ?? NullLogger.Instance;
     }
 
-    /// <summary>
-    /// Checkpoint mode, failure policy and the handler's name: the generated settings until
-    /// <see cref="InitializeAsync"/>, then with the application's overrides (<c>KinesisAttrib:Applications:{name}</c>).
-    /// </summary>
-    protected HandlerSettings Settings { get; private set; }
+    /// <summary>Checkpoint mode, failure policy and the handler's name, as the host resolved them at start.</summary>
+    protected HandlerSettings Settings { get; }
 
     /// <summary>The shard this processor works on (set by <see cref="InitializeAsync"/>).</summary>
     protected ShardContext Shard => _shard ?? throw new InvalidOperationException("The processor has not been initialized.");
@@ -61,37 +58,9 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
         _shard = input.Shard;
         _pendingCheckpoint = input.PendingCheckpoint;
         _pendingCheckpointState = input.PendingCheckpointState;
-        (Settings, _destination) = ResolveFailurePolicy(input.Shard.ApplicationName);
+        _destination = FailureDestinationResolver.Resolve(_services, Settings, input.Shard.ApplicationName);
         _lastCheckpointTimestamp = _time.GetTimestamp();
         return default;
-    }
-
-    /// <inheritdoc />
-    void IStartupCheckedProcessor.CheckAtStartup(string applicationName) => ResolveFailurePolicy(applicationName);
-
-    /// <summary>
-    /// The settings with the application's overrides, and the destination they name. A policy that can give up on a
-    /// record (a retry limit or a maximum age) without a destination registered is an error: giving up would have to
-    /// skip the record, and nothing is skipped without reaching a destination.
-    /// </summary>
-    private (HandlerSettings Settings, IFailedRecordDestination? Destination) ResolveFailurePolicy(string applicationName)
-    {
-        var overrides = _services.GetService<IOptions<KinesisAttribOptions>>()?.Value.Applications.TryGetValue(applicationName, out var application) == true ? application : null;
-        var settings = Settings.WithOverrides(overrides);
-        settings.Validate();
-        var destination = settings.FailureDestination is { } key
-            ? _services.GetKeyedService<IFailedRecordDestination>(key)
-            : _services.GetService<IFailedRecordDestination>();
-        if (destination is null && (settings.NeedsDestination || settings.FailureDestination is not null))
-        {
-            var which = settings.FailureDestination is { } name ? $"a keyed IFailedRecordDestination '{name}'" : "an IFailedRecordDestination";
-            var register = $"Register one (e.g. services.AddKinesisStreamFailureDestination(\"failed-orders\"{(settings.FailureDestination is { } key2 ? $", name: \"{key2}\"" : "")}))";
-            throw new InvalidOperationException(settings.NeedsDestination
-                ? $"Handler {settings.HandlerName} (application '{applicationName}') can give up on a record (MaxRetryAttempts {settings.MaxRetryAttempts}, MaxRecordAge {settings.MaxRecordAge}) but {which} is not registered, so the record would be lost. {register} or remove the limits."
-                : $"Handler {settings.HandlerName} (application '{applicationName}') names FailureDestination '{settings.FailureDestination}' but {which} is not registered. {register} or remove FailureDestination.");
-        }
-
-        return (settings, destination);
     }
 
     /// <inheritdoc />

@@ -2,11 +2,34 @@ using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Processing;
 
-/// <summary>How a generated processor runs its handler: the attribute's checkpoint and failure settings.</summary>
+/// <summary>
+/// Every setting of one handler, in one place: what it consumes (stream, application, start position, read size and
+/// pace) and how its processor runs it (checkpoint mode, failure policy). The generator emits one per
+/// <see cref="KinesisHandlerAttribute"/>; at start the host applies the application's overrides, validates the result
+/// once and hands these effective settings to the processor's constructor.
+/// </summary>
 public sealed record HandlerSettings
 {
     /// <summary>The handler's name for logs and errors, e.g. <c>Sample.OrderHandlers.OnOrder</c>.</summary>
     public string HandlerName { get; init; } = "handler";
+
+    /// <summary>The stream, as written on the attribute (the host maps it through <c>KinesisAttribOptions.StreamNames</c>).</summary>
+    public string StreamName { get; init; } = "";
+
+    /// <summary>The application name, or null for <c>KinesisAttribOptions.ApplicationName</c>.</summary>
+    public string? ApplicationName { get; init; }
+
+    /// <summary>Where to start in shards without a checkpoint.</summary>
+    public InitialPosition InitialPosition { get; init; } = InitialPosition.TrimHorizon;
+
+    /// <summary>The time to start at when <see cref="InitialPosition"/> is <see cref="InitialPosition.AtTimestamp"/>.</summary>
+    public DateTimeOffset? InitialTimestamp { get; init; }
+
+    /// <summary>Records per GetRecords call for this handler; null for <c>KinesisAttribOptions.MaxRecords</c>.</summary>
+    public int? MaxRecords { get; init; }
+
+    /// <summary>Wait after an empty read for this handler; null for <c>KinesisAttribOptions.IdleTimeBetweenReads</c>.</summary>
+    public TimeSpan? IdleTimeBetweenReads { get; init; }
 
     /// <summary>When progress is checkpointed.</summary>
     public CheckpointMode CheckpointMode { get; init; } = CheckpointMode.AfterEachBatch;
@@ -61,17 +84,6 @@ public sealed record HandlerSettings
 
     /// <summary>Whether the policy can give up on a record (a retry limit or a maximum age), which then needs a destination.</summary>
     public bool NeedsDestination => MaxRetryAttempts >= 0 || MaxRecordAge > TimeSpan.Zero;
-
-    /// <summary>These settings with an application's overrides (from <c>KinesisAttrib:Applications:{name}</c>) applied.</summary>
-    public HandlerSettings WithOverrides(Hosting.KinesisApplicationOptions? application) => application is null ? this : this with
-    {
-        MaxRetryAttempts = application.MaxRetryAttempts ?? MaxRetryAttempts,
-        BisectBatchOnError = application.BisectBatchOnError ?? BisectBatchOnError,
-        MaxRecordAge = application.MaxRecordAge ?? MaxRecordAge,
-        RetryDelay = application.RetryDelay ?? RetryDelay,
-        MaxRetryDelay = application.MaxRetryDelay ?? MaxRetryDelay,
-        FailureDestination = application.FailureDestination ?? FailureDestination,
-    };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first inconsistent setting.</summary>
     public void Validate()

@@ -15,7 +15,7 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
     /// <summary>Creates the processor.</summary>
     /// <param name="services">The application's services; a scope is created from them per batch.</param>
     /// <param name="deserializer">Turns record data into <typeparamref name="T"/>.</param>
-    /// <param name="settings">Checkpoint mode and failure policy; null for the defaults.</param>
+    /// <param name="settings">The handler's effective settings; null for the defaults.</param>
     protected RecordHandlerProcessor(IServiceProvider services, IRecordDeserializer<T> deserializer, HandlerSettings? settings = null)
         : base(services, deserializer, settings)
     {
@@ -51,20 +51,9 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
                     // Lambda's maximum record age: the record goes to the destination without being handled.
                     await SendToDestinationAsync(record, FailureReason.RecordTooOld, null, 0, input, cancellationToken).ConfigureAwait(false);
                 }
-                else if (Settings.MaxRetryAttempts >= 0)
-                {
-                    await HandleWithRetriesAsync(services, record, batch, handlerCheckpointer, input, done, cancellationToken).ConfigureAwait(false);
-                }
                 else
                 {
-                    // The default policy (and the hot path): a failure propagates and the consumer redelivers.
-                    var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
-                    if (decoded)
-                    {
-                        // "Everything delivered" to this handler ends at this record, not at the end of the batch.
-                        handlerCheckpointer.Limit = record.Position;
-                        await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
-                    }
+                    await HandleRecordAsync(services, record, batch, handlerCheckpointer, input, done, cancellationToken).ConfigureAwait(false);
                 }
 
                 done = record.Position;
@@ -79,32 +68,31 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
         }
     }
 
-    private async ValueTask HandleOnceAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, CancellationToken cancellationToken)
-    {
-        var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
-        if (decoded)
-        {
-            // "Everything delivered" to this handler ends at this record, not at the end of the batch.
-            handlerCheckpointer.Limit = record.Position;
-            await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>
-    /// Handles one record, retrying it in place (with backoff) when it fails, and after
-    /// <see cref="HandlerSettings.MaxRetryAttempts"/> retries sends it to the destination. Before the first wait the
-    /// records before it are checkpointed, so a lost lease meanwhile does not redeliver them.
+    /// Handles one record. Without a retry limit a failure propagates (the consumer delivers the record again). With
+    /// one, the record is retried in place (with backoff) and after <see cref="HandlerSettings.MaxRetryAttempts"/>
+    /// retries sent to the destination; before the first wait the records before it are checkpointed, so a lost lease
+    /// meanwhile does not redeliver them.
     /// </summary>
-    private async ValueTask HandleWithRetriesAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, ProcessRecordsInput input, ExtendedSequenceNumber? done, CancellationToken cancellationToken)
+    private async ValueTask HandleRecordAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, ProcessRecordsInput input, ExtendedSequenceNumber? done, CancellationToken cancellationToken)
     {
+        // Per-record handlers ignore BisectBatchOnError: only a retry limit retries in place.
+        var retriesInPlace = Settings.MaxRetryAttempts >= 0;
         for (var failures = 1; ; failures++)
         {
             try
             {
-                await HandleOnceAsync(services, record, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+                var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
+                if (decoded)
+                {
+                    // "Everything delivered" to this handler ends at this record, not at the end of the batch.
+                    handlerCheckpointer.Limit = record.Position;
+                    await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+                }
+
                 return;
             }
-            catch (Exception ex) when (ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (retriesInPlace && ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
             {
                 LogFailure(ex, record, 1, failures);
                 if (RetriesExhausted(failures))

@@ -1,6 +1,5 @@
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
-using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
@@ -22,7 +21,7 @@ public sealed class Scheduler
     private readonly Func<IShardRecordProcessor> _processorFactory;
     private readonly IKinesisClient _kinesis;
     private readonly ILeaseStore _leaseStore;
-    private readonly KinesisAttribOptions _options;
+    private readonly SchedulerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LeaseCoordinator _coordinator;
@@ -39,7 +38,7 @@ public sealed class Scheduler
     /// <param name="processorFactory">Makes one processor per shard.</param>
     /// <param name="kinesis">The Kinesis API.</param>
     /// <param name="leaseStore">The application's lease table.</param>
-    /// <param name="options">Timings and limits; validated here.</param>
+    /// <param name="options">Timings and limits (a <c>KinesisAttribOptions</c> converts to them, validated).</param>
     /// <param name="loggerFactory">Logging; null for none.</param>
     /// <param name="timeProvider">The clock; null for the system clock.</param>
     /// <param name="initialTimestamp">Where shards without a checkpoint start when <paramref name="initialPosition"/> is <see cref="InitialPosition.AtTimestamp"/>.</param>
@@ -55,7 +54,7 @@ public sealed class Scheduler
         Func<IShardRecordProcessor> processorFactory,
         IKinesisClient kinesis,
         ILeaseStore leaseStore,
-        KinesisAttribOptions options,
+        SchedulerOptions options,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
         DateTimeOffset? initialTimestamp = null,
@@ -67,7 +66,6 @@ public sealed class Scheduler
         ArgumentNullException.ThrowIfNull(kinesis);
         ArgumentNullException.ThrowIfNull(leaseStore);
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         if (initialPosition == InitialPosition.AtTimestamp && initialTimestamp is null)
         {
             throw new ArgumentException($"Initial position AtTimestamp for stream '{streamName}' needs an initial timestamp.", nameof(initialTimestamp));
@@ -83,7 +81,7 @@ public sealed class Scheduler
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KinesisAttrib.Scheduler");
         _keys = multiStreamLeaseKeys ? LeaseKeys.ForStream(streamName) : LeaseKeys.SingleStream;
-        _coordinator = new LeaseCoordinator(leaseStore, options.WorkerId, LeaseSettings.From(options), _time, _logger, _keys);
+        _coordinator = new LeaseCoordinator(leaseStore, options.WorkerId, options.Leases, _time, _logger, _keys);
         _syncer = new ShardSyncer(kinesis, leaseStore, streamName, initialPosition, _keys, _logger);
         _cleaner = new LeaseCleaner(leaseStore, _keys, options.CompletedLeaseRetention, _time, _logger);
     }
@@ -171,7 +169,7 @@ public sealed class Scheduler
                     KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
                 }
 
-                await WaitAsync(_options.EffectiveTakerInterval, loopCts.Token).ConfigureAwait(false);
+                await WaitAsync(_options.TakerInterval, loopCts.Token).ConfigureAwait(false);
             }
         }
         finally
@@ -222,7 +220,7 @@ public sealed class Scheduler
             }
 
             var shard = new ShardContext(_applicationName, _streamName, _keys.ShardIdOf(held.LeaseKey), _options.WorkerId);
-            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options, _time, _logger, InitialTimestamp);
+            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options.Consumer, _time, _logger, InitialTimestamp);
             var running = new RunningConsumer(held, consumer);
             lock (_consumers)
             {

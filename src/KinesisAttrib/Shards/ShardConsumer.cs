@@ -1,6 +1,5 @@
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
-using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
@@ -34,12 +33,12 @@ internal sealed partial class ShardConsumer
     private readonly LeaseCoordinator _coordinator;
     private readonly IShardRecordProcessor _processor;
     private readonly IKinesisClient _kinesis;
-    private readonly KinesisAttribOptions _options;
+    private readonly ShardConsumerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly DateTimeOffset? _initialTimestamp;
 
-    public ShardConsumer(ShardContext shard, HeldLease lease, LeaseCoordinator coordinator, IShardRecordProcessor processor, IKinesisClient kinesis, KinesisAttribOptions options, TimeProvider time, ILogger logger, DateTimeOffset? initialTimestamp = null)
+    public ShardConsumer(ShardContext shard, HeldLease lease, LeaseCoordinator coordinator, IShardRecordProcessor processor, IKinesisClient kinesis, ShardConsumerOptions options, TimeProvider time, ILogger logger, DateTimeOffset? initialTimestamp = null)
     {
         _initialTimestamp = initialTimestamp;
         _shard = shard;

@@ -34,13 +34,13 @@ public class HotPathBenchmarks
         var records = Payloads.Records(BatchSize);
         _input = new ProcessRecordsInput(records, 0, new NoOpCheckpointer(records[^1].Position));
         _services = new ServiceCollection().AddKinesisHandlers().BuildServiceProvider();
-        var descriptors = _services.GetServices<KinesisHandlerDescriptor>().ToDictionary(d => d.HandlerName, StringComparer.Ordinal);
-        _generatedSync = Initialize(descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnOrder)}"].CreateProcessor(_services));
-        _generatedAsync = Initialize(descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnOrderAsync)}"].CreateProcessor(_services));
+        var descriptors = _services.GetServices<KinesisHandlerDescriptor>().ToDictionary(d => d.Settings.HandlerName, StringComparer.Ordinal);
+        _generatedSync = Initialize(descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnOrder)}"].CreateProcessor(_services, descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnOrder)}"].Settings));
+        _generatedAsync = Initialize(descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnOrderAsync)}"].CreateProcessor(_services, descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnOrderAsync)}"].Settings));
         _byHand = Initialize(new ByHandProcessor(new OrderHandler()));
         _floor = Initialize(new FloorProcessor(OrderParser.Parse));
         _sourceGeneratedDirect = Initialize(new FloorProcessor(data => JsonSerializer.Deserialize(data.Span, OrderJsonContext.Default.Order)!));
-        _generatedCustom = Initialize(descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnParsedOrder)}"].CreateProcessor(_services));
+        _generatedCustom = Initialize(descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnParsedOrder)}"].CreateProcessor(_services, descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnParsedOrder)}"].Settings));
     }
 
     [GlobalCleanup]

@@ -23,7 +23,7 @@ public static class EndToEndSuite
 {
     /// <summary>The generated processor of <see cref="OrderHandlers.OnBytes"/>.</summary>
     public static KinesisHandlerDescriptor NoOpDescriptor(IServiceProvider services) =>
-        services.GetServices<KinesisHandlerDescriptor>().Single(d => d.HandlerName == $"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnBytes)}");
+        services.GetServices<KinesisHandlerDescriptor>().Single(d => d.Settings.HandlerName == $"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnBytes)}");
 
     public static async Task RunAsync(string[] args)
     {
@@ -119,7 +119,7 @@ public static class EndToEndSuite
     {
         var application = Emulators.UniqueName("e2e");
         var start = OrderHandlers.Delivered;
-        var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services), kinesis, new DynamoDbLeaseStore(dynamo, application), new KinesisAttribOptions { WorkerId = "e2e-worker" });
+        var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services, descriptor.Settings), kinesis, new DynamoDbLeaseStore(dynamo, application), new KinesisAttribOptions { WorkerId = "e2e-worker" });
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var run = Task.Run(() => scheduler.RunAsync(stop.Token));

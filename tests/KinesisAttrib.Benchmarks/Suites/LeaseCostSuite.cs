@@ -49,7 +49,7 @@ public static class LeaseCostSuite
             clients.Add(dynamo);
             var workerOptions = options.Clone();
             workerOptions.WorkerId = $"lc-worker-{w}";
-            var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services), kinesis, new DynamoDbLeaseStore(dynamo, application), workerOptions);
+            var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services, descriptor.Settings), kinesis, new DynamoDbLeaseStore(dynamo, application), workerOptions);
             workers.Add((scheduler, Task.Run(() => scheduler.RunAsync(stop.Token))));
         }
 

@@ -36,7 +36,7 @@ public static class MemorySuite
         var descriptor = EndToEndSuite.NoOpDescriptor(services);
         var application = Emulators.UniqueName("mem");
         using var events = new EventCounter();
-        var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services), kinesis, new DynamoDbLeaseStore(dynamo, application), new KinesisAttribOptions { WorkerId = "mem-worker" }, events);
+        var scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services, descriptor.Settings), kinesis, new DynamoDbLeaseStore(dynamo, application), new KinesisAttribOptions { WorkerId = "mem-worker" }, events);
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => scheduler.RunAsync(stop.Token));
         var started = Stopwatch.StartNew();

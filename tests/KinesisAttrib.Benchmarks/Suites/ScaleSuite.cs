@@ -41,7 +41,7 @@ public static class ScaleSuite
         {
             var workerOptions = options.Clone();
             workerOptions.WorkerId = $"scale-worker-{w:D2}";
-            var scheduler = new Scheduler("scale", stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services), kinesis, store, workerOptions);
+            var scheduler = new Scheduler("scale", stream, InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(services, descriptor.Settings), kinesis, store, workerOptions);
             workers.Add((scheduler, Task.Run(() => scheduler.RunAsync(stop.Token))));
         }
 

@@ -8,6 +8,7 @@ using KinesisAttrib.Tests.Shards;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace KinesisAttrib.Tests.Failures;
 
@@ -206,7 +207,13 @@ public sealed class FailurePolicyProcessorTests
             .AddKinesisFailureDestination(_ => destination)
             .BuildServiceProvider();
         var log = new HandledLog();
-        var processor = new PoisonRecordProcessor(services, new HandlerSettings(), "b", log);
+        KinesisHandlerDescriptor handler = new()
+        {
+            Settings = new HandlerSettings { StreamName = "orders", ApplicationName = "app" },
+            CreateProcessor = (sp, settings) => new PoisonRecordProcessor(sp, settings, "b", log),
+        };
+        var plan = Assert.Single(SchedulerPlanner.Plan([handler], services.GetRequiredService<IOptions<KinesisAttribOptions>>().Value, services));
+        var processor = plan.NewProcessor(services);
         await processor.InitializeAsync(new InitializationInput(s_shard, ExtendedSequenceNumber.TrimHorizon), default);
 
         await processor.ProcessRecordsAsync(Input(new ListCheckpointer(), "a", "b", "c"), default);
@@ -224,10 +231,8 @@ public sealed class FailurePolicyProcessorTests
         builder.Services.AddKinesisAttrib();
         builder.Services.AddKinesisHandler(new KinesisHandlerDescriptor
         {
-            StreamName = "orders",
-            ApplicationName = "app",
-            HandlerName = "Shop.Orders.OnOrder",
-            CreateProcessor = sp => new PoisonRecordProcessor(sp, new HandlerSettings { HandlerName = "Shop.Orders.OnOrder", MaxRetryAttempts = 3 }, "x", new HandledLog()),
+            Settings = new HandlerSettings { StreamName = "orders", ApplicationName = "app", HandlerName = "Shop.Orders.OnOrder", MaxRetryAttempts = 3 },
+            CreateProcessor = (sp, settings) => new PoisonRecordProcessor(sp, settings, "x", new HandledLog()),
         });
         using var host = builder.Build();
 

@@ -1,5 +1,6 @@
 using System.Text;
 using KinesisAttrib.Hosting;
+using KinesisAttrib.Processing;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Testing;
@@ -25,10 +26,8 @@ public sealed class KinesisAttribRuntimeTests
 
     private static KinesisHandlerDescriptor Descriptor(string name, string? application, RecordingSink sink) => new()
     {
-        StreamName = "orders",
-        ApplicationName = application,
-        HandlerName = name,
-        CreateProcessor = _ => new RecordingProcessor(sink),
+        Settings = new HandlerSettings { StreamName = "orders", ApplicationName = application, HandlerName = name },
+        CreateProcessor = (_, _) => new RecordingProcessor(sink),
     };
 
     [Fact]

@@ -3,6 +3,7 @@ using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
+using KinesisAttrib.Processing;
 using KinesisAttrib.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,14 +13,12 @@ namespace KinesisAttrib.Tests.Hosting;
 /// <summary>How the host turns handlers and options into schedulers: applications, streams, lease tables, overrides, validation.</summary>
 public sealed class SchedulerPlanTests
 {
-    private static KinesisHandlerDescriptor Handler(string name, string? application, string stream = "orders", int? maxRecords = null, TimeSpan? idle = null) => new()
+    private static readonly IServiceProvider s_services = new ServiceCollection().BuildServiceProvider();
+
+    private static KinesisHandlerDescriptor Handler(string name, string? application, string stream = "orders", int? maxRecords = null, TimeSpan? idle = null, InitialPosition initialPosition = InitialPosition.TrimHorizon) => new()
     {
-        StreamName = stream,
-        ApplicationName = application,
-        HandlerName = name,
-        MaxRecords = maxRecords,
-        IdleTimeBetweenReads = idle,
-        CreateProcessor = _ => throw new InvalidOperationException("not started"),
+        Settings = new HandlerSettings { StreamName = stream, ApplicationName = application, HandlerName = name, MaxRecords = maxRecords, IdleTimeBetweenReads = idle, InitialPosition = initialPosition },
+        CreateProcessor = (_, _) => throw new InvalidOperationException("not started"),
     };
 
     [Fact]
@@ -28,15 +27,16 @@ public sealed class SchedulerPlanTests
         var options = new KinesisAttribOptions { MaxRecords = 1000, IdleTimeBetweenReads = TimeSpan.FromSeconds(1) };
         options.Applications["tuned"] = new KinesisApplicationOptions { MaxRecords = 10, ProcessingRetryDelay = TimeSpan.FromSeconds(7) };
 
-        var plans = KinesisAttribRuntime.Plan(
+        var plans = SchedulerPlanner.Plan(
             [Handler("Plain", "plain"), Handler("FromAttribute", "attribute", maxRecords: 200, idle: TimeSpan.FromMilliseconds(50)), Handler("Tuned", "tuned", maxRecords: 200)],
-            options);
+            options,
+            s_services);
 
-        Assert.Equal((1000, TimeSpan.FromSeconds(1)), (plans[0].Options.MaxRecords, plans[0].Options.IdleTimeBetweenReads));
-        Assert.Equal((200, TimeSpan.FromMilliseconds(50)), (plans[1].Options.MaxRecords, plans[1].Options.IdleTimeBetweenReads));
-        Assert.Equal((10, TimeSpan.FromSeconds(7)), (plans[2].Options.MaxRecords, plans[2].Options.ProcessingRetryDelay));
+        Assert.Equal((1000, TimeSpan.FromSeconds(1)), (plans[0].Scheduler.Consumer.MaxRecords, plans[0].Scheduler.Consumer.IdleTimeBetweenReads));
+        Assert.Equal((200, TimeSpan.FromMilliseconds(50)), (plans[1].Scheduler.Consumer.MaxRecords, plans[1].Scheduler.Consumer.IdleTimeBetweenReads));
+        Assert.Equal((10, TimeSpan.FromSeconds(7)), (plans[2].Scheduler.Consumer.MaxRecords, plans[2].Scheduler.Consumer.ProcessingRetryDelay));
         Assert.Equal(1000, options.MaxRecords);
-        Assert.NotSame(plans[0].Options, plans[1].Options);
+        Assert.NotSame(plans[0].Scheduler, plans[1].Scheduler);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class SchedulerPlanTests
         var options = new KinesisAttribOptions();
         options.StreamNames["orders"] = "orders-prod";
 
-        var plans = KinesisAttribRuntime.Plan([Handler("A", "shop"), Handler("B", "shop", stream: "audit"), Handler("C", "archive")], options);
+        var plans = SchedulerPlanner.Plan([Handler("A", "shop"), Handler("B", "shop", stream: "audit"), Handler("C", "archive")], options, s_services);
 
         Assert.Equal(
             [("shop", "orders-prod", "shop-orders-prod"), ("shop", "audit", "shop-audit"), ("archive", "orders-prod", "archive")],
@@ -58,7 +58,7 @@ public sealed class SchedulerPlanTests
         var options = new KinesisAttribOptions();
         options.Applications["billing"] = new KinesisApplicationOptions { MaxRecords = 20_000 };
 
-        var error = Assert.Throws<InvalidOperationException>(() => KinesisAttribRuntime.Plan([Handler("Bill", "billing")], options));
+        var error = Assert.Throws<InvalidOperationException>(() => SchedulerPlanner.Plan([Handler("Bill", "billing")], options, s_services));
 
         Assert.Contains("Bill", error.Message, StringComparison.Ordinal);
         Assert.Contains("'billing'", error.Message, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class SchedulerPlanTests
         var options = new KinesisAttribOptions();
         options.Applications["biling"] = new KinesisApplicationOptions { MaxRecords = 5 };
 
-        var error = Assert.Throws<InvalidOperationException>(() => KinesisAttribRuntime.Plan([Handler("Bill", "billing")], options));
+        var error = Assert.Throws<InvalidOperationException>(() => SchedulerPlanner.Plan([Handler("Bill", "billing")], options, s_services));
 
         Assert.Contains("Applications:biling", error.Message, StringComparison.Ordinal);
         Assert.Contains("billing", error.Message, StringComparison.Ordinal);
@@ -80,9 +80,9 @@ public sealed class SchedulerPlanTests
     [Fact]
     public void Plan_RefusesAtTimestampWithoutATimestamp()
     {
-        var handler = Handler("Replay", "replay") with { InitialPosition = InitialPosition.AtTimestamp };
+        var handler = Handler("Replay", "replay", initialPosition: InitialPosition.AtTimestamp);
 
-        var error = Assert.Throws<InvalidOperationException>(() => KinesisAttribRuntime.Plan([handler], new KinesisAttribOptions()));
+        var error = Assert.Throws<InvalidOperationException>(() => SchedulerPlanner.Plan([handler], new KinesisAttribOptions(), s_services));
 
         Assert.Contains("Replay", error.Message, StringComparison.Ordinal);
     }
@@ -94,7 +94,7 @@ public sealed class SchedulerPlanTests
         options.Applications["a"] = new KinesisApplicationOptions { LeaseTableName = "shared" };
         options.Applications["b"] = new KinesisApplicationOptions { LeaseTableName = "shared" };
 
-        var error = Assert.Throws<InvalidOperationException>(() => KinesisAttribRuntime.Plan([Handler("A", "a"), Handler("B", "b")], options));
+        var error = Assert.Throws<InvalidOperationException>(() => SchedulerPlanner.Plan([Handler("A", "a"), Handler("B", "b")], options, s_services));
 
         Assert.Contains("'shared'", error.Message, StringComparison.Ordinal);
     }
@@ -102,7 +102,7 @@ public sealed class SchedulerPlanTests
     [Fact]
     public void Plan_GivesEachStreamOfAMultiStreamApplicationItsOwnTable_WithBareShardKeys()
     {
-        var plans = KinesisAttribRuntime.Plan([Handler("Orders", "app", "orders"), Handler("Audit", "app", "audit")], new KinesisAttribOptions());
+        var plans = SchedulerPlanner.Plan([Handler("Orders", "app", "orders"), Handler("Audit", "app", "audit")], new KinesisAttribOptions(), s_services);
 
         Assert.Equal(["app-orders", "app-audit"], plans.Select(p => p.LeaseTable));
         Assert.All(plans, p => Assert.False(p.MultiStreamLeaseKeys));
@@ -114,10 +114,59 @@ public sealed class SchedulerPlanTests
         var options = new KinesisAttribOptions();
         options.Applications["app"] = new KinesisApplicationOptions { LeaseTableName = "app-leases" };
 
-        var plans = KinesisAttribRuntime.Plan([Handler("Orders", "app", "orders"), Handler("Audit", "app", "audit"), Handler("Other", "other", "orders")], options);
+        var plans = SchedulerPlanner.Plan([Handler("Orders", "app", "orders"), Handler("Audit", "app", "audit"), Handler("Other", "other", "orders")], options, s_services);
 
         Assert.Equal(["app-leases", "app-leases", "other"], plans.Select(p => p.LeaseTable));
         Assert.Equal([true, true, false], plans.Select(p => p.MultiStreamLeaseKeys));
+    }
+
+    [Fact]
+    public void Plan_GivesTheHandlerItsEffectiveSettings_WithTheApplicationsFailurePolicyOverrides()
+    {
+        var options = new KinesisAttribOptions { MaxRecords = 1000 };
+        options.StreamNames["orders"] = "orders-prod";
+        options.Applications["billing"] = new KinesisApplicationOptions { MaxRetryAttempts = 5, RetryDelay = TimeSpan.FromSeconds(2), FailureDestination = "audit" };
+        using var services = new ServiceCollection().AddKinesisFailureDestination(_ => new KinesisAttrib.Tests.Failures.RecordingDestination(), "audit").BuildServiceProvider();
+        var handler = Handler("Bill", "billing", maxRecords: 200);
+        var declared = handler.Settings with { MaxRetryAttempts = 3, BisectBatchOnError = true };
+
+        var plan = Assert.Single(SchedulerPlanner.Plan([handler with { Settings = declared }], options, services));
+
+        Assert.Equal(
+            ("billing", "orders-prod", 200, 5, true, TimeSpan.FromSeconds(2), "audit"),
+            (plan.Handler.ApplicationName, plan.Handler.StreamName, plan.Handler.MaxRecords, plan.Handler.MaxRetryAttempts, plan.Handler.BisectBatchOnError, plan.Handler.RetryDelay, plan.Handler.FailureDestination));
+        Assert.Equal(3, declared.MaxRetryAttempts);
+    }
+
+    [Fact]
+    public void Plan_RefusesAFailurePolicyOverrideThatNamesAnUnregisteredDestination()
+    {
+        var options = new KinesisAttribOptions();
+        options.Applications["billing"] = new KinesisApplicationOptions { FailureDestination = "audit" };
+
+        var error = Assert.Throws<InvalidOperationException>(() => SchedulerPlanner.Plan([Handler("Bill", "billing")], options, s_services));
+
+        Assert.Contains("Handler Bill (application 'billing')", error.Message, StringComparison.Ordinal);
+        Assert.Contains("keyed IFailedRecordDestination 'audit'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RefusesAnOutOfRangeFailurePolicyOverride_NamingTheHandler()
+    {
+        var options = new KinesisAttribOptions();
+        options.Applications["billing"] = new KinesisApplicationOptions { MaxRetryAttempts = -2 };
+
+        var error = Assert.Throws<ArgumentException>(() => SchedulerPlanner.Plan([Handler("Bill", "billing")], options, s_services));
+
+        Assert.Contains("Handler Bill: MaxRetryAttempts is -2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RefusesAHandlerThatNamesNoStream()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SchedulerPlanner.Plan([Handler("Nowhere", "app", stream: "")], new KinesisAttribOptions(), s_services));
+
+        Assert.Contains("Nowhere", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -142,8 +191,8 @@ public sealed class SchedulerPlanTests
             o.IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20);
             o.LeaseTakerInterval = TimeSpan.FromMilliseconds(100);
         });
-        builder.Services.AddKinesisHandler(Handler("Orders", "shop") with { CreateProcessor = _ => new RecordingProcessor(orders) });
-        builder.Services.AddKinesisHandler(Handler("Audit", "shop", stream: "audit") with { CreateProcessor = _ => new RecordingProcessor(audit) });
+        builder.Services.AddKinesisHandler(Handler("Orders", "shop") with { CreateProcessor = (_, _) => new RecordingProcessor(orders) });
+        builder.Services.AddKinesisHandler(Handler("Audit", "shop", stream: "audit") with { CreateProcessor = (_, _) => new RecordingProcessor(audit) });
         using var host = builder.Build();
 
         await host.StartAsync();

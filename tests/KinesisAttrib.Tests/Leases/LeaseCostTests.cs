@@ -19,7 +19,7 @@ public sealed class LeaseCostTests(ITestOutputHelper output)
     public async Task LeaseCoordination_OfIdleShards_CostsAtMostHalfTheKclRequestsPerShardHour(int shards, int workers)
     {
         var failover = TimeSpan.FromSeconds(10);
-        var settings = LeaseSettings.From(new KinesisAttrib.Hosting.KinesisAttribOptions { FailoverTime = failover });
+        var settings = new KinesisAttrib.Hosting.KinesisAttribOptions { FailoverTime = failover }.ToSchedulerOptions().Leases;
         var store = new InMemoryLeaseStore();
         var time = new FakeTimeProvider();
         for (var i = 0; i < shards; i++)

@@ -1,5 +1,6 @@
 using System.Text;
 using KinesisAttrib.Hosting;
+using KinesisAttrib.Processing;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Testing;
@@ -56,9 +57,7 @@ public sealed class MultiStreamRuntimeTests
 
     private static KinesisHandlerDescriptor Descriptor(string name, string application, string stream, RecordingSink sink) => new()
     {
-        StreamName = stream,
-        ApplicationName = application,
-        HandlerName = name,
-        CreateProcessor = _ => new RecordingProcessor(sink),
+        Settings = new HandlerSettings { StreamName = stream, ApplicationName = application, HandlerName = name },
+        CreateProcessor = (_, _) => new RecordingProcessor(sink),
     };
 }
