@@ -4,9 +4,10 @@ using Microsoft.CodeAnalysis;
 namespace KinesisAttrib.Analyzers;
 
 /// <summary>
-/// Mirrors <c>KinesisHandlerGenerator.Parser.TryParse</c> (and <c>Resolve</c>) check for check, in the same order, but
-/// says why (a <see cref="HandlerProblem"/>, whose rule picks the diagnostic id) instead of returning null. When the
-/// parser learns a new shape, this class must learn it in the same commit.
+/// Mirrors the type and accessibility checks of <c>KinesisHandlerGenerator.Parser.TryParse</c>, in the same order, but
+/// says why (a <see cref="HandlerProblem"/>, whose rule picks the diagnostic id) instead of returning null; the
+/// signature and the settings come from the shared rules the parser uses (<see cref="HandlerSignature"/>,
+/// <see cref="HandlerContract"/>).
 /// </summary>
 internal static class HandlerShapeRules
 {
@@ -43,7 +44,9 @@ internal static class HandlerShapeRules
             return new(signatureReason);
         }
 
-        return GetAttributeReason(attribute, signature!, types);
+        return HandlerContract.Resolve(attribute, types.AssemblyDefaults, signature!, types.Compilation, out var settings) is { } settingsProblem
+            ? new(settingsProblem)
+            : new(null, signature, settings);
     }
 
     private static string DescribeKind(MethodKind kind) => kind switch
@@ -148,198 +151,13 @@ internal static class HandlerShapeRules
     /// <summary>Return type and parameters: the rules shared with the generator (<see cref="HandlerSignature"/>).</summary>
     private static HandlerProblem? GetSignatureReason(IMethodSymbol method, KnownTypes types, out Signature? signature) =>
         HandlerSignature.Classify(method, types.Compilation, out signature);
-
-    /// <summary>The attribute's values, merged over the assembly's <c>[KinesisHandlerDefaults]</c> as the generator does, then the shared checks.</summary>
-    private static HandlerAnalysis GetAttributeReason(AttributeData attribute, Signature signature, KnownTypes types)
-    {
-        if (ReadSettings(attribute, types, allowDeserializer: true, out var settings, out var deserializer) is { } reason)
-        {
-            return new(reason);
-        }
-
-        var defaults = new Settings();
-        if (types.DefaultsAttribute is { } defaultsType)
-        {
-            foreach (var assemblyAttribute in types.Compilation.Assembly.GetAttributes())
-            {
-                if (assemblyAttribute.AttributeClass is { } cls && cls.Equals(defaultsType, SymbolEqualityComparer.Default)
-                    && ReadSettings(assemblyAttribute, types, allowDeserializer: false, out defaults, out _) is { } defaultsReason)
-                {
-                    return new(defaultsReason.InAssemblyDefaults());
-                }
-            }
-        }
-
-        if (deserializer is not null && HandlerSignature.DeserializerReason(deserializer, signature.PayloadType, types.Compilation) is { } deserializerReason)
-        {
-            return new(deserializerReason);
-        }
-
-        var problem = HandlerSettingsRules.Validate(
-            settings.InitialPosition ?? defaults.InitialPosition ?? 0,
-            settings.InitialTimestamp ?? (HandlerSettingsRules.Inherits(settings.InitialPosition, HandlerSettingsRules.AtTimestamp) ? defaults.InitialTimestamp : null),
-            settings.CheckpointMode ?? defaults.CheckpointMode ?? 0,
-            settings.CheckpointEveryRecords ?? (HandlerSettingsRules.Inherits(settings.CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointEveryRecords : null) ?? 0,
-            settings.CheckpointIntervalSeconds ?? (HandlerSettingsRules.Inherits(settings.CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointIntervalSeconds : null) ?? 0,
-            settings.MaxRecords ?? defaults.MaxRecords,
-            settings.IdleTimeBetweenReadsMilliseconds ?? defaults.IdleTimeBetweenReadsMilliseconds,
-            settings.MaxRetryAttempts ?? defaults.MaxRetryAttempts,
-            settings.MaxRecordAgeSeconds ?? defaults.MaxRecordAgeSeconds,
-            settings.RetryDelayMilliseconds ?? defaults.RetryDelayMilliseconds,
-            settings.MaxRetryDelayMilliseconds ?? defaults.MaxRetryDelayMilliseconds,
-            settings.PayloadFormat ?? defaults.PayloadFormat ?? 0,
-            settings.DeserializationFailurePolicy ?? defaults.DeserializationFailurePolicy ?? 0,
-            deserializer is not null,
-            signature.NaturalFormat,
-            out var format);
-        if (problem is not null)
-        {
-            return new(problem);
-        }
-
-        var context = settings.JsonSerializerContext ?? defaults.JsonSerializerContext;
-        return new(null, signature, format, context, settings.JsonSerializerContext is null && context is not null);
-    }
-
-    private static HandlerProblem? ReadSettings(AttributeData attribute, KnownTypes types, bool allowDeserializer, out Settings settings, out ITypeSymbol? deserializer)
-    {
-        settings = new Settings();
-        deserializer = null;
-        foreach (var argument in attribute.NamedArguments)
-        {
-            var value = argument.Value.Value;
-            switch (argument.Key)
-            {
-                case KnownTypeNames.ApplicationNameProperty:
-                case KnownTypeNames.BisectBatchOnErrorProperty when value is bool:
-                case KnownTypeNames.FailureDestinationProperty:
-                    break;
-                case KnownTypeNames.MaxRetryAttemptsProperty when value is int retries:
-                    settings.MaxRetryAttempts = retries;
-                    break;
-                case KnownTypeNames.MaxRecordAgeSecondsProperty when value is int age:
-                    settings.MaxRecordAgeSeconds = age;
-                    break;
-                case KnownTypeNames.RetryDelayMillisecondsProperty when value is int delay:
-                    settings.RetryDelayMilliseconds = delay;
-                    break;
-                case KnownTypeNames.MaxRetryDelayMillisecondsProperty when value is int maxDelay:
-                    settings.MaxRetryDelayMilliseconds = maxDelay;
-                    break;
-                case KnownTypeNames.InitialTimestampProperty:
-                    settings.InitialTimestamp = value as string;
-                    break;
-                case KnownTypeNames.InitialPositionProperty when value is int position:
-                    settings.InitialPosition = position;
-                    break;
-                case KnownTypeNames.CheckpointModeProperty when value is int mode:
-                    settings.CheckpointMode = mode;
-                    break;
-                case KnownTypeNames.CheckpointEveryRecordsProperty when value is int records:
-                    settings.CheckpointEveryRecords = records;
-                    break;
-                case KnownTypeNames.CheckpointIntervalSecondsProperty when value is int seconds:
-                    settings.CheckpointIntervalSeconds = seconds;
-                    break;
-                case KnownTypeNames.MaxRecordsProperty when value is int maxRecords:
-                    settings.MaxRecords = maxRecords;
-                    break;
-                case KnownTypeNames.IdleTimeBetweenReadsMillisecondsProperty when value is int idle:
-                    settings.IdleTimeBetweenReadsMilliseconds = idle;
-                    break;
-                case KnownTypeNames.PayloadFormatProperty when value is int format:
-                    settings.PayloadFormat = format;
-                    break;
-                case KnownTypeNames.DeserializationFailurePolicyProperty when value is int policy:
-                    settings.DeserializationFailurePolicy = policy;
-                    break;
-                case KnownTypeNames.JsonSerializerContextProperty:
-                    if (value is not null && (value is not INamedTypeSymbol contextType || !IsJsonSerializerContext(contextType, types)))
-                    {
-                        var name = (value as ITypeSymbol)?.ToDisplayString(s_typeFormat) ?? "?";
-                        return new(
-                            HandlerRule.JsonSerializerContext,
-                            $"JsonSerializerContext '{name}' is not a concrete, non-generic, accessible class deriving from System.Text.Json.Serialization.JsonSerializerContext",
-                            argument.Key);
-                    }
-
-                    settings.JsonSerializerContext = value as INamedTypeSymbol;
-                    break;
-                case KnownTypeNames.DeserializerProperty when allowDeserializer:
-                    deserializer = value as ITypeSymbol;
-                    break;
-                default:
-                    return new(HandlerRule.Shape, $"the attribute sets '{argument.Key}', which this generator version does not support", argument.Key);
-            }
-        }
-
-        return null;
-    }
-
-    private static bool IsJsonSerializerContext(INamedTypeSymbol type, KnownTypes types)
-    {
-        if (types.JsonSerializerContext is null
-            || type.TypeKind != TypeKind.Class
-            || type.IsAbstract
-            || type.IsGenericType
-            || !HandlerSignature.IsVisibleToGeneratedCode(type, types.Compilation))
-        {
-            return false;
-        }
-
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (current.Equals(types.JsonSerializerContext, SymbolEqualityComparer.Default))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>One attribute's values; null where not set.</summary>
-    private sealed class Settings
-    {
-        public int? InitialPosition { get; set; }
-
-        public string? InitialTimestamp { get; set; }
-
-        public int? CheckpointMode { get; set; }
-
-        public int? CheckpointEveryRecords { get; set; }
-
-        public int? CheckpointIntervalSeconds { get; set; }
-
-        public int? MaxRecords { get; set; }
-
-        public int? IdleTimeBetweenReadsMilliseconds { get; set; }
-
-        public int? MaxRetryAttempts { get; set; }
-
-        public int? MaxRecordAgeSeconds { get; set; }
-
-        public int? RetryDelayMilliseconds { get; set; }
-
-        public int? MaxRetryDelayMilliseconds { get; set; }
-
-        public int? PayloadFormat { get; set; }
-
-        public int? DeserializationFailurePolicy { get; set; }
-
-        public INamedTypeSymbol? JsonSerializerContext { get; set; }
-    }
 }
 
 /// <summary>What the generator makes of a handler: the problem it is skipped for, or what it is generated with.</summary>
 /// <param name="Problem">Why the generator skips the handler; null when it generates it.</param>
 /// <param name="Signature">The classified signature, when generated.</param>
-/// <param name="Format">The final payload format, when generated.</param>
-/// <param name="JsonContext">The JsonSerializerContext the handler uses (its own, else the assembly default), or null.</param>
-/// <param name="JsonContextFromDefaults">Whether <paramref name="JsonContext"/> comes from <c>[assembly: KinesisHandlerDefaults]</c>.</param>
+/// <param name="Settings">The resolved settings (final payload format, JSON context, checkpoint mode), when generated.</param>
 internal sealed record HandlerAnalysis(
     HandlerProblem? Problem,
     Signature? Signature = null,
-    PayloadFormatKind Format = PayloadFormatKind.Json,
-    INamedTypeSymbol? JsonContext = null,
-    bool JsonContextFromDefaults = false);
+    ResolvedHandlerSettings? Settings = null);

@@ -63,7 +63,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
 
             // The generator fills a handler's missing ApplicationName from [assembly: KinesisHandlerDefaults], so the
             // runtime sees that name: duplicates are judged with it too.
-            var defaultApplication = DefaultApplicationName(start.Compilation, types);
+            var defaultApplication = types.AssemblyDefaults is { } defaults ? HandlerAttributeReader.ApplicationName(defaults) : null;
             var aotProperty = PayloadRules.AotProperty(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
 
             start.RegisterSymbolAction(
@@ -107,8 +107,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var attribute = method.GetAttributes()
-            .FirstOrDefault(a => types.HandlerAttribute.Equals(a.AttributeClass, SymbolEqualityComparer.Default));
+        var attribute = types.HandlerAttributeOf(method);
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax attributeSyntax)
         {
             return;
@@ -150,9 +149,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
 
         if (streamName is not null)
         {
-            var applicationName = attribute.NamedArguments
-                .FirstOrDefault(a => a.Key == KnownTypeNames.ApplicationNameProperty).Value.Value as string;
-            handlers.Add(new HandlerKey(applicationName ?? defaultApplication, streamName, name, attributeSyntax.GetLocation()));
+            handlers.Add(new HandlerKey(HandlerAttributeReader.ApplicationName(attribute) ?? defaultApplication, streamName, name, attributeSyntax.GetLocation()));
         }
     }
 
@@ -220,24 +217,6 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
-    }
-
-    private static string? DefaultApplicationName(Compilation compilation, KnownTypes types)
-    {
-        if (types.DefaultsAttribute is not { } defaultsType)
-        {
-            return null;
-        }
-
-        foreach (var attribute in compilation.Assembly.GetAttributes())
-        {
-            if (defaultsType.Equals(attribute.AttributeClass, SymbolEqualityComparer.Default))
-            {
-                return attribute.NamedArguments.FirstOrDefault(a => a.Key == KnownTypeNames.ApplicationNameProperty).Value.Value as string;
-            }
-        }
-
-        return null;
     }
 
     private static ExpressionSyntax? GetStreamNameArgument(AttributeSyntax attribute) =>

@@ -58,7 +58,7 @@ internal static class PayloadRules
         string? aotProperty,
         Action<Diagnostic> report)
     {
-        if (analysis.Format != PayloadFormatKind.Json || analysis.Signature is not { } signature)
+        if (analysis is not { Signature: { } signature, Settings: { Format: PayloadFormatKind.Json } settings })
         {
             return;
         }
@@ -74,11 +74,11 @@ internal static class PayloadRules
             report(Diagnostic.Create(Descriptors.PayloadNotDeserializable, payloadLocation, payload.ToDisplayString(s_typeFormat), handlerName, reason));
         }
 
-        if (analysis.JsonContext is { } context)
+        if (settings.JsonSerializerContext is { } context)
         {
             if (!ContextKnows(context, payload, types.Compilation))
             {
-                var location = analysis.JsonContextFromDefaults ? methodLocation : ContextArgumentLocation(method) ?? methodLocation;
+                var location = settings.JsonSerializerContextFromDefaults ? methodLocation : ContextArgumentLocation(method) ?? methodLocation;
                 var properties = ImmutableDictionary<string, string?>.Empty
                     .Add(ContextMetadataNameProperty, MetadataName(context))
                     .Add(PayloadTypeProperty, payload.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
@@ -256,7 +256,7 @@ internal static class PayloadRules
         foreach (var reference in method.GetAttributes().Select(a => a.ApplicationSyntaxReference))
         {
             if (reference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments }
-                && arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == KnownTypeNames.JsonSerializerContextProperty) is { } argument)
+                && arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == RuntimeContract.JsonSerializerContextProperty) is { } argument)
             {
                 return argument.GetLocation();
             }

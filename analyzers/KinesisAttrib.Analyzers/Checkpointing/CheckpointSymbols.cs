@@ -1,3 +1,4 @@
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -6,17 +7,12 @@ namespace KinesisAttrib.Analyzers.Checkpointing;
 /// <summary>The checkpoint-related symbols of one compilation, and the questions every KA2xxx rule asks about an operation.</summary>
 internal sealed class CheckpointSymbols
 {
-    private const string CheckpointerMetadata = "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
-    private const string PreparedMetadata = "KinesisAttrib.Handlers.IPreparedCheckpointer";
-    private const string BatchResultMetadata = "KinesisAttrib.Handlers.BatchResult";
-    private const string CheckpointModeMetadata = "KinesisAttrib.Handlers.CheckpointMode";
-
     private CheckpointSymbols(INamedTypeSymbol checkpointer, INamedTypeSymbol? prepared, Compilation compilation)
     {
         Checkpointer = checkpointer;
         Prepared = prepared;
-        BatchResult = compilation.GetTypeByMetadataName(BatchResultMetadata);
-        CheckpointMode = compilation.GetTypeByMetadataName(CheckpointModeMetadata);
+        BatchResult = compilation.GetTypeByMetadataName(KnownTypeNames.BatchResultMetadata);
+        CheckpointMode = compilation.GetTypeByMetadataName(KnownTypeNames.CheckpointModeMetadata);
         ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
         Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
         Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
@@ -37,8 +33,8 @@ internal sealed class CheckpointSymbols
     public INamedTypeSymbol? Timer { get; }
 
     public static CheckpointSymbols? TryCreate(Compilation compilation) =>
-        compilation.GetTypeByMetadataName(CheckpointerMetadata) is { } checkpointer
-            ? new CheckpointSymbols(checkpointer, compilation.GetTypeByMetadataName(PreparedMetadata), compilation)
+        compilation.GetTypeByMetadataName(KnownTypeNames.CheckpointerMetadata) is { } checkpointer
+            ? new CheckpointSymbols(checkpointer, compilation.GetTypeByMetadataName(KnownTypeNames.PreparedCheckpointerMetadata), compilation)
             : null;
 
     public bool IsCheckpointerType(ITypeSymbol? type) =>

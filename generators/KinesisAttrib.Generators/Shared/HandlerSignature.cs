@@ -12,23 +12,6 @@ namespace KinesisAttrib.Shared;
 /// </summary>
 internal static class HandlerSignature
 {
-    public const string RecordContextMetadata = "KinesisAttrib.Handlers.RecordContext";
-    public const string BatchContextMetadata = "KinesisAttrib.Handlers.BatchContext";
-    public const string KinesisRecordMetadata = "KinesisAttrib.Handlers.KinesisRecord`1";
-    public const string BatchResultMetadata = "KinesisAttrib.Handlers.BatchResult";
-    public const string CheckpointerMetadata = "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
-    public const string KinesisClientRecordMetadata = "KinesisAttrib.Handlers.KinesisClientRecord";
-    public const string RecordDeserializerMetadata = "KinesisAttrib.Handlers.IRecordDeserializer`1";
-    public const string CancellationTokenMetadata = "System.Threading.CancellationToken";
-    public const string TaskMetadata = "System.Threading.Tasks.Task";
-    public const string TaskOfTMetadata = "System.Threading.Tasks.Task`1";
-    public const string ValueTaskMetadata = "System.Threading.Tasks.ValueTask";
-    public const string ValueTaskOfTMetadata = "System.Threading.Tasks.ValueTask`1";
-    public const string ReadOnlyListMetadata = "System.Collections.Generic.IReadOnlyList`1";
-    public const string ReadOnlyMemoryMetadata = "System.ReadOnlyMemory`1";
-    public const string MemoryMetadata = "System.Memory`1";
-    public const string IServiceProviderMetadata = "System.IServiceProvider";
-
     public const string SupportedShapes =
         "a handler takes a payload T, an IReadOnlyList<T> or an IReadOnlyList<KinesisRecord<T>>, then any of RecordContext (per-record handlers), "
         + "BatchContext, IRecordProcessorCheckpointer, CancellationToken and DI services, and returns Task, ValueTask or void "
@@ -102,18 +85,18 @@ internal static class HandlerSignature
 
         var shape = HandlerShape.Record;
         var element = payload.Type;
-        if (IsGeneric(payload.Type, compilation, ReadOnlyListMetadata, out var listElement))
+        if (IsGeneric(payload.Type, compilation, KnownTypeNames.ReadOnlyListMetadata, out var listElement))
         {
             shape = HandlerShape.Batch;
             element = listElement!;
-            if (IsGeneric(element, compilation, KinesisRecordMetadata, out var recordPayload))
+            if (IsGeneric(element, compilation, KnownTypeNames.KinesisRecordMetadata, out var recordPayload))
             {
                 shape = HandlerShape.BatchOfRecords;
                 element = recordPayload!;
             }
         }
 
-        if (shape == HandlerShape.Record && IsGeneric(element, compilation, KinesisRecordMetadata, out _))
+        if (shape == HandlerShape.Record && IsGeneric(element, compilation, KnownTypeNames.KinesisRecordMetadata, out _))
         {
             // It would be decoded as JSON, record by record, and fail on every one.
             return new(HandlerRule.UnsupportedParameter, $"parameter '{payload.Name}' is a KinesisRecord<T>, which batch handlers receive in an IReadOnlyList<KinesisRecord<T>>; a per-record handler takes T and a RecordContext", parameter: payload.Name);
@@ -124,7 +107,7 @@ internal static class HandlerSignature
             return new(payloadReason.Rule, $"parameter '{payload.Name}' {payloadReason.Message}", parameter: payload.Name);
         }
 
-        if (IsGeneric(element, compilation, MemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
+        if (IsGeneric(element, compilation, KnownTypeNames.MemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
         {
             return new(HandlerRule.UnsupportedParameter, $"parameter '{payload.Name}' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)", parameter: payload.Name);
         }
@@ -228,34 +211,34 @@ internal static class HandlerSignature
         SymbolEqualityComparer.Default.Equals(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), payload.WithNullableAnnotation(NullableAnnotation.NotAnnotated))
         || type.SpecialType == SpecialType.System_String
         || type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte }
-        || (IsGeneric(type, compilation, ReadOnlyMemoryMetadata, out var memory) && memory!.SpecialType == SpecialType.System_Byte)
-        || Is(type, compilation, KinesisClientRecordMetadata)
-        || IsGeneric(type, compilation, ReadOnlyListMetadata, out _)
-        || IsGeneric(type, compilation, KinesisRecordMetadata, out _);
+        || (IsGeneric(type, compilation, KnownTypeNames.ReadOnlyMemoryMetadata, out var memory) && memory!.SpecialType == SpecialType.System_Byte)
+        || Is(type, compilation, KnownTypeNames.KinesisClientRecordMetadata)
+        || IsGeneric(type, compilation, KnownTypeNames.ReadOnlyListMetadata, out _)
+        || IsGeneric(type, compilation, KnownTypeNames.KinesisRecordMetadata, out _);
 
     private static ParameterKind? ClassifySpecial(ITypeSymbol type, Compilation compilation)
     {
-        if (Is(type, compilation, RecordContextMetadata))
+        if (Is(type, compilation, KnownTypeNames.RecordContextMetadata))
         {
             return ParameterKind.RecordContext;
         }
 
-        if (Is(type, compilation, BatchContextMetadata))
+        if (Is(type, compilation, KnownTypeNames.BatchContextMetadata))
         {
             return ParameterKind.BatchContext;
         }
 
-        if (Is(type, compilation, CheckpointerMetadata))
+        if (Is(type, compilation, KnownTypeNames.CheckpointerMetadata))
         {
             return ParameterKind.Checkpointer;
         }
 
-        if (Is(type, compilation, CancellationTokenMetadata))
+        if (Is(type, compilation, KnownTypeNames.CancellationTokenMetadata))
         {
             return ParameterKind.CancellationToken;
         }
 
-        return Is(type, compilation, IServiceProviderMetadata) ? ParameterKind.ServiceProvider : null;
+        return Is(type, compilation, KnownTypeNames.IServiceProviderMetadata) ? ParameterKind.ServiceProvider : null;
     }
 
     private static ReturnKind? ClassifyReturn(ITypeSymbol type, Compilation compilation)
@@ -265,27 +248,27 @@ internal static class HandlerSignature
             return ReturnKind.Void;
         }
 
-        if (Is(type, compilation, TaskMetadata))
+        if (Is(type, compilation, KnownTypeNames.TaskMetadata))
         {
             return ReturnKind.Task;
         }
 
-        if (Is(type, compilation, ValueTaskMetadata))
+        if (Is(type, compilation, KnownTypeNames.ValueTaskMetadata))
         {
             return ReturnKind.ValueTask;
         }
 
-        if (Is(type, compilation, BatchResultMetadata))
+        if (Is(type, compilation, KnownTypeNames.BatchResultMetadata))
         {
             return ReturnKind.BatchResult;
         }
 
-        if (IsGeneric(type, compilation, TaskOfTMetadata, out var taskResult) && Is(taskResult!, compilation, BatchResultMetadata))
+        if (IsGeneric(type, compilation, KnownTypeNames.TaskOfTMetadata, out var taskResult) && Is(taskResult!, compilation, KnownTypeNames.BatchResultMetadata))
         {
             return ReturnKind.TaskOfBatchResult;
         }
 
-        if (IsGeneric(type, compilation, ValueTaskOfTMetadata, out var valueTaskResult) && Is(valueTaskResult!, compilation, BatchResultMetadata))
+        if (IsGeneric(type, compilation, KnownTypeNames.ValueTaskOfTMetadata, out var valueTaskResult) && Is(valueTaskResult!, compilation, KnownTypeNames.BatchResultMetadata))
         {
             return ReturnKind.ValueTaskOfBatchResult;
         }
@@ -306,12 +289,12 @@ internal static class HandlerSignature
             return PayloadFormatKind.ByteArray;
         }
 
-        if (IsGeneric(type, compilation, ReadOnlyMemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
+        if (IsGeneric(type, compilation, KnownTypeNames.ReadOnlyMemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
         {
             return PayloadFormatKind.Memory;
         }
 
-        return Is(type, compilation, KinesisClientRecordMetadata) ? PayloadFormatKind.Record : PayloadFormatKind.Json;
+        return Is(type, compilation, KnownTypeNames.KinesisClientRecordMetadata) ? PayloadFormatKind.Record : PayloadFormatKind.Json;
     }
 
     /// <summary>Whether <paramref name="type"/> implements <c>IRecordDeserializer&lt;payload&gt;</c> and can be created.</summary>
@@ -321,10 +304,10 @@ internal static class HandlerSignature
         if (type is not INamedTypeSymbol named || named.TypeKind != TypeKind.Class || named.IsAbstract || named.IsStatic || named.IsUnboundGenericType
             || !IsVisibleToGeneratedCode(named, compilation))
         {
-            return new(HandlerRule.Deserializer, $"Deserializer '{name}' is not a concrete, accessible class", property: "Deserializer");
+            return new(HandlerRule.Deserializer, $"Deserializer '{name}' is not a concrete, accessible class", property: RuntimeContract.DeserializerProperty);
         }
 
-        var contract = compilation.GetTypeByMetadataName(RecordDeserializerMetadata);
+        var contract = compilation.GetTypeByMetadataName(KnownTypeNames.RecordDeserializerMetadata);
         foreach (var implemented in named.AllInterfaces)
         {
             if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, contract)
@@ -334,7 +317,7 @@ internal static class HandlerSignature
             }
         }
 
-        return new(HandlerRule.Deserializer, $"Deserializer '{name}' does not implement IRecordDeserializer<{payload.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}>", property: "Deserializer");
+        return new(HandlerRule.Deserializer, $"Deserializer '{name}' does not implement IRecordDeserializer<{payload.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}>", property: RuntimeContract.DeserializerProperty);
     }
 
     /// <summary>Whether an attribute's <c>InitialTimestamp</c> text is an ISO 8601 time (the runtime parses it the same way).</summary>
