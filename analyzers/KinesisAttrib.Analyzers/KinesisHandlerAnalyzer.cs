@@ -52,13 +52,8 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        KnownTypes.OnCompilationStart(context, static (start, types) =>
         {
-            if (KnownTypes.TryCreate(start.Compilation) is not { } types)
-            {
-                return;
-            }
-
             var handlers = new ConcurrentBag<HandlerKey>();
 
             // The generator fills a handler's missing ApplicationName from [assembly: KinesisHandlerDefaults], so the

@@ -1,5 +1,7 @@
+using System;
 using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace KinesisAttrib.Analyzers;
 
@@ -30,11 +32,18 @@ internal sealed class KnownTypes
     /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c> (AllowMultiple is false, so at most one), or null.</summary>
     public AttributeData? AssemblyDefaults { get; }
 
-    /// <summary>Null when the compilation does not reference KinesisAttrib: then there is nothing to analyze.</summary>
-    public static KnownTypes? TryCreate(Compilation compilation) =>
-        compilation.GetTypeByMetadataName(KnownTypeNames.KinesisHandlerAttribute) is { } attribute
-            ? new KnownTypes(compilation, attribute)
-            : null;
+    /// <summary>
+    /// Runs <paramref name="action"/> at the start of each compilation that references KinesisAttrib (there is nothing
+    /// to analyze in others), with the symbols resolved once for it.
+    /// </summary>
+    public static void OnCompilationStart(AnalysisContext context, Action<CompilationStartAnalysisContext, KnownTypes> action) =>
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(KnownTypeNames.KinesisHandlerAttribute) is { } attribute)
+            {
+                action(start, new KnownTypes(start.Compilation, attribute));
+            }
+        });
 
     /// <summary>The method's <c>[KinesisHandler]</c>, or null.</summary>
     public AttributeData? HandlerAttributeOf(IMethodSymbol method)

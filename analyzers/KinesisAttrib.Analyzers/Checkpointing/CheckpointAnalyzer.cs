@@ -53,9 +53,9 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        KnownTypes.OnCompilationStart(context, static (start, types) =>
         {
-            if (KnownTypes.TryCreate(start.Compilation) is not { } types || CheckpointSymbols.TryCreate(start.Compilation) is not { } symbols)
+            if (CheckpointSymbols.TryCreate(start.Compilation) is not { } symbols)
             {
                 return;
             }

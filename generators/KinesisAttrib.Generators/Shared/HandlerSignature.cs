@@ -342,32 +342,19 @@ internal static class HandlerSignature
 }
 
 /// <summary>A classified handler signature (symbols: used at once by the caller, never kept in a pipeline model).</summary>
-internal sealed class Signature
-{
-    public Signature(HandlerShape shape, ITypeSymbol payloadType, ReturnKind returnKind, ImmutableArray<ParameterKind> parameters, ImmutableArray<ITypeSymbol?> serviceTypes, PayloadFormatKind naturalFormat)
-    {
-        Shape = shape;
-        PayloadType = payloadType;
-        ReturnKind = returnKind;
-        Parameters = parameters;
-        ServiceTypes = serviceTypes;
-        NaturalFormat = naturalFormat;
-    }
-
-    public HandlerShape Shape { get; }
-
-    /// <summary>The payload of one record (the element type for batch handlers).</summary>
-    public ITypeSymbol PayloadType { get; }
-
-    public ReturnKind ReturnKind { get; }
-
-    public ImmutableArray<ParameterKind> Parameters { get; }
-
-    /// <summary>For each parameter, its type when it is a DI service, else null.</summary>
-    public ImmutableArray<ITypeSymbol?> ServiceTypes { get; }
-
-    public PayloadFormatKind NaturalFormat { get; }
-}
+/// <param name="Shape">Per record, per batch of payloads, or per batch of records.</param>
+/// <param name="PayloadType">The payload of one record (the element type for batch handlers).</param>
+/// <param name="ReturnKind">What the method returns.</param>
+/// <param name="Parameters">What each parameter receives.</param>
+/// <param name="ServiceTypes">For each parameter, its type when it is a DI service, else null.</param>
+/// <param name="NaturalFormat">The payload format <c>PayloadFormat.Auto</c> picks for the payload type.</param>
+internal sealed record Signature(
+    HandlerShape Shape,
+    ITypeSymbol PayloadType,
+    ReturnKind ReturnKind,
+    ImmutableArray<ParameterKind> Parameters,
+    ImmutableArray<ITypeSymbol?> ServiceTypes,
+    PayloadFormatKind NaturalFormat);
 
 /// <summary>Per record, or per batch of payloads, or per batch of payload-and-context records.</summary>
 internal enum HandlerShape
