@@ -21,14 +21,6 @@ internal static class PayloadRules
     /// <summary>Diagnostic property: the payload type, fully qualified (KA3002, for the code fix).</summary>
     public const string PayloadTypeProperty = "PayloadType";
 
-    private const string JsonConverterAttribute = "System.Text.Json.Serialization.JsonConverterAttribute";
-    private const string JsonConstructorAttribute = "System.Text.Json.Serialization.JsonConstructorAttribute";
-    private const string JsonPolymorphicAttribute = "System.Text.Json.Serialization.JsonPolymorphicAttribute";
-    private const string JsonDerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
-    private const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
-    private const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";
-    private const string JsonTypeInfoMetadata = "System.Text.Json.Serialization.Metadata.JsonTypeInfo`1";
-
     // Enough for any real object graph; a bound, so a huge generated model cannot make the IDE crawl.
     private const int MaxTypesWalked = 2000;
 
@@ -105,7 +97,7 @@ internal static class PayloadRules
             || named.TypeKind is not (TypeKind.Class or TypeKind.Interface)
             || IsFrameworkType(named)
             || IsEnumerable(named)
-            || HasAttribute(named, JsonConverterAttribute, compilation, inherited: true))
+            || HasAttribute(named, KnownTypeNames.JsonConverterAttributeMetadata, compilation, inherited: true))
         {
             // Primitives, structs (always have a default), enums, framework types and collections: STJ knows them.
             return null;
@@ -113,7 +105,7 @@ internal static class PayloadRules
 
         if (named.TypeKind == TypeKind.Interface || named.IsAbstract)
         {
-            if (HasAttribute(named, JsonPolymorphicAttribute, compilation, inherited: false) || HasAttribute(named, JsonDerivedTypeAttribute, compilation, inherited: false))
+            if (HasAttribute(named, KnownTypeNames.JsonPolymorphicAttributeMetadata, compilation, inherited: false) || HasAttribute(named, KnownTypeNames.JsonDerivedTypeAttributeMetadata, compilation, inherited: false))
             {
                 return null;
             }
@@ -123,7 +115,7 @@ internal static class PayloadRules
         }
 
         var constructors = named.InstanceConstructors;
-        var jsonConstructorType = compilation.GetTypeByMetadataName(JsonConstructorAttribute);
+        var jsonConstructorType = compilation.GetTypeByMetadataName(KnownTypeNames.JsonConstructorAttributeMetadata);
         if (constructors.Any(c => c.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, jsonConstructorType))))
         {
             return null;
@@ -169,7 +161,7 @@ internal static class PayloadRules
     /// </summary>
     public static bool ContextKnows(INamedTypeSymbol context, ITypeSymbol payload, Compilation compilation)
     {
-        var typeInfo = compilation.GetTypeByMetadataName(JsonTypeInfoMetadata);
+        var typeInfo = compilation.GetTypeByMetadataName(KnownTypeNames.JsonTypeInfoOfTMetadata);
         foreach (var member in context.GetMembers())
         {
             if (member is IPropertySymbol { Type: INamedTypeSymbol { TypeArguments.Length: 1 } propertyType }
@@ -180,8 +172,8 @@ internal static class PayloadRules
             }
         }
 
-        var serializable = compilation.GetTypeByMetadataName(JsonSerializableAttribute);
-        var ignore = compilation.GetTypeByMetadataName(JsonIgnoreAttribute);
+        var serializable = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializableAttributeMetadata);
+        var ignore = compilation.GetTypeByMetadataName(KnownTypeNames.JsonIgnoreAttributeMetadata);
         var visited = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         var pending = new Stack<ITypeSymbol>();
         foreach (var attribute in context.GetAttributes())

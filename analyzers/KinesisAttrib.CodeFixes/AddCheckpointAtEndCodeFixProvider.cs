@@ -59,7 +59,7 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
         }
 
         var checkpointerName = checkpointer?.Name ?? "checkpointer";
-        var call = $"await {checkpointerName}.CheckpointAsync({token?.Name});";
+        var call = $"await {checkpointerName}.{RuntimeContract.CheckpointAsyncMethod}({token?.Name});";
         var title = adding ? $"Take an IRecordProcessorCheckpointer and add '{call}' at the end" : $"Add '{call}' at the end of the handler";
         context.RegisterCodeFix(
             CodeAction.Create(

@@ -154,6 +154,15 @@ public sealed class RuntimeContractTests
         Assert.Equal(TimeSpan.FromMilliseconds(RuntimeContract.DefaultMaxRetryDelayMilliseconds), settings.MaxRetryDelay);
     }
 
+    [Fact]
+    public void CheckpointMembers_AreOnTheRuntimeTypes()
+    {
+        Assert.Contains(typeof(IRecordProcessorCheckpointer).GetMethods(), m => m.Name == RuntimeContract.CheckpointAsyncMethod);
+        Assert.Contains(typeof(IRecordProcessorCheckpointer).GetMethods(), m => m.Name == RuntimeContract.PrepareCheckpointAsyncMethod);
+        Assert.Contains(typeof(IPreparedCheckpointer).GetMethods(), m => m.Name == RuntimeContract.CheckpointAsyncMethod);
+        Assert.Contains(typeof(BatchResult).GetMethods(BindingFlags.Public | BindingFlags.Static), m => m.Name == RuntimeContract.FailedAtMethod);
+    }
+
     private static void AssertProperty(Type attribute, string name, string typeMetadataName)
     {
         var property = attribute.GetProperty(name, BindingFlags.Public | BindingFlags.Instance);

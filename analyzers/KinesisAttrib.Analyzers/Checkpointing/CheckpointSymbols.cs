@@ -13,9 +13,9 @@ internal sealed class CheckpointSymbols
         Prepared = prepared;
         BatchResult = compilation.GetTypeByMetadataName(KnownTypeNames.BatchResultMetadata);
         CheckpointMode = compilation.GetTypeByMetadataName(KnownTypeNames.CheckpointModeMetadata);
-        ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
-        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-        Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
+        ThreadPool = compilation.GetTypeByMetadataName(KnownTypeNames.ThreadPoolMetadata);
+        Thread = compilation.GetTypeByMetadataName(KnownTypeNames.ThreadMetadata);
+        Timer = compilation.GetTypeByMetadataName(KnownTypeNames.TimerMetadata);
     }
 
     public INamedTypeSymbol Checkpointer { get; }
@@ -48,12 +48,12 @@ internal sealed class CheckpointSymbols
     public bool IsCheckpointCall(IInvocationOperation invocation, bool includePrepare = true)
     {
         var method = invocation.TargetMethod;
-        if (method.Name == "CheckpointAsync")
+        if (method.Name == RuntimeContract.CheckpointAsyncMethod)
         {
             return IsOnCheckpointerTypes(method);
         }
 
-        return includePrepare && method.Name == "PrepareCheckpointAsync" && IsOnCheckpointerTypes(method);
+        return includePrepare && method.Name == RuntimeContract.PrepareCheckpointAsyncMethod && IsOnCheckpointerTypes(method);
     }
 
     /// <summary>A call that moves the checkpoint (not the first phase of a two-phase checkpoint).</summary>
@@ -89,7 +89,7 @@ internal sealed class CheckpointSymbols
 
     /// <summary><c>BatchResult.FailedAt(…)</c>: the handler reports a partial failure, and the failed records come again.</summary>
     public bool IsFailedAt(IOperation? operation) =>
-        Unwrap(operation) is IInvocationOperation { TargetMethod.Name: "FailedAt" } invocation
+        Unwrap(operation) is IInvocationOperation { TargetMethod.Name: RuntimeContract.FailedAtMethod } invocation
         && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, BatchResult);
 
     /// <summary>Strips implicit and explicit conversions and parentheses (which have no operation of their own).</summary>

@@ -34,6 +34,16 @@ internal static class KnownTypeNames
     public const string ReadOnlyMemoryMetadata = "System.ReadOnlyMemory`1";
     public const string MemoryMetadata = "System.Memory`1";
     public const string IServiceProviderMetadata = "System.IServiceProvider";
+    public const string ThreadPoolMetadata = "System.Threading.ThreadPool";
+    public const string ThreadMetadata = "System.Threading.Thread";
+    public const string TimerMetadata = "System.Threading.Timer";
+    public const string JsonConverterAttributeMetadata = "System.Text.Json.Serialization.JsonConverterAttribute";
+    public const string JsonConstructorAttributeMetadata = "System.Text.Json.Serialization.JsonConstructorAttribute";
+    public const string JsonPolymorphicAttributeMetadata = "System.Text.Json.Serialization.JsonPolymorphicAttribute";
+    public const string JsonDerivedTypeAttributeMetadata = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
+    public const string JsonSerializableAttributeMetadata = "System.Text.Json.Serialization.JsonSerializableAttribute";
+    public const string JsonIgnoreAttributeMetadata = "System.Text.Json.Serialization.JsonIgnoreAttribute";
+    public const string JsonTypeInfoOfTMetadata = "System.Text.Json.Serialization.Metadata.JsonTypeInfo`1";
 
     // Fully qualified names, for emitted code.
     public const string RecordHandlerProcessor = "global::KinesisAttrib.Processing.RecordHandlerProcessor";

@@ -4,7 +4,7 @@ namespace KinesisAttrib.Shared;
 
 /// <summary>
 /// What compile-time code knows of the runtime's handler attributes: their property names and types, the values and
-/// names of their enums, and their defaults. Declared here only, and pinned against KinesisAttrib.dll by
+/// names of their enums, their defaults, and the checkpointer members the checkpoint rules look for. Declared here only, and pinned against KinesisAttrib.dll by
 /// RuntimeContractTests, so a renamed property or a changed default fails a test instead of drifting.
 /// </summary>
 internal static class RuntimeContract
@@ -65,6 +65,11 @@ internal static class RuntimeContract
 
     /// <summary>The largest MaxRecords Kinesis GetRecords accepts (the runtime validates its options the same way).</summary>
     public const int MaxRecordsLimit = 10_000;
+
+    // Members the checkpoint rules and fixes look for or write.
+    public const string CheckpointAsyncMethod = "CheckpointAsync";
+    public const string PrepareCheckpointAsyncMethod = "PrepareCheckpointAsync";
+    public const string FailedAtMethod = "FailedAt";
 
     /// <summary>Each enum's member names, indexed by value (generated code names the member; values outside are cast).</summary>
     public static ImmutableArray<string> InitialPositionNames { get; } = ["TrimHorizon", "Latest", "AtTimestamp"];
