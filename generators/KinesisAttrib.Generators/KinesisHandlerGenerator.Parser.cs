@@ -31,22 +31,14 @@ public sealed partial class KinesisHandlerGenerator
         public static HandlerSpec? TryParse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not IMethodSymbol method
-                || method.MethodKind != MethodKind.Ordinary
-                || method.IsGenericMethod
-                || method.IsAbstract
-                || context.Attributes.Length != 1)
+                || context.Attributes.Length != 1
+                || HandlerDeclarationRules.Check(method, context.SemanticModel.Compilation) is not null)
             {
                 return null;
             }
 
             var compilation = context.SemanticModel.Compilation;
             var type = method.ContainingType;
-            if (!IsSupportedHandlerType(type, method.IsStatic)
-                || !IsAccessible(method.DeclaredAccessibility)
-                || !compilation.IsSymbolAccessibleWithin(method, compilation.Assembly))
-            {
-                return null;
-            }
 
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -161,28 +153,6 @@ public sealed partial class KinesisHandlerGenerator
 
             return builder.Append(spec.MethodName.TrimStart('@')).Append("_KinesisProcessor").ToString();
         }
-
-        private static bool IsSupportedHandlerType(INamedTypeSymbol type, bool isStaticMethod)
-        {
-            // Instance handlers are resolved from DI and registered with TryAddScoped<T>, which needs a concrete class.
-            if (type.TypeKind != TypeKind.Class || (!isStaticMethod && (type.IsAbstract || type.IsStatic)))
-            {
-                return false;
-            }
-
-            for (var current = type; current is not null; current = current.ContainingType)
-            {
-                if (current.IsGenericType || current.IsFileLocal || !IsAccessible(current.DeclaredAccessibility))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        private static bool IsAccessible(Accessibility accessibility) =>
-            accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
 
         private static EquatableArray<string> GetNameParts(INamedTypeSymbol type)
         {
