@@ -5,13 +5,20 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace KinesisAttrib.Analyzers;
 
-/// <summary>The handler attribute and the assembly's handler defaults in one compilation, looked up once per compilation.</summary>
+/// <summary>The handler attribute, the assembly's handler defaults and the JSON types of one compilation, looked up once per compilation.</summary>
 internal sealed class KnownTypes
 {
     private KnownTypes(Compilation compilation, INamedTypeSymbol handlerAttribute)
     {
         Compilation = compilation;
         HandlerAttribute = handlerAttribute;
+        JsonConverterAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonConverterAttributeMetadata);
+        JsonConstructorAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonConstructorAttributeMetadata);
+        JsonPolymorphicAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonPolymorphicAttributeMetadata);
+        JsonDerivedTypeAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonDerivedTypeAttributeMetadata);
+        JsonSerializableAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializableAttributeMetadata);
+        JsonIgnoreAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonIgnoreAttributeMetadata);
+        JsonTypeInfoOfT = compilation.GetTypeByMetadataName(KnownTypeNames.JsonTypeInfoOfTMetadata);
         if (compilation.GetTypeByMetadataName(KnownTypeNames.KinesisHandlerDefaultsAttribute) is { } defaultsType)
         {
             foreach (var attribute in compilation.Assembly.GetAttributes())
@@ -28,6 +35,21 @@ internal sealed class KnownTypes
     public Compilation Compilation { get; }
 
     public INamedTypeSymbol HandlerAttribute { get; }
+
+    // System.Text.Json types the payload rules (KA3001, KA3002) look for; null where the compilation lacks them.
+    public INamedTypeSymbol? JsonConverterAttribute { get; }
+
+    public INamedTypeSymbol? JsonConstructorAttribute { get; }
+
+    public INamedTypeSymbol? JsonPolymorphicAttribute { get; }
+
+    public INamedTypeSymbol? JsonDerivedTypeAttribute { get; }
+
+    public INamedTypeSymbol? JsonSerializableAttribute { get; }
+
+    public INamedTypeSymbol? JsonIgnoreAttribute { get; }
+
+    public INamedTypeSymbol? JsonTypeInfoOfT { get; }
 
     /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c> (AllowMultiple is false, so at most one), or null.</summary>
     public AttributeData? AssemblyDefaults { get; }

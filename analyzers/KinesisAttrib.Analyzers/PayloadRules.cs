@@ -61,14 +61,14 @@ internal static class PayloadRules
             ? method.Parameters[payloadIndex].Locations[0]
             : methodLocation;
 
-        if (UndeserializableReason(payload, types.Compilation) is { } reason)
+        if (UndeserializableReason(payload, types) is { } reason)
         {
             report(Diagnostic.Create(Descriptors.PayloadNotDeserializable, payloadLocation, payload.ToDisplayString(s_typeFormat), handlerName, reason));
         }
 
         if (settings.JsonSerializerContext is { } context)
         {
-            if (!ContextKnows(context, payload, types.Compilation))
+            if (!ContextKnows(context, payload, types))
             {
                 var location = settings.JsonSerializerContextFromDefaults ? methodLocation : ContextArgumentLocation(method) ?? methodLocation;
                 var properties = ImmutableDictionary<string, string?>.Empty
@@ -90,14 +90,14 @@ internal static class PayloadRules
     }
 
     /// <summary>Why System.Text.Json cannot create <paramref name="type"/>, or null when it can (or when it cannot tell).</summary>
-    public static string? UndeserializableReason(ITypeSymbol type, Compilation compilation)
+    public static string? UndeserializableReason(ITypeSymbol type, KnownTypes types)
     {
         if (type is not INamedTypeSymbol named
             || named.SpecialType != SpecialType.None
             || named.TypeKind is not (TypeKind.Class or TypeKind.Interface)
             || IsFrameworkType(named)
             || IsEnumerable(named)
-            || HasAttribute(named, KnownTypeNames.JsonConverterAttributeMetadata, compilation, inherited: true))
+            || HasAttribute(named, types.JsonConverterAttribute, inherited: true))
         {
             // Primitives, structs (always have a default), enums, framework types and collections: STJ knows them.
             return null;
@@ -105,7 +105,7 @@ internal static class PayloadRules
 
         if (named.TypeKind == TypeKind.Interface || named.IsAbstract)
         {
-            if (HasAttribute(named, KnownTypeNames.JsonPolymorphicAttributeMetadata, compilation, inherited: false) || HasAttribute(named, KnownTypeNames.JsonDerivedTypeAttributeMetadata, compilation, inherited: false))
+            if (HasAttribute(named, types.JsonPolymorphicAttribute, inherited: false) || HasAttribute(named, types.JsonDerivedTypeAttribute, inherited: false))
             {
                 return null;
             }
@@ -115,7 +115,7 @@ internal static class PayloadRules
         }
 
         var constructors = named.InstanceConstructors;
-        var jsonConstructorType = compilation.GetTypeByMetadataName(KnownTypeNames.JsonConstructorAttributeMetadata);
+        var jsonConstructorType = types.JsonConstructorAttribute;
         if (constructors.Any(c => c.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, jsonConstructorType))))
         {
             return null;
@@ -159,9 +159,9 @@ internal static class PayloadRules
     /// Whether the context has metadata for <paramref name="payload"/>: a <c>[JsonSerializable]</c> root, a type
     /// reachable from one (the System.Text.Json generator includes those), or a generated <c>JsonTypeInfo&lt;T&gt;</c> property.
     /// </summary>
-    public static bool ContextKnows(INamedTypeSymbol context, ITypeSymbol payload, Compilation compilation)
+    public static bool ContextKnows(INamedTypeSymbol context, ITypeSymbol payload, KnownTypes types)
     {
-        var typeInfo = compilation.GetTypeByMetadataName(KnownTypeNames.JsonTypeInfoOfTMetadata);
+        var typeInfo = types.JsonTypeInfoOfT;
         foreach (var member in context.GetMembers())
         {
             if (member is IPropertySymbol { Type: INamedTypeSymbol { TypeArguments.Length: 1 } propertyType }
@@ -172,8 +172,8 @@ internal static class PayloadRules
             }
         }
 
-        var serializable = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializableAttributeMetadata);
-        var ignore = compilation.GetTypeByMetadataName(KnownTypeNames.JsonIgnoreAttributeMetadata);
+        var serializable = types.JsonSerializableAttribute;
+        var ignore = types.JsonIgnoreAttribute;
         var visited = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         var pending = new Stack<ITypeSymbol>();
         foreach (var attribute in context.GetAttributes())
@@ -276,9 +276,8 @@ internal static class PayloadRules
         type.SpecialType == SpecialType.System_Collections_IEnumerable
         || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable);
 
-    private static bool HasAttribute(INamedTypeSymbol type, string metadataName, Compilation compilation, bool inherited)
+    private static bool HasAttribute(INamedTypeSymbol type, INamedTypeSymbol? attributeType, bool inherited)
     {
-        var attributeType = compilation.GetTypeByMetadataName(metadataName);
         if (attributeType is null)
         {
             return false;
