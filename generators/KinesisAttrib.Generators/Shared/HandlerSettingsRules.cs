@@ -33,19 +33,15 @@ internal static class HandlerSettingsRules
     private static HandlerProblem? Validate(AttributeSettings settings, bool hasDeserializer, PayloadFormatKind naturalFormat, out PayloadFormatKind format)
     {
         format = naturalFormat;
+
+        // Unset values as the runtime defaults them.
         var initialPosition = settings.InitialPosition ?? RuntimeContract.DefaultInitialPosition;
-        var initialTimestamp = settings.InitialTimestamp;
         var checkpointMode = settings.CheckpointMode ?? RuntimeContract.DefaultCheckpointMode;
         var checkpointEveryRecords = settings.CheckpointEveryRecords ?? RuntimeContract.DefaultCheckpointEveryRecords;
         var checkpointIntervalSeconds = settings.CheckpointIntervalSeconds ?? RuntimeContract.DefaultCheckpointIntervalSeconds;
-        var maxRecords = settings.MaxRecords;
-        var idleTimeBetweenReadsMilliseconds = settings.IdleTimeBetweenReadsMilliseconds;
-        var maxRetryAttempts = settings.MaxRetryAttempts;
-        var maxRecordAgeSeconds = settings.MaxRecordAgeSeconds;
-        var retryDelayMilliseconds = settings.RetryDelayMilliseconds;
-        var maxRetryDelayMilliseconds = settings.MaxRetryDelayMilliseconds;
         var payloadFormat = settings.PayloadFormat ?? RuntimeContract.DefaultPayloadFormat;
         var failurePolicy = settings.DeserializationFailurePolicy ?? RuntimeContract.DefaultFailurePolicy;
+
         if (initialPosition is < 0 or > RuntimeContract.InitialPositionAtTimestamp || checkpointMode is < 0 or > RuntimeContract.CheckpointPeriodic || failurePolicy is < 0 or > RuntimeContract.FailurePolicyFailureHandler
             || payloadFormat is < RuntimeContract.FormatAuto or > RuntimeContract.FormatRecord)
         {
@@ -56,14 +52,14 @@ internal static class HandlerSettingsRules
             return new(HandlerRule.UndefinedEnumValue, $"the attribute sets {property} to a value that is not defined", property);
         }
 
-        if (initialPosition == RuntimeContract.InitialPositionAtTimestamp && !HandlerSignature.TryParseTimestamp(initialTimestamp, out _))
+        if (initialPosition == RuntimeContract.InitialPositionAtTimestamp && !HandlerSignature.TryParseTimestamp(settings.InitialTimestamp, out _))
         {
-            return initialTimestamp is null
+            return settings.InitialTimestamp is null
                 ? new(HandlerRule.InitialTimestamp, "InitialPosition is AtTimestamp but no InitialTimestamp is set; set it to an ISO 8601 time such as \"2025-01-31T00:00:00Z\"", RuntimeContract.InitialPositionProperty)
-                : new(HandlerRule.InitialTimestamp, $"InitialTimestamp \"{initialTimestamp}\" is not an ISO 8601 time such as \"2025-01-31T00:00:00Z\"", RuntimeContract.InitialTimestampProperty);
+                : new(HandlerRule.InitialTimestamp, $"InitialTimestamp \"{settings.InitialTimestamp}\" is not an ISO 8601 time such as \"2025-01-31T00:00:00Z\"", RuntimeContract.InitialTimestampProperty);
         }
 
-        if (initialPosition != RuntimeContract.InitialPositionAtTimestamp && initialTimestamp is not null)
+        if (initialPosition != RuntimeContract.InitialPositionAtTimestamp && settings.InitialTimestamp is not null)
         {
             return new(HandlerRule.InitialTimestamp, "InitialTimestamp is set but InitialPosition is not AtTimestamp", RuntimeContract.InitialTimestampProperty);
         }
@@ -83,36 +79,36 @@ internal static class HandlerSettingsRules
             return new(HandlerRule.PeriodicCheckpoint, "CheckpointEveryRecords and CheckpointIntervalSeconds only apply to CheckpointMode.Periodic", checkpointEveryRecords != 0 ? RuntimeContract.CheckpointEveryRecordsProperty : RuntimeContract.CheckpointIntervalSecondsProperty);
         }
 
-        if (maxRecords is < 1 or > RuntimeContract.MaxRecordsLimit)
+        if (settings.MaxRecords is < 1 or > RuntimeContract.MaxRecordsLimit)
         {
-            return new(HandlerRule.ValueOutOfRange, $"MaxRecords is {maxRecords}; it must be 1 to 10000", RuntimeContract.MaxRecordsProperty);
+            return new(HandlerRule.ValueOutOfRange, $"MaxRecords is {settings.MaxRecords}; it must be 1 to {RuntimeContract.MaxRecordsLimit}", RuntimeContract.MaxRecordsProperty);
         }
 
-        if (idleTimeBetweenReadsMilliseconds is < 0)
+        if (settings.IdleTimeBetweenReadsMilliseconds is < 0)
         {
-            return new(HandlerRule.ValueOutOfRange, $"IdleTimeBetweenReadsMilliseconds is {idleTimeBetweenReadsMilliseconds}; it cannot be negative", RuntimeContract.IdleTimeBetweenReadsMillisecondsProperty);
+            return new(HandlerRule.ValueOutOfRange, $"IdleTimeBetweenReadsMilliseconds is {settings.IdleTimeBetweenReadsMilliseconds}; it cannot be negative", RuntimeContract.IdleTimeBetweenReadsMillisecondsProperty);
         }
 
         // The failure policy: exactly what HandlerSettings.Validate rejects at start (the values map one to one onto
         // its MaxRetryAttempts, MaxRecordAge, RetryDelay and MaxRetryDelay).
-        if (maxRetryAttempts is < -1)
+        if (settings.MaxRetryAttempts is < -1)
         {
-            return new(HandlerRule.ValueOutOfRange, $"MaxRetryAttempts is {maxRetryAttempts}; it must be -1 (no limit) or more", RuntimeContract.MaxRetryAttemptsProperty);
+            return new(HandlerRule.ValueOutOfRange, $"MaxRetryAttempts is {settings.MaxRetryAttempts}; it must be -1 (no limit) or more", RuntimeContract.MaxRetryAttemptsProperty);
         }
 
-        if (maxRecordAgeSeconds is < 0)
+        if (settings.MaxRecordAgeSeconds is < 0)
         {
-            return new(HandlerRule.ValueOutOfRange, $"MaxRecordAgeSeconds is {maxRecordAgeSeconds}; it cannot be negative (0: no limit)", RuntimeContract.MaxRecordAgeSecondsProperty);
+            return new(HandlerRule.ValueOutOfRange, $"MaxRecordAgeSeconds is {settings.MaxRecordAgeSeconds}; it cannot be negative (0: no limit)", RuntimeContract.MaxRecordAgeSecondsProperty);
         }
 
-        if (retryDelayMilliseconds is < 0)
+        if (settings.RetryDelayMilliseconds is < 0)
         {
-            return new(HandlerRule.ValueOutOfRange, $"RetryDelayMilliseconds is {retryDelayMilliseconds}; it cannot be negative", RuntimeContract.RetryDelayMillisecondsProperty);
+            return new(HandlerRule.ValueOutOfRange, $"RetryDelayMilliseconds is {settings.RetryDelayMilliseconds}; it cannot be negative", RuntimeContract.RetryDelayMillisecondsProperty);
         }
 
-        if (maxRetryDelayMilliseconds is < 0)
+        if (settings.MaxRetryDelayMilliseconds is < 0)
         {
-            return new(HandlerRule.ValueOutOfRange, $"MaxRetryDelayMilliseconds is {maxRetryDelayMilliseconds}; it cannot be negative", RuntimeContract.MaxRetryDelayMillisecondsProperty);
+            return new(HandlerRule.ValueOutOfRange, $"MaxRetryDelayMilliseconds is {settings.MaxRetryDelayMilliseconds}; it cannot be negative", RuntimeContract.MaxRetryDelayMillisecondsProperty);
         }
 
         if (hasDeserializer)
