@@ -18,12 +18,12 @@ internal static class HandlerShapeRules
             return new(declarationProblem);
         }
 
-        if (HandlerSignature.Classify(method, types.Compilation, out var signature) is { } signatureProblem)
+        if (HandlerSignature.Classify(method, types.Symbols, out var signature) is { } signatureProblem)
         {
             return new(signatureProblem);
         }
 
-        return HandlerContract.Resolve(attribute, types.AssemblyDefaults, signature!, types.Compilation, out var settings) is { } settingsProblem
+        return HandlerContract.Resolve(attribute, types.AssemblyDefaults, signature!, types.Symbols, out var settings) is { } settingsProblem
             ? new(settingsProblem)
             : new(null, signature, settings);
     }

@@ -12,6 +12,7 @@ internal sealed class KnownTypes
     {
         Compilation = compilation;
         HandlerAttribute = handlerAttribute;
+        Symbols = new KnownSymbols(compilation);
         JsonConverterAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonConverterAttributeMetadata);
         JsonConstructorAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonConstructorAttributeMetadata);
         JsonPolymorphicAttribute = compilation.GetTypeByMetadataName(KnownTypeNames.JsonPolymorphicAttributeMetadata);
@@ -35,6 +36,9 @@ internal sealed class KnownTypes
     public Compilation Compilation { get; }
 
     public INamedTypeSymbol HandlerAttribute { get; }
+
+    /// <summary>The types the shared handler rules compare with.</summary>
+    public KnownSymbols Symbols { get; }
 
     // System.Text.Json types the payload rules (KA3001, KA3002) look for; null where the compilation lacks them.
     public INamedTypeSymbol? JsonConverterAttribute { get; }

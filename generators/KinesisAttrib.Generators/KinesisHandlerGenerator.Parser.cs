@@ -37,15 +37,15 @@ public sealed partial class KinesisHandlerGenerator
                 return null;
             }
 
-            var compilation = context.SemanticModel.Compilation;
+            var symbols = new KnownSymbols(context.SemanticModel.Compilation);
             var type = method.ContainingType;
 
             cancellationToken.ThrowIfCancellationRequested();
 
-            if (HandlerSignature.Classify(method, compilation, out var signature) is not null
+            if (HandlerSignature.Classify(method, symbols, out var signature) is not null
                 || context.Attributes[0] is not { ConstructorArguments.Length: 1 } attribute
                 || attribute.ConstructorArguments[0].Value is not string streamName
-                || HandlerAttributeReader.Read(attribute, compilation, isHandler: true, out var reading) is not null)
+                || HandlerAttributeReader.Read(attribute, symbols, isHandler: true, out var reading) is not null)
             {
                 return null;
             }
@@ -53,7 +53,7 @@ public sealed partial class KinesisHandlerGenerator
             TypeRef? deserializerRef = null;
             if (reading.Deserializer is { } deserializer)
             {
-                if (HandlerSignature.DeserializerReason(deserializer, signature!.PayloadType, compilation) is not null)
+                if (HandlerSignature.DeserializerReason(deserializer, signature!.PayloadType, symbols) is not null)
                 {
                     return null;
                 }
@@ -104,7 +104,7 @@ public sealed partial class KinesisHandlerGenerator
         /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c> (AllowMultiple is false, so there is one).</summary>
         public static HandlerDefaults ParseDefaults(GeneratorAttributeSyntaxContext context) =>
             context.Attributes.Length == 1
-            && HandlerAttributeReader.Read(context.Attributes[0], context.SemanticModel.Compilation, isHandler: false, out var reading) is null
+            && HandlerAttributeReader.Read(context.Attributes[0], new KnownSymbols(context.SemanticModel.Compilation), isHandler: false, out var reading) is null
                 ? new HandlerDefaults(reading.Settings, IsValid: true)
                 : new HandlerDefaults(AttributeSettings.None, IsValid: false);
 

@@ -9,7 +9,7 @@ namespace KinesisAttrib.Shared;
 internal static class HandlerAttributeReader
 {
     /// <summary>Reads one attribute; <paramref name="isHandler"/> is false for the assembly defaults (which name no Deserializer).</summary>
-    public static HandlerProblem? Read(AttributeData attribute, Compilation compilation, bool isHandler, out AttributeReading reading)
+    public static HandlerProblem? Read(AttributeData attribute, KnownSymbols symbols, bool isHandler, out AttributeReading reading)
     {
         reading = AttributeReading.None;
         var settings = AttributeSettings.None;
@@ -74,7 +74,7 @@ internal static class HandlerAttributeReader
                         break;
                     }
 
-                    if (value is not INamedTypeSymbol contextType || !IsJsonSerializerContext(contextType, compilation))
+                    if (value is not INamedTypeSymbol contextType || !IsJsonSerializerContext(contextType, symbols))
                     {
                         var name = (value as ITypeSymbol)?.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) ?? "?";
                         return new(
@@ -115,14 +115,14 @@ internal static class HandlerAttributeReader
         return null;
     }
 
-    private static bool IsJsonSerializerContext(INamedTypeSymbol type, Compilation compilation)
+    private static bool IsJsonSerializerContext(INamedTypeSymbol type, KnownSymbols symbols)
     {
-        var baseType = compilation.GetTypeByMetadataName(KnownTypeNames.JsonSerializerContextMetadata);
+        var baseType = symbols.JsonSerializerContext;
         if (baseType is null
             || type.TypeKind != TypeKind.Class
             || type.IsAbstract
             || type.IsGenericType
-            || !HandlerSignature.IsVisibleToGeneratedCode(type, compilation))
+            || !HandlerSignature.IsVisibleToGeneratedCode(type, symbols.Compilation))
         {
             return false;
         }

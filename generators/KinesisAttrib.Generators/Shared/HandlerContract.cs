@@ -14,22 +14,22 @@ internal static class HandlerContract
         AttributeData handlerAttribute,
         AttributeData? assemblyDefaults,
         Signature signature,
-        Compilation compilation,
+        KnownSymbols symbols,
         out ResolvedHandlerSettings? resolved)
     {
         resolved = null;
-        if (HandlerAttributeReader.Read(handlerAttribute, compilation, isHandler: true, out var own) is { } problem)
+        if (HandlerAttributeReader.Read(handlerAttribute, symbols, isHandler: true, out var own) is { } problem)
         {
             return problem;
         }
 
         var defaults = AttributeReading.None;
-        if (assemblyDefaults is not null && HandlerAttributeReader.Read(assemblyDefaults, compilation, isHandler: false, out defaults) is { } defaultsProblem)
+        if (assemblyDefaults is not null && HandlerAttributeReader.Read(assemblyDefaults, symbols, isHandler: false, out defaults) is { } defaultsProblem)
         {
             return defaultsProblem.InAssemblyDefaults();
         }
 
-        if (own.Deserializer is { } deserializer && HandlerSignature.DeserializerReason(deserializer, signature.PayloadType, compilation) is { } deserializerProblem)
+        if (own.Deserializer is { } deserializer && HandlerSignature.DeserializerReason(deserializer, signature.PayloadType, symbols) is { } deserializerProblem)
         {
             return deserializerProblem;
         }
