@@ -12,7 +12,6 @@ internal sealed class CheckpointSymbols
         Checkpointer = checkpointer;
         Prepared = prepared;
         BatchResult = compilation.GetTypeByMetadataName(KnownTypeNames.BatchResultMetadata);
-        CheckpointMode = compilation.GetTypeByMetadataName(KnownTypeNames.CheckpointModeMetadata);
         ThreadPool = compilation.GetTypeByMetadataName(KnownTypeNames.ThreadPoolMetadata);
         Thread = compilation.GetTypeByMetadataName(KnownTypeNames.ThreadMetadata);
         Timer = compilation.GetTypeByMetadataName(KnownTypeNames.TimerMetadata);
@@ -23,8 +22,6 @@ internal sealed class CheckpointSymbols
     public INamedTypeSymbol? Prepared { get; }
 
     public INamedTypeSymbol? BatchResult { get; }
-
-    public INamedTypeSymbol? CheckpointMode { get; }
 
     public INamedTypeSymbol? ThreadPool { get; }
 
