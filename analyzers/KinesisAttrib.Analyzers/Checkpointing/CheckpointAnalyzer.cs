@@ -55,7 +55,7 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         KnownTypes.OnCompilationStart(context, static (start, types) =>
         {
-            if (CheckpointSymbols.TryCreate(start.Compilation) is not { } symbols)
+            if (CheckpointSymbols.TryCreate(types.Symbols) is not { } symbols)
             {
                 return;
             }

@@ -7,11 +7,14 @@ namespace KinesisAttrib.Analyzers.Checkpointing;
 /// <summary>The checkpoint-related symbols of one compilation, and the questions every KA2xxx rule asks about an operation.</summary>
 internal sealed class CheckpointSymbols
 {
-    private CheckpointSymbols(INamedTypeSymbol checkpointer, INamedTypeSymbol? prepared, Compilation compilation)
+    private readonly KnownSymbols _known;
+
+    private CheckpointSymbols(KnownSymbols known, INamedTypeSymbol checkpointer)
     {
+        _known = known;
         Checkpointer = checkpointer;
-        Prepared = prepared;
-        BatchResult = compilation.GetTypeByMetadataName(KnownTypeNames.BatchResultMetadata);
+        var compilation = known.Compilation;
+        Prepared = compilation.GetTypeByMetadataName(KnownTypeNames.PreparedCheckpointerMetadata);
         ThreadPool = compilation.GetTypeByMetadataName(KnownTypeNames.ThreadPoolMetadata);
         Thread = compilation.GetTypeByMetadataName(KnownTypeNames.ThreadMetadata);
         Timer = compilation.GetTypeByMetadataName(KnownTypeNames.TimerMetadata);
@@ -21,18 +24,18 @@ internal sealed class CheckpointSymbols
 
     public INamedTypeSymbol? Prepared { get; }
 
-    public INamedTypeSymbol? BatchResult { get; }
+    public INamedTypeSymbol? BatchResult => _known.BatchResult;
 
+    // Where a captured checkpointer runs on another thread (EscapeRule).
     public INamedTypeSymbol? ThreadPool { get; }
 
     public INamedTypeSymbol? Thread { get; }
 
     public INamedTypeSymbol? Timer { get; }
 
-    public static CheckpointSymbols? TryCreate(Compilation compilation) =>
-        compilation.GetTypeByMetadataName(KnownTypeNames.CheckpointerMetadata) is { } checkpointer
-            ? new CheckpointSymbols(checkpointer, compilation.GetTypeByMetadataName(KnownTypeNames.PreparedCheckpointerMetadata), compilation)
-            : null;
+    /// <summary>Null when the compilation has no checkpointer type: then there is nothing to check.</summary>
+    public static CheckpointSymbols? TryCreate(KnownSymbols known) =>
+        known.Checkpointer is { } checkpointer ? new CheckpointSymbols(known, checkpointer) : null;
 
     public bool IsCheckpointerType(ITypeSymbol? type) =>
         type is not null
