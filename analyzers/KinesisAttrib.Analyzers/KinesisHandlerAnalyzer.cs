@@ -52,18 +52,13 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        KnownTypes.OnCompilationStart(context, static (start, types) =>
         {
-            if (KnownTypes.TryCreate(start.Compilation) is not { } types)
-            {
-                return;
-            }
-
             var handlers = new ConcurrentBag<HandlerKey>();
 
             // The generator fills a handler's missing ApplicationName from [assembly: KinesisHandlerDefaults], so the
             // runtime sees that name: duplicates are judged with it too.
-            var defaultApplication = DefaultApplicationName(start.Compilation, types);
+            var defaultApplication = types.AssemblyDefaults is { } defaults ? HandlerAttributeReader.ApplicationName(defaults) : null;
             var aotProperty = PayloadRules.AotProperty(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
 
             start.RegisterSymbolAction(
@@ -107,8 +102,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var attribute = method.GetAttributes()
-            .FirstOrDefault(a => types.HandlerAttribute.Equals(a.AttributeClass, SymbolEqualityComparer.Default));
+        var attribute = types.HandlerAttributeOf(method);
         if (attribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax attributeSyntax)
         {
             return;
@@ -150,9 +144,7 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
 
         if (streamName is not null)
         {
-            var applicationName = attribute.NamedArguments
-                .FirstOrDefault(a => a.Key == KnownTypeNames.ApplicationNameProperty).Value.Value as string;
-            handlers.Add(new HandlerKey(applicationName ?? defaultApplication, streamName, name, attributeSyntax.GetLocation()));
+            handlers.Add(new HandlerKey(HandlerAttributeReader.ApplicationName(attribute) ?? defaultApplication, streamName, name, attributeSyntax.GetLocation()));
         }
     }
 
@@ -220,24 +212,6 @@ public sealed class KinesisHandlerAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
-    }
-
-    private static string? DefaultApplicationName(Compilation compilation, KnownTypes types)
-    {
-        if (types.DefaultsAttribute is not { } defaultsType)
-        {
-            return null;
-        }
-
-        foreach (var attribute in compilation.Assembly.GetAttributes())
-        {
-            if (defaultsType.Equals(attribute.AttributeClass, SymbolEqualityComparer.Default))
-            {
-                return attribute.NamedArguments.FirstOrDefault(a => a.Key == KnownTypeNames.ApplicationNameProperty).Value.Value as string;
-            }
-        }
-
-        return null;
     }
 
     private static ExpressionSyntax? GetStreamNameArgument(AttributeSyntax attribute) =>

@@ -21,14 +21,6 @@ internal static class PayloadRules
     /// <summary>Diagnostic property: the payload type, fully qualified (KA3002, for the code fix).</summary>
     public const string PayloadTypeProperty = "PayloadType";
 
-    private const string JsonConverterAttribute = "System.Text.Json.Serialization.JsonConverterAttribute";
-    private const string JsonConstructorAttribute = "System.Text.Json.Serialization.JsonConstructorAttribute";
-    private const string JsonPolymorphicAttribute = "System.Text.Json.Serialization.JsonPolymorphicAttribute";
-    private const string JsonDerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
-    private const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
-    private const string JsonIgnoreAttribute = "System.Text.Json.Serialization.JsonIgnoreAttribute";
-    private const string JsonTypeInfoMetadata = "System.Text.Json.Serialization.Metadata.JsonTypeInfo`1";
-
     // Enough for any real object graph; a bound, so a huge generated model cannot make the IDE crawl.
     private const int MaxTypesWalked = 2000;
 
@@ -58,7 +50,7 @@ internal static class PayloadRules
         string? aotProperty,
         Action<Diagnostic> report)
     {
-        if (analysis.Format != PayloadFormatKind.Json || analysis.Signature is not { } signature)
+        if (analysis is not { Signature: { } signature, Settings: { Format: PayloadFormatKind.Json } settings })
         {
             return;
         }
@@ -69,16 +61,16 @@ internal static class PayloadRules
             ? method.Parameters[payloadIndex].Locations[0]
             : methodLocation;
 
-        if (UndeserializableReason(payload, types.Compilation) is { } reason)
+        if (UndeserializableReason(payload, types) is { } reason)
         {
             report(Diagnostic.Create(Descriptors.PayloadNotDeserializable, payloadLocation, payload.ToDisplayString(s_typeFormat), handlerName, reason));
         }
 
-        if (analysis.JsonContext is { } context)
+        if (settings.JsonSerializerContext is { } context)
         {
-            if (!ContextKnows(context, payload, types.Compilation))
+            if (!ContextKnows(context, payload, types))
             {
-                var location = analysis.JsonContextFromDefaults ? methodLocation : ContextArgumentLocation(method) ?? methodLocation;
+                var location = settings.JsonSerializerContextFromDefaults ? methodLocation : ContextArgumentLocation(method) ?? methodLocation;
                 var properties = ImmutableDictionary<string, string?>.Empty
                     .Add(ContextMetadataNameProperty, MetadataName(context))
                     .Add(PayloadTypeProperty, payload.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
@@ -98,14 +90,14 @@ internal static class PayloadRules
     }
 
     /// <summary>Why System.Text.Json cannot create <paramref name="type"/>, or null when it can (or when it cannot tell).</summary>
-    public static string? UndeserializableReason(ITypeSymbol type, Compilation compilation)
+    public static string? UndeserializableReason(ITypeSymbol type, KnownTypes types)
     {
         if (type is not INamedTypeSymbol named
             || named.SpecialType != SpecialType.None
             || named.TypeKind is not (TypeKind.Class or TypeKind.Interface)
             || IsFrameworkType(named)
             || IsEnumerable(named)
-            || HasAttribute(named, JsonConverterAttribute, compilation, inherited: true))
+            || HasAttribute(named, types.JsonConverterAttribute, inherited: true))
         {
             // Primitives, structs (always have a default), enums, framework types and collections: STJ knows them.
             return null;
@@ -113,7 +105,7 @@ internal static class PayloadRules
 
         if (named.TypeKind == TypeKind.Interface || named.IsAbstract)
         {
-            if (HasAttribute(named, JsonPolymorphicAttribute, compilation, inherited: false) || HasAttribute(named, JsonDerivedTypeAttribute, compilation, inherited: false))
+            if (HasAttribute(named, types.JsonPolymorphicAttribute, inherited: false) || HasAttribute(named, types.JsonDerivedTypeAttribute, inherited: false))
             {
                 return null;
             }
@@ -123,7 +115,7 @@ internal static class PayloadRules
         }
 
         var constructors = named.InstanceConstructors;
-        var jsonConstructorType = compilation.GetTypeByMetadataName(JsonConstructorAttribute);
+        var jsonConstructorType = types.JsonConstructorAttribute;
         if (constructors.Any(c => c.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, jsonConstructorType))))
         {
             return null;
@@ -167,9 +159,9 @@ internal static class PayloadRules
     /// Whether the context has metadata for <paramref name="payload"/>: a <c>[JsonSerializable]</c> root, a type
     /// reachable from one (the System.Text.Json generator includes those), or a generated <c>JsonTypeInfo&lt;T&gt;</c> property.
     /// </summary>
-    public static bool ContextKnows(INamedTypeSymbol context, ITypeSymbol payload, Compilation compilation)
+    public static bool ContextKnows(INamedTypeSymbol context, ITypeSymbol payload, KnownTypes types)
     {
-        var typeInfo = compilation.GetTypeByMetadataName(JsonTypeInfoMetadata);
+        var typeInfo = types.JsonTypeInfoOfT;
         foreach (var member in context.GetMembers())
         {
             if (member is IPropertySymbol { Type: INamedTypeSymbol { TypeArguments.Length: 1 } propertyType }
@@ -180,8 +172,8 @@ internal static class PayloadRules
             }
         }
 
-        var serializable = compilation.GetTypeByMetadataName(JsonSerializableAttribute);
-        var ignore = compilation.GetTypeByMetadataName(JsonIgnoreAttribute);
+        var serializable = types.JsonSerializableAttribute;
+        var ignore = types.JsonIgnoreAttribute;
         var visited = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         var pending = new Stack<ITypeSymbol>();
         foreach (var attribute in context.GetAttributes())
@@ -256,7 +248,7 @@ internal static class PayloadRules
         foreach (var reference in method.GetAttributes().Select(a => a.ApplicationSyntaxReference))
         {
             if (reference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments }
-                && arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == KnownTypeNames.JsonSerializerContextProperty) is { } argument)
+                && arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == RuntimeContract.JsonSerializerContextProperty) is { } argument)
             {
                 return argument.GetLocation();
             }
@@ -284,9 +276,8 @@ internal static class PayloadRules
         type.SpecialType == SpecialType.System_Collections_IEnumerable
         || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable);
 
-    private static bool HasAttribute(INamedTypeSymbol type, string metadataName, Compilation compilation, bool inherited)
+    private static bool HasAttribute(INamedTypeSymbol type, INamedTypeSymbol? attributeType, bool inherited)
     {
-        var attributeType = compilation.GetTypeByMetadataName(metadataName);
         if (attributeType is null)
         {
             return false;

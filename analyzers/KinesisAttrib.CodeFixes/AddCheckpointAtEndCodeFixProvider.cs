@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using KinesisAttrib.Analyzers;
 using KinesisAttrib.Analyzers.Checkpointing;
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -21,9 +22,6 @@ namespace KinesisAttrib.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddCheckpointAtEndCodeFixProvider))]
 public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
 {
-    private const string CheckpointerMetadata = "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
-    private const string CancellationTokenMetadata = "System.Threading.CancellationToken";
-
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticIds.ManualCheckpointMissing, DiagnosticIds.ManualWithoutCheckpointer);
@@ -50,8 +48,8 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
             return;
         }
 
-        var checkpointerType = model.Compilation.GetTypeByMetadataName(CheckpointerMetadata);
-        var tokenType = model.Compilation.GetTypeByMetadataName(CancellationTokenMetadata);
+        var checkpointerType = model.Compilation.GetTypeByMetadataName(KnownTypeNames.CheckpointerMetadata);
+        var tokenType = model.Compilation.GetTypeByMetadataName(KnownTypeNames.CancellationTokenMetadata);
         var checkpointer = symbol.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, checkpointerType));
         var token = symbol.Parameters.FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.Type, tokenType));
         if (checkpointerType is null
@@ -61,7 +59,7 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
         }
 
         var checkpointerName = checkpointer?.Name ?? "checkpointer";
-        var call = $"await {checkpointerName}.CheckpointAsync({token?.Name});";
+        var call = $"await {checkpointerName}.{RuntimeContract.CheckpointAsyncMethod}({token?.Name});";
         var title = adding ? $"Take an IRecordProcessorCheckpointer and add '{call}' at the end" : $"Add '{call}' at the end of the handler";
         context.RegisterCodeFix(
             CodeAction.Create(
@@ -98,9 +96,10 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
         var newMethod = method.WithBody(body.WithStatements(statements.Insert(index, statement)));
         if (addParameter)
         {
-            var typeName = model.LookupNamespacesAndTypes(method.SpanStart, name: "IRecordProcessorCheckpointer").Any()
-                ? "IRecordProcessorCheckpointer"
-                : "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
+            var simpleName = KnownTypeNames.SimpleName(KnownTypeNames.CheckpointerMetadata);
+            var typeName = model.LookupNamespacesAndTypes(method.SpanStart, name: simpleName).Any()
+                ? simpleName
+                : KnownTypeNames.CheckpointerMetadata;
             var parameters = newMethod.ParameterList.Parameters.Select(p => p.ToString()).ToList();
             var tokenIndex = tokenName is null ? -1 : newMethod.ParameterList.Parameters.IndexOf(p => p.Identifier.Text == tokenName);
             parameters.Insert(tokenIndex < 0 ? parameters.Count : tokenIndex, typeName + " checkpointer");

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using KinesisAttrib.Analyzers;
 using KinesisAttrib.Analyzers.Checkpointing;
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -21,8 +22,7 @@ namespace KinesisAttrib.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseAfterBatchCheckpointingCodeFixProvider))]
 public sealed class UseAfterBatchCheckpointingCodeFixProvider : CodeFixProvider
 {
-    private const string HandlerAttributeMetadata = "KinesisAttrib.Handlers.KinesisHandlerAttribute";
-    private const string ModeProperty = "CheckpointMode";
+    private const string ModeProperty = RuntimeContract.CheckpointModeProperty;
 
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
@@ -54,13 +54,14 @@ public sealed class UseAfterBatchCheckpointingCodeFixProvider : CodeFixProvider
             return;
         }
 
-        var modeName = model.LookupNamespacesAndTypes(attribute.SpanStart, name: ModeProperty).Any()
-            ? ModeProperty
-            : "KinesisAttrib.Handlers." + ModeProperty;
+        var modeType = KnownTypeNames.SimpleName(KnownTypeNames.CheckpointModeMetadata);
+        var modeName = model.LookupNamespacesAndTypes(attribute.SpanStart, name: modeType).Any()
+            ? modeType
+            : KnownTypeNames.CheckpointModeMetadata;
         var texts = arguments.Arguments.Where(a => a != own).Select(a => a.ToString()).ToList();
         if (fromAssembly || otherDefault)
         {
-            texts.Add($"{ModeProperty} = {modeName}.AfterEachBatch");
+            texts.Add($"{ModeProperty} = {modeName}.{RuntimeContract.CheckpointModeNames[RuntimeContract.CheckpointAfterEachBatch]}");
         }
 
         if (SyntaxFactory.ParseAttributeArgumentList("(" + string.Join(", ", texts) + ")") is not { } parsed)
@@ -79,7 +80,7 @@ public sealed class UseAfterBatchCheckpointingCodeFixProvider : CodeFixProvider
 
     private static AttributeSyntax? FindHandlerAttribute(MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
     {
-        var handlerAttribute = model.Compilation.GetTypeByMetadataName(HandlerAttributeMetadata);
+        var handlerAttribute = model.Compilation.GetTypeByMetadataName(KnownTypeNames.KinesisHandlerAttribute);
         return method.AttributeLists
             .SelectMany(list => list.Attributes)
             .FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(

@@ -1,4 +1,5 @@
 using KinesisAttrib.Generators.Model;
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 

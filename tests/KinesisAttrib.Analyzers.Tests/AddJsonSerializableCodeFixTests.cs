@@ -1,7 +1,6 @@
 using KinesisAttrib.CodeFixes;
-using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier<KinesisAttrib.Analyzers.KinesisHandlerAnalyzer>;
 using static KinesisAttrib.Analyzers.Tests.TestSupport.TestSources;
-using Verifier = KinesisAttrib.Analyzers.Tests.TestSupport.CodeFixVerifier<KinesisAttrib.CodeFixes.AddJsonSerializableCodeFixProvider>;
 
 namespace KinesisAttrib.Analyzers.Tests;
 
@@ -27,7 +26,7 @@ public sealed class AddJsonSerializableCodeFixTests
         """;
 
     [Fact]
-    public Task MissingPayload_IsAddedAfterTheContextsOtherTypes_InItsFile() => Verifier.VerifyAsync(
+    public Task MissingPayload_IsAddedAfterTheContextsOtherTypes_InItsFile() => VerifyFixAsync<AddJsonSerializableCodeFixProvider>(
         [
             File("""
                 public sealed class Refund { public string Id { get; set; } }
@@ -68,7 +67,7 @@ public sealed class AddJsonSerializableCodeFixTests
         Diagnostic(Descriptors.JsonContextLacksPayload).WithLocation(0).WithArguments("Sample.AppContext", "Sample.Refund", "Sample.Handlers.OnRefund"));
 
     [Fact]
-    public Task ContextWithoutAttributes_GetsItsFirst_AndTheBatchElementTypeIsAdded() => Verifier.VerifyAsync(
+    public Task ContextWithoutAttributes_GetsItsFirst_AndTheBatchElementTypeIsAdded() => VerifyFixAsync<AddJsonSerializableCodeFixProvider>(
         ContextUsings.Replace("namespace Sample;", "namespace Sample;\n\nusing KinesisAttrib.Handlers;", StringComparison.Ordinal) + """
             public sealed record Order(string Id);
 

@@ -1,7 +1,6 @@
 using KinesisAttrib.CodeFixes;
-using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier<KinesisAttrib.Analyzers.KinesisHandlerAnalyzer>;
 using static KinesisAttrib.Analyzers.Tests.TestSupport.TestSources;
-using Verifier = KinesisAttrib.Analyzers.Tests.TestSupport.CodeFixVerifier<KinesisAttrib.CodeFixes.AsyncVoidHandlerCodeFixProvider>;
 
 namespace KinesisAttrib.Analyzers.Tests;
 
@@ -11,7 +10,7 @@ public sealed class AsyncVoidHandlerCodeFixTests
     private const string Reason = "it is 'async void', so failures could not be seen and records would be checkpointed before they are processed; return Task or ValueTask";
 
     [Fact]
-    public Task AsyncVoid_BecomesAsyncTask() => Verifier.VerifyAsync(
+    public Task AsyncVoid_BecomesAsyncTask() => VerifyFixAsync<AsyncVoidHandlerCodeFixProvider>(
         InHandlers("""
             [KinesisHandler("s")]
                 public async void {|#0:M|}(Order order, CancellationToken ct)
@@ -29,7 +28,7 @@ public sealed class AsyncVoidHandlerCodeFixTests
         Diagnostic(Descriptors.AsyncVoidHandler).WithLocation(0).WithArguments("Sample.Handlers.M", Reason));
 
     [Fact]
-    public Task StaticExpressionBodiedAsyncVoid_BecomesAsyncTask_WithoutAUsing() => Verifier.VerifyAsync(
+    public Task StaticExpressionBodiedAsyncVoid_BecomesAsyncTask_WithoutAUsing() => VerifyFixAsync<AsyncVoidHandlerCodeFixProvider>(
         """
         namespace Sample;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using Microsoft.CodeAnalysis;
-using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier<KinesisAttrib.Analyzers.KinesisHandlerAnalyzer>;
 using static KinesisAttrib.Analyzers.Tests.TestSupport.TestSources;
 
 namespace KinesisAttrib.Analyzers.Tests;

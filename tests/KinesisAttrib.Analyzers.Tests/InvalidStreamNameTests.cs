@@ -1,4 +1,4 @@
-using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier<KinesisAttrib.Analyzers.KinesisHandlerAnalyzer>;
 using static KinesisAttrib.Analyzers.Tests.TestSupport.TestSources;
 
 namespace KinesisAttrib.Analyzers.Tests;

@@ -33,8 +33,6 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
     /// <summary><see cref="ModeSourceProperty"/>: the mode comes from <c>[assembly: KinesisHandlerDefaults]</c>.</summary>
     public const string ModeFromAssembly = "Assembly";
 
-    private const int ManualMode = 1;
-
     private static readonly SymbolDisplayFormat s_methodFormat = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
         memberOptions: SymbolDisplayMemberOptions.IncludeContainingType);
@@ -55,71 +53,43 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(static start =>
+        KnownTypes.OnCompilationStart(context, static (start, types) =>
         {
-            if (KnownTypes.TryCreate(start.Compilation) is not { } types || CheckpointSymbols.TryCreate(start.Compilation) is not { } symbols)
+            if (CheckpointSymbols.TryCreate(types.Symbols) is not { } symbols)
             {
                 return;
             }
 
-            var defaultMode = DefaultCheckpointMode(start.Compilation, types);
-            start.RegisterOperationAction(c => AnalyzeBody(c, types, symbols, defaultMode), OperationKind.MethodBody);
+            // Only handler bodies are analyzed: whether a method is one is decided once per method, before its operations.
+            start.RegisterOperationBlockStartAction(block =>
+            {
+                if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+                    && types.HandlerAttributeOf(method) is { } attribute
+                    && HandlerShapeRules.Analyze(method, attribute, types) is { Problem: null, Signature: { } signature, Settings: { } settings })
+                {
+                    block.RegisterOperationAction(c => AnalyzeBody(c, method, signature, settings, symbols), OperationKind.MethodBody);
+                }
+            });
 
             // An unawaited checkpoint is wrong wherever it is, not only in a handler (helpers that take the checkpointer).
             start.RegisterOperationAction(c => UnawaitedCheckpointRule.Analyze(c, symbols), OperationKind.Invocation);
         });
     }
 
-    private static int? DefaultCheckpointMode(Compilation compilation, KnownTypes types)
+    /// <summary>A handler body; a method the generator skips is KA1001's (it never runs, so its checkpoints do not matter yet).</summary>
+    private static void AnalyzeBody(OperationAnalysisContext context, IMethodSymbol method, Signature signature, ResolvedHandlerSettings settings, CheckpointSymbols symbols)
     {
-        foreach (var attribute in compilation.Assembly.GetAttributes())
-        {
-            if (types.DefaultsAttribute is { } defaults && defaults.Equals(attribute.AttributeClass, SymbolEqualityComparer.Default))
-            {
-                return NamedInt(attribute, KnownTypeNames.CheckpointModeProperty);
-            }
-        }
-
-        return null;
-    }
-
-    private static int? NamedInt(AttributeData attribute, string name)
-    {
-        foreach (var argument in attribute.NamedArguments)
-        {
-            if (argument.Key == name && argument.Value.Value is int value)
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
-
-    private static void AnalyzeBody(OperationAnalysisContext context, KnownTypes types, CheckpointSymbols symbols, int? defaultMode)
-    {
-        if (context.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method
-            || context.Operation is not IMethodBodyOperation body)
+        if (context.Operation is not IMethodBodyOperation body)
         {
             return;
         }
 
-        var attribute = method.GetAttributes()
-            .FirstOrDefault(a => types.HandlerAttribute.Equals(a.AttributeClass, SymbolEqualityComparer.Default));
-
-        // A method the generator skips is KA1001's; it never runs, so its checkpoints do not matter yet.
-        if (attribute is null
-            || HandlerShapeRules.Analyze(method, attribute, types) is not { Problem: null, Signature: { } signature })
-        {
-            return;
-        }
-
-        var ownMode = NamedInt(attribute, KnownTypeNames.CheckpointModeProperty);
-        var mode = ownMode ?? defaultMode ?? 0;
-        var modeSource = ownMode is null && defaultMode is not null ? ModeFromAssembly : ModeFromAttribute;
+        var mode = settings.CheckpointMode;
+        var defaultMode = settings.Defaults.Settings.CheckpointMode;
+        var modeSource = settings.Own.Settings.CheckpointMode is null && defaultMode is not null ? ModeFromAssembly : ModeFromAttribute;
         var properties = ImmutableDictionary<string, string?>.Empty
             .Add(ModeSourceProperty, modeSource)
-            .Add(AssemblyDefaultIsNotAfterBatchProperty, defaultMode is not null and not 0 ? "true" : "false");
+            .Add(AssemblyDefaultIsNotAfterBatchProperty, defaultMode is not null and not RuntimeContract.DefaultCheckpointMode ? "true" : "false");
 
         var checkpointer = ParameterOf(method, signature, ParameterKind.Checkpointer);
         var payload = ParameterOf(method, signature, ParameterKind.Payload);
@@ -128,7 +98,7 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
 
         if (checkpointer is null)
         {
-            if (mode == ManualMode)
+            if (mode == RuntimeContract.CheckpointManual)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.ManualWithoutCheckpointer, method.Locations[0], properties, name));
             }
@@ -138,14 +108,14 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
 
         if (!body.Descendants().Any(o => o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, checkpointer)))
         {
-            var advice = mode == ManualMode
+            var advice = mode == RuntimeContract.CheckpointManual
                 ? "with CheckpointMode.Manual the handler never checkpoints, so the shard's checkpoint never moves"
                 : "the processor checkpoints by itself in this mode, so remove the parameter or checkpoint with it";
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnusedCheckpointer, checkpointer.Locations[0], checkpointer.Name, name, advice));
             return;
         }
 
-        if (mode == ManualMode)
+        if (mode == RuntimeContract.CheckpointManual)
         {
             ManualCheckpointRule(context, method, body, signature, handler, name, properties);
         }

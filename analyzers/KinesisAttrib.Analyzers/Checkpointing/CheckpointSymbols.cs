@@ -1,3 +1,4 @@
+using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -6,40 +7,35 @@ namespace KinesisAttrib.Analyzers.Checkpointing;
 /// <summary>The checkpoint-related symbols of one compilation, and the questions every KA2xxx rule asks about an operation.</summary>
 internal sealed class CheckpointSymbols
 {
-    private const string CheckpointerMetadata = "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
-    private const string PreparedMetadata = "KinesisAttrib.Handlers.IPreparedCheckpointer";
-    private const string BatchResultMetadata = "KinesisAttrib.Handlers.BatchResult";
-    private const string CheckpointModeMetadata = "KinesisAttrib.Handlers.CheckpointMode";
+    private readonly KnownSymbols _known;
 
-    private CheckpointSymbols(INamedTypeSymbol checkpointer, INamedTypeSymbol? prepared, Compilation compilation)
+    private CheckpointSymbols(KnownSymbols known, INamedTypeSymbol checkpointer)
     {
+        _known = known;
         Checkpointer = checkpointer;
-        Prepared = prepared;
-        BatchResult = compilation.GetTypeByMetadataName(BatchResultMetadata);
-        CheckpointMode = compilation.GetTypeByMetadataName(CheckpointModeMetadata);
-        ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
-        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-        Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
+        var compilation = known.Compilation;
+        Prepared = compilation.GetTypeByMetadataName(KnownTypeNames.PreparedCheckpointerMetadata);
+        ThreadPool = compilation.GetTypeByMetadataName(KnownTypeNames.ThreadPoolMetadata);
+        Thread = compilation.GetTypeByMetadataName(KnownTypeNames.ThreadMetadata);
+        Timer = compilation.GetTypeByMetadataName(KnownTypeNames.TimerMetadata);
     }
 
     public INamedTypeSymbol Checkpointer { get; }
 
     public INamedTypeSymbol? Prepared { get; }
 
-    public INamedTypeSymbol? BatchResult { get; }
+    public INamedTypeSymbol? BatchResult => _known.BatchResult;
 
-    public INamedTypeSymbol? CheckpointMode { get; }
-
+    // Where a captured checkpointer runs on another thread (EscapeRule).
     public INamedTypeSymbol? ThreadPool { get; }
 
     public INamedTypeSymbol? Thread { get; }
 
     public INamedTypeSymbol? Timer { get; }
 
-    public static CheckpointSymbols? TryCreate(Compilation compilation) =>
-        compilation.GetTypeByMetadataName(CheckpointerMetadata) is { } checkpointer
-            ? new CheckpointSymbols(checkpointer, compilation.GetTypeByMetadataName(PreparedMetadata), compilation)
-            : null;
+    /// <summary>Null when the compilation has no checkpointer type: then there is nothing to check.</summary>
+    public static CheckpointSymbols? TryCreate(KnownSymbols known) =>
+        known.Checkpointer is { } checkpointer ? new CheckpointSymbols(known, checkpointer) : null;
 
     public bool IsCheckpointerType(ITypeSymbol? type) =>
         type is not null
@@ -52,12 +48,12 @@ internal sealed class CheckpointSymbols
     public bool IsCheckpointCall(IInvocationOperation invocation, bool includePrepare = true)
     {
         var method = invocation.TargetMethod;
-        if (method.Name == "CheckpointAsync")
+        if (method.Name == RuntimeContract.CheckpointAsyncMethod)
         {
             return IsOnCheckpointerTypes(method);
         }
 
-        return includePrepare && method.Name == "PrepareCheckpointAsync" && IsOnCheckpointerTypes(method);
+        return includePrepare && method.Name == RuntimeContract.PrepareCheckpointAsyncMethod && IsOnCheckpointerTypes(method);
     }
 
     /// <summary>A call that moves the checkpoint (not the first phase of a two-phase checkpoint).</summary>
@@ -93,7 +89,7 @@ internal sealed class CheckpointSymbols
 
     /// <summary><c>BatchResult.FailedAt(…)</c>: the handler reports a partial failure, and the failed records come again.</summary>
     public bool IsFailedAt(IOperation? operation) =>
-        Unwrap(operation) is IInvocationOperation { TargetMethod.Name: "FailedAt" } invocation
+        Unwrap(operation) is IInvocationOperation { TargetMethod.Name: RuntimeContract.FailedAtMethod } invocation
         && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, BatchResult);
 
     /// <summary>Strips implicit and explicit conversions and parentheses (which have no operation of their own).</summary>

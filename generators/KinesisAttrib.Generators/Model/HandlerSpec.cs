@@ -54,56 +54,6 @@ internal sealed record HandlerSpec(
 /// </param>
 internal sealed record HandlerParameter(ParameterKind Kind, TypeRef? ServiceType, bool IsOptional = false);
 
-/// <summary>
-/// The values set on a <c>[KinesisHandler]</c> or <c>[assembly: KinesisHandlerDefaults]</c> attribute; null where the
-/// attribute does not set the property. Enum values are kept as numbers.
-/// </summary>
-internal sealed record AttributeSettings(
-    string? ApplicationName = null,
-    int? InitialPosition = null,
-    string? InitialTimestamp = null,
-    int? CheckpointMode = null,
-    int? CheckpointEveryRecords = null,
-    int? CheckpointIntervalSeconds = null,
-    int? MaxRecords = null,
-    int? IdleTimeBetweenReadsMilliseconds = null,
-    int? PayloadFormat = null,
-    TypeRef? JsonSerializerContext = null,
-    int? DeserializationFailurePolicy = null,
-    int? MaxRetryAttempts = null,
-    bool? BisectBatchOnError = null,
-    int? MaxRecordAgeSeconds = null,
-    int? RetryDelayMilliseconds = null,
-    int? MaxRetryDelayMilliseconds = null,
-    string? FailureDestination = null)
-{
-    public static AttributeSettings None { get; } = new();
-
-    /// <summary>
-    /// This attribute's values, with <paramref name="defaults"/> where this one sets nothing. A value that only
-    /// qualifies a default (the timestamp of <c>AtTimestamp</c>, the limits of <c>Periodic</c>) is not inherited by a
-    /// handler that chooses another position or mode.
-    /// </summary>
-    public AttributeSettings Over(AttributeSettings defaults) => new(
-        ApplicationName ?? defaults.ApplicationName,
-        InitialPosition ?? defaults.InitialPosition,
-        InitialTimestamp ?? (HandlerSettingsRules.Inherits(InitialPosition, HandlerSettingsRules.AtTimestamp) ? defaults.InitialTimestamp : null),
-        CheckpointMode ?? defaults.CheckpointMode,
-        CheckpointEveryRecords ?? (HandlerSettingsRules.Inherits(CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointEveryRecords : null),
-        CheckpointIntervalSeconds ?? (HandlerSettingsRules.Inherits(CheckpointMode, HandlerSettingsRules.CheckpointPeriodic) ? defaults.CheckpointIntervalSeconds : null),
-        MaxRecords ?? defaults.MaxRecords,
-        IdleTimeBetweenReadsMilliseconds ?? defaults.IdleTimeBetweenReadsMilliseconds,
-        PayloadFormat ?? defaults.PayloadFormat,
-        JsonSerializerContext ?? defaults.JsonSerializerContext,
-        DeserializationFailurePolicy ?? defaults.DeserializationFailurePolicy,
-        MaxRetryAttempts ?? defaults.MaxRetryAttempts,
-        BisectBatchOnError ?? defaults.BisectBatchOnError,
-        MaxRecordAgeSeconds ?? defaults.MaxRecordAgeSeconds,
-        RetryDelayMilliseconds ?? defaults.RetryDelayMilliseconds,
-        MaxRetryDelayMilliseconds ?? defaults.MaxRetryDelayMilliseconds,
-        FailureDestination ?? defaults.FailureDestination);
-}
-
 /// <summary>The assembly's <c>[KinesisHandlerDefaults]</c>; <paramref name="IsValid"/> false when it names something unusable (then no handler is generated).</summary>
 internal sealed record HandlerDefaults(AttributeSettings Settings, bool IsValid)
 {

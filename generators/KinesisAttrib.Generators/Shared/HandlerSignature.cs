@@ -12,30 +12,13 @@ namespace KinesisAttrib.Shared;
 /// </summary>
 internal static class HandlerSignature
 {
-    public const string RecordContextMetadata = "KinesisAttrib.Handlers.RecordContext";
-    public const string BatchContextMetadata = "KinesisAttrib.Handlers.BatchContext";
-    public const string KinesisRecordMetadata = "KinesisAttrib.Handlers.KinesisRecord`1";
-    public const string BatchResultMetadata = "KinesisAttrib.Handlers.BatchResult";
-    public const string CheckpointerMetadata = "KinesisAttrib.Handlers.IRecordProcessorCheckpointer";
-    public const string KinesisClientRecordMetadata = "KinesisAttrib.Handlers.KinesisClientRecord";
-    public const string RecordDeserializerMetadata = "KinesisAttrib.Handlers.IRecordDeserializer`1";
-    public const string CancellationTokenMetadata = "System.Threading.CancellationToken";
-    public const string TaskMetadata = "System.Threading.Tasks.Task";
-    public const string TaskOfTMetadata = "System.Threading.Tasks.Task`1";
-    public const string ValueTaskMetadata = "System.Threading.Tasks.ValueTask";
-    public const string ValueTaskOfTMetadata = "System.Threading.Tasks.ValueTask`1";
-    public const string ReadOnlyListMetadata = "System.Collections.Generic.IReadOnlyList`1";
-    public const string ReadOnlyMemoryMetadata = "System.ReadOnlyMemory`1";
-    public const string MemoryMetadata = "System.Memory`1";
-    public const string IServiceProviderMetadata = "System.IServiceProvider";
-
     public const string SupportedShapes =
         "a handler takes a payload T, an IReadOnlyList<T> or an IReadOnlyList<KinesisRecord<T>>, then any of RecordContext (per-record handlers), "
         + "BatchContext, IRecordProcessorCheckpointer, CancellationToken and DI services, and returns Task, ValueTask or void "
         + "(a batch handler may also return BatchResult, Task<BatchResult> or ValueTask<BatchResult>)";
 
     /// <summary>Classifies the return type and parameters; returns why the method is not a handler, or null and the signature.</summary>
-    public static HandlerProblem? Classify(IMethodSymbol method, Compilation compilation, out Signature? signature)
+    public static HandlerProblem? Classify(IMethodSymbol method, KnownSymbols symbols, out Signature? signature)
     {
         signature = null;
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
@@ -58,7 +41,7 @@ internal static class HandlerSignature
                 return new(HandlerRule.UnsupportedParameter, $"parameter '{parameter.Name}' is 'params'; " + SupportedShapes, parameter: parameter.Name);
             }
 
-            var kind = ClassifySpecial(parameter.Type, compilation);
+            var kind = ClassifySpecial(parameter.Type, symbols);
             if (kind is null && payload is null)
             {
                 payload = parameter;
@@ -66,7 +49,7 @@ internal static class HandlerSignature
             }
             else if (kind is null)
             {
-                if (TypeReason(parameter.Type, compilation, "a service") is { } serviceReason)
+                if (TypeReason(parameter.Type, symbols, "a service") is { } serviceReason)
                 {
                     return new(serviceReason.Rule, $"parameter '{parameter.Name}' {serviceReason.Message}", parameter: parameter.Name);
                 }
@@ -77,7 +60,7 @@ internal static class HandlerSignature
                     return new(HandlerRule.UnsupportedParameter, $"parameter '{parameter.Name}' is a service from dependency injection with a default value other than null, which would never be used; register the value as a service, or make the parameter nullable with default null to make it optional", parameter: parameter.Name);
                 }
 
-                if (IsPayloadLike(parameter.Type, payload!.Type, compilation))
+                if (IsPayloadLike(parameter.Type, payload!.Type, symbols))
                 {
                     // It would be resolved from DI, where nobody registers such a type: every record would fail (or, for
                     // an optional parameter, always receive null).
@@ -102,29 +85,29 @@ internal static class HandlerSignature
 
         var shape = HandlerShape.Record;
         var element = payload.Type;
-        if (IsGeneric(payload.Type, compilation, ReadOnlyListMetadata, out var listElement))
+        if (IsGeneric(payload.Type, symbols.ReadOnlyList, out var listElement))
         {
             shape = HandlerShape.Batch;
             element = listElement!;
-            if (IsGeneric(element, compilation, KinesisRecordMetadata, out var recordPayload))
+            if (IsGeneric(element, symbols.KinesisRecord, out var recordPayload))
             {
                 shape = HandlerShape.BatchOfRecords;
                 element = recordPayload!;
             }
         }
 
-        if (shape == HandlerShape.Record && IsGeneric(element, compilation, KinesisRecordMetadata, out _))
+        if (shape == HandlerShape.Record && IsGeneric(element, symbols.KinesisRecord, out _))
         {
             // It would be decoded as JSON, record by record, and fail on every one.
             return new(HandlerRule.UnsupportedParameter, $"parameter '{payload.Name}' is a KinesisRecord<T>, which batch handlers receive in an IReadOnlyList<KinesisRecord<T>>; a per-record handler takes T and a RecordContext", parameter: payload.Name);
         }
 
-        if (TypeReason(element, compilation, "a payload") is { } payloadReason)
+        if (TypeReason(element, symbols, "a payload") is { } payloadReason)
         {
             return new(payloadReason.Rule, $"parameter '{payload.Name}' {payloadReason.Message}", parameter: payload.Name);
         }
 
-        if (IsGeneric(element, compilation, MemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
+        if (IsGeneric(element, symbols.Memory, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
         {
             return new(HandlerRule.UnsupportedParameter, $"parameter '{payload.Name}' is Memory<byte>; take ReadOnlyMemory<byte> (the record's bytes, no copy) or byte[] (a copy you may change)", parameter: payload.Name);
         }
@@ -140,7 +123,7 @@ internal static class HandlerSignature
             }
         }
 
-        var returnKind = ClassifyReturn(method.ReturnType, compilation);
+        var returnKind = ClassifyReturn(method.ReturnType, symbols);
         if (returnKind is null)
         {
             return new(method.ReturnType.TypeKind == TypeKind.Error ? HandlerRule.Unresolved : HandlerRule.Shape, $"it returns '{method.ReturnType.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}'; " + SupportedShapes);
@@ -156,12 +139,12 @@ internal static class HandlerSignature
             return new(HandlerRule.Shape, "it returns a BatchResult, which only batch handlers (taking IReadOnlyList<T>) can return");
         }
 
-        signature = new Signature(shape, element, returnKind.Value, kinds.ToImmutable(), services.ToImmutable(), NaturalFormat(element, compilation));
+        signature = new Signature(shape, element, returnKind.Value, kinds.ToImmutable(), services.ToImmutable(), NaturalFormat(element, symbols));
         return null;
     }
 
     /// <summary>Why a type cannot be a payload or service here, or null.</summary>
-    private static HandlerProblem? TypeReason(ITypeSymbol type, Compilation compilation, string role)
+    private static HandlerProblem? TypeReason(ITypeSymbol type, KnownSymbols symbols, string role)
     {
         var name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
         switch (type.TypeKind)
@@ -187,7 +170,7 @@ internal static class HandlerSignature
             return new(HandlerRule.UnsupportedParameter, $"has type void, which cannot be {role}");
         }
 
-        return IsVisibleToGeneratedCode(type, compilation)
+        return IsVisibleToGeneratedCode(type, symbols.Compilation)
             ? null
             : new(HandlerRule.Inaccessible, $"has type '{name}', which the generated code cannot reach; make it internal or public (and not file-local)");
     }
@@ -224,68 +207,68 @@ internal static class HandlerSignature
     /// records decode to (text, bytes, the raw record), or a list or KinesisRecord of something. Nobody registers those as
     /// services, so the generated processor would fail on every record.
     /// </summary>
-    private static bool IsPayloadLike(ITypeSymbol type, ITypeSymbol payload, Compilation compilation) =>
+    private static bool IsPayloadLike(ITypeSymbol type, ITypeSymbol payload, KnownSymbols symbols) =>
         SymbolEqualityComparer.Default.Equals(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), payload.WithNullableAnnotation(NullableAnnotation.NotAnnotated))
         || type.SpecialType == SpecialType.System_String
         || type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte }
-        || (IsGeneric(type, compilation, ReadOnlyMemoryMetadata, out var memory) && memory!.SpecialType == SpecialType.System_Byte)
-        || Is(type, compilation, KinesisClientRecordMetadata)
-        || IsGeneric(type, compilation, ReadOnlyListMetadata, out _)
-        || IsGeneric(type, compilation, KinesisRecordMetadata, out _);
+        || (IsGeneric(type, symbols.ReadOnlyMemory, out var memory) && memory!.SpecialType == SpecialType.System_Byte)
+        || Is(type, symbols.KinesisClientRecord)
+        || IsGeneric(type, symbols.ReadOnlyList, out _)
+        || IsGeneric(type, symbols.KinesisRecord, out _);
 
-    private static ParameterKind? ClassifySpecial(ITypeSymbol type, Compilation compilation)
+    private static ParameterKind? ClassifySpecial(ITypeSymbol type, KnownSymbols symbols)
     {
-        if (Is(type, compilation, RecordContextMetadata))
+        if (Is(type, symbols.RecordContext))
         {
             return ParameterKind.RecordContext;
         }
 
-        if (Is(type, compilation, BatchContextMetadata))
+        if (Is(type, symbols.BatchContext))
         {
             return ParameterKind.BatchContext;
         }
 
-        if (Is(type, compilation, CheckpointerMetadata))
+        if (Is(type, symbols.Checkpointer))
         {
             return ParameterKind.Checkpointer;
         }
 
-        if (Is(type, compilation, CancellationTokenMetadata))
+        if (Is(type, symbols.CancellationToken))
         {
             return ParameterKind.CancellationToken;
         }
 
-        return Is(type, compilation, IServiceProviderMetadata) ? ParameterKind.ServiceProvider : null;
+        return Is(type, symbols.IServiceProvider) ? ParameterKind.ServiceProvider : null;
     }
 
-    private static ReturnKind? ClassifyReturn(ITypeSymbol type, Compilation compilation)
+    private static ReturnKind? ClassifyReturn(ITypeSymbol type, KnownSymbols symbols)
     {
         if (type.SpecialType == SpecialType.System_Void)
         {
             return ReturnKind.Void;
         }
 
-        if (Is(type, compilation, TaskMetadata))
+        if (Is(type, symbols.Task))
         {
             return ReturnKind.Task;
         }
 
-        if (Is(type, compilation, ValueTaskMetadata))
+        if (Is(type, symbols.ValueTask))
         {
             return ReturnKind.ValueTask;
         }
 
-        if (Is(type, compilation, BatchResultMetadata))
+        if (Is(type, symbols.BatchResult))
         {
             return ReturnKind.BatchResult;
         }
 
-        if (IsGeneric(type, compilation, TaskOfTMetadata, out var taskResult) && Is(taskResult!, compilation, BatchResultMetadata))
+        if (IsGeneric(type, symbols.TaskOfT, out var taskResult) && Is(taskResult!, symbols.BatchResult))
         {
             return ReturnKind.TaskOfBatchResult;
         }
 
-        if (IsGeneric(type, compilation, ValueTaskOfTMetadata, out var valueTaskResult) && Is(valueTaskResult!, compilation, BatchResultMetadata))
+        if (IsGeneric(type, symbols.ValueTaskOfT, out var valueTaskResult) && Is(valueTaskResult!, symbols.BatchResult))
         {
             return ReturnKind.ValueTaskOfBatchResult;
         }
@@ -294,7 +277,7 @@ internal static class HandlerSignature
     }
 
     /// <summary>The format <c>PayloadFormat.Auto</c> picks for a payload type.</summary>
-    private static PayloadFormatKind NaturalFormat(ITypeSymbol type, Compilation compilation)
+    private static PayloadFormatKind NaturalFormat(ITypeSymbol type, KnownSymbols symbols)
     {
         if (type.SpecialType == SpecialType.System_String)
         {
@@ -306,25 +289,25 @@ internal static class HandlerSignature
             return PayloadFormatKind.ByteArray;
         }
 
-        if (IsGeneric(type, compilation, ReadOnlyMemoryMetadata, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
+        if (IsGeneric(type, symbols.ReadOnlyMemory, out var memoryElement) && memoryElement!.SpecialType == SpecialType.System_Byte)
         {
             return PayloadFormatKind.Memory;
         }
 
-        return Is(type, compilation, KinesisClientRecordMetadata) ? PayloadFormatKind.Record : PayloadFormatKind.Json;
+        return Is(type, symbols.KinesisClientRecord) ? PayloadFormatKind.Record : PayloadFormatKind.Json;
     }
 
     /// <summary>Whether <paramref name="type"/> implements <c>IRecordDeserializer&lt;payload&gt;</c> and can be created.</summary>
-    public static HandlerProblem? DeserializerReason(ITypeSymbol? type, ITypeSymbol payload, Compilation compilation)
+    public static HandlerProblem? DeserializerReason(ITypeSymbol? type, ITypeSymbol payload, KnownSymbols symbols)
     {
         var name = type?.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat) ?? "?";
         if (type is not INamedTypeSymbol named || named.TypeKind != TypeKind.Class || named.IsAbstract || named.IsStatic || named.IsUnboundGenericType
-            || !IsVisibleToGeneratedCode(named, compilation))
+            || !IsVisibleToGeneratedCode(named, symbols.Compilation))
         {
-            return new(HandlerRule.Deserializer, $"Deserializer '{name}' is not a concrete, accessible class", property: "Deserializer");
+            return new(HandlerRule.Deserializer, $"Deserializer '{name}' is not a concrete, accessible class", property: RuntimeContract.DeserializerProperty);
         }
 
-        var contract = compilation.GetTypeByMetadataName(RecordDeserializerMetadata);
+        var contract = symbols.RecordDeserializer;
         foreach (var implemented in named.AllInterfaces)
         {
             if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, contract)
@@ -334,21 +317,20 @@ internal static class HandlerSignature
             }
         }
 
-        return new(HandlerRule.Deserializer, $"Deserializer '{name}' does not implement IRecordDeserializer<{payload.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}>", property: "Deserializer");
+        return new(HandlerRule.Deserializer, $"Deserializer '{name}' does not implement IRecordDeserializer<{payload.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)}>", property: RuntimeContract.DeserializerProperty);
     }
 
     /// <summary>Whether an attribute's <c>InitialTimestamp</c> text is an ISO 8601 time (the runtime parses it the same way).</summary>
     public static bool TryParseTimestamp(string? text, out System.DateTimeOffset value) =>
         System.DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out value);
 
-    private static bool Is(ITypeSymbol type, Compilation compilation, string metadataName) =>
-        SymbolEqualityComparer.Default.Equals(type, compilation.GetTypeByMetadataName(metadataName));
+    private static bool Is(ITypeSymbol type, INamedTypeSymbol? known) => SymbolEqualityComparer.Default.Equals(type, known);
 
-    private static bool IsGeneric(ITypeSymbol type, Compilation compilation, string metadataName, out ITypeSymbol? argument)
+    private static bool IsGeneric(ITypeSymbol type, INamedTypeSymbol? known, out ITypeSymbol? argument)
     {
         argument = null;
         if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
-            && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, compilation.GetTypeByMetadataName(metadataName)))
+            && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, known))
         {
             argument = named.TypeArguments[0];
             return true;
@@ -359,32 +341,19 @@ internal static class HandlerSignature
 }
 
 /// <summary>A classified handler signature (symbols: used at once by the caller, never kept in a pipeline model).</summary>
-internal sealed class Signature
-{
-    public Signature(HandlerShape shape, ITypeSymbol payloadType, ReturnKind returnKind, ImmutableArray<ParameterKind> parameters, ImmutableArray<ITypeSymbol?> serviceTypes, PayloadFormatKind naturalFormat)
-    {
-        Shape = shape;
-        PayloadType = payloadType;
-        ReturnKind = returnKind;
-        Parameters = parameters;
-        ServiceTypes = serviceTypes;
-        NaturalFormat = naturalFormat;
-    }
-
-    public HandlerShape Shape { get; }
-
-    /// <summary>The payload of one record (the element type for batch handlers).</summary>
-    public ITypeSymbol PayloadType { get; }
-
-    public ReturnKind ReturnKind { get; }
-
-    public ImmutableArray<ParameterKind> Parameters { get; }
-
-    /// <summary>For each parameter, its type when it is a DI service, else null.</summary>
-    public ImmutableArray<ITypeSymbol?> ServiceTypes { get; }
-
-    public PayloadFormatKind NaturalFormat { get; }
-}
+/// <param name="Shape">Per record, per batch of payloads, or per batch of records.</param>
+/// <param name="PayloadType">The payload of one record (the element type for batch handlers).</param>
+/// <param name="ReturnKind">What the method returns.</param>
+/// <param name="Parameters">What each parameter receives.</param>
+/// <param name="ServiceTypes">For each parameter, its type when it is a DI service, else null.</param>
+/// <param name="NaturalFormat">The payload format <c>PayloadFormat.Auto</c> picks for the payload type.</param>
+internal sealed record Signature(
+    HandlerShape Shape,
+    ITypeSymbol PayloadType,
+    ReturnKind ReturnKind,
+    ImmutableArray<ParameterKind> Parameters,
+    ImmutableArray<ITypeSymbol?> ServiceTypes,
+    PayloadFormatKind NaturalFormat);
 
 /// <summary>Per record, or per batch of payloads, or per batch of payload-and-context records.</summary>
 internal enum HandlerShape

@@ -1,6 +1,6 @@
 using KinesisAttrib.CodeFixes;
 using static KinesisAttrib.Analyzers.Tests.Checkpointing.CheckpointSources;
-using static KinesisAttrib.Analyzers.Tests.TestSupport.CheckpointVerifier;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier<KinesisAttrib.Analyzers.Checkpointing.CheckpointAnalyzer>;
 
 namespace KinesisAttrib.Analyzers.Tests.Checkpointing;
 

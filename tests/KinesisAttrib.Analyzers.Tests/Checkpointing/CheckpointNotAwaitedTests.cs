@@ -1,5 +1,5 @@
 using static KinesisAttrib.Analyzers.Tests.Checkpointing.CheckpointSources;
-using static KinesisAttrib.Analyzers.Tests.TestSupport.CheckpointVerifier;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier<KinesisAttrib.Analyzers.Checkpointing.CheckpointAnalyzer>;
 
 namespace KinesisAttrib.Analyzers.Tests.Checkpointing;
 

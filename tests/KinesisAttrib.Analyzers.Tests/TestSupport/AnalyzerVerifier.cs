@@ -1,62 +1,74 @@
-using System.Collections.Immutable;
-using Basic.Reference.Assemblies;
-using KinesisAttrib.Handlers;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace KinesisAttrib.Analyzers.Tests.TestSupport;
 
 /// <summary>
-/// Runs <see cref="KinesisHandlerAnalyzer"/> with Microsoft.CodeAnalysis.Testing, offline: the reference-assembly
-/// presets download packages, so the project's references are replaced by Basic.Reference.Assemblies and the runtime.
+/// Runs <typeparamref name="TAnalyzer"/> (and a code fix on its diagnostics) with Microsoft.CodeAnalysis.Testing, offline
+/// (<see cref="TestReferences"/>). Sources are named Handlers0.cs, Handlers1.cs…; expected diagnostics are exactly those reported.
 /// </summary>
-internal static class AnalyzerVerifier
+internal static class AnalyzerVerifier<TAnalyzer>
+    where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    private static readonly ImmutableArray<MetadataReference> s_references =
-    [
-        .. Net100.References.All,
-        MetadataReference.CreateFromFile(typeof(KinesisHandlerAttribute).Assembly.Location),
-    ];
-
     public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
 
-    /// <summary>Analyzes <paramref name="sources"/> (file names Handlers0.cs, Handlers1.cs…) and expects exactly <paramref name="expected"/>.</summary>
+    public static Task VerifyAsync(string source, params DiagnosticResult[] expected) => VerifyAsync([source], expected);
+
     public static Task VerifyAsync(string[] sources, params DiagnosticResult[] expected) => VerifyWithBuildPropertiesAsync(sources, [], expected);
 
-    /// <summary>
-    /// As <see cref="VerifyAsync(string[], DiagnosticResult[])"/>, in a project whose MSBuild properties (as
-    /// <c>CompilerVisibleProperty</c> passes them) are <paramref name="buildProperties"/>, e.g. <c>PublishAot=true</c>.
-    /// </summary>
+    /// <summary>In a project whose MSBuild properties (as <c>CompilerVisibleProperty</c> passes them) are <paramref name="buildProperties"/>, e.g. <c>PublishAot=true</c>.</summary>
     public static Task VerifyWithBuildPropertiesAsync(string[] sources, string[] buildProperties, params DiagnosticResult[] expected)
     {
-        var test = new CSharpAnalyzerTest<KinesisHandlerAnalyzer, DefaultVerifier>
-        {
-            ReferenceAssemblies = new ReferenceAssemblies("net10.0"),
-        };
-
+        var test = Prepare(new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>(), sources, expected);
         if (buildProperties.Length > 0)
         {
-            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", GlobalConfig(buildProperties)));
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", TestReferences.GlobalConfig(buildProperties)));
         }
 
+        return test.RunAsync();
+    }
+
+    /// <summary>Applies <typeparamref name="TFix"/> to every diagnostic; <paramref name="expected"/> are those before the fix.</summary>
+    public static Task VerifyFixAsync<TFix>(string source, string fixedSource, params DiagnosticResult[] expected)
+        where TFix : CodeFixProvider, new() =>
+        VerifyFixAsync<TFix>([source], expected, [fixedSource]);
+
+    public static Task VerifyFixAsync<TFix>(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
+        where TFix : CodeFixProvider, new() =>
+        VerifyFixAsync<TFix>(sources, expected, fixedSources);
+
+    /// <summary>As above; <paramref name="remaining"/> are the diagnostics still reported after the fix.</summary>
+    public static Task VerifyFixAsync<TFix>(string source, DiagnosticResult[] expected, string fixedSource, DiagnosticResult[]? remaining = null)
+        where TFix : CodeFixProvider, new() =>
+        VerifyFixAsync<TFix>([source], expected, [fixedSource], remaining);
+
+    private static Task VerifyFixAsync<TFix>(string[] sources, DiagnosticResult[] expected, string[] fixedSources, DiagnosticResult[]? remaining = null)
+        where TFix : CodeFixProvider, new()
+    {
+        var test = Prepare(new CSharpCodeFixTest<TAnalyzer, TFix, DefaultVerifier>(), sources, expected);
+        for (var i = 0; i < fixedSources.Length; i++)
+        {
+            test.FixedState.Sources.Add(($"Handlers{i}.cs", fixedSources[i]));
+        }
+
+        test.FixedState.ExpectedDiagnostics.AddRange(remaining ?? []);
+        return test.RunAsync();
+    }
+
+    private static TTest Prepare<TTest>(TTest test, string[] sources, DiagnosticResult[] expected)
+        where TTest : AnalyzerTest<DefaultVerifier>
+    {
+        test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
         for (var i = 0; i < sources.Length; i++)
         {
             test.TestState.Sources.Add(($"Handlers{i}.cs", sources[i]));
         }
 
-        test.SolutionTransforms.Add((solution, projectId) =>
-            solution.WithProjectMetadataReferences(projectId, s_references));
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectMetadataReferences(projectId, TestReferences.All));
         test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
+        return test;
     }
-
-    public static Task VerifyAsync(string source, params DiagnosticResult[] expected) => VerifyAsync([source], expected);
-
-    /// <summary>The project references of these tests: .NET 10 reference assemblies and the KinesisAttrib runtime.</summary>
-    public static ImmutableArray<MetadataReference> References => s_references;
-
-    /// <summary>A global .editorconfig setting <c>build_property.Name = value</c> for each <c>Name=value</c>.</summary>
-    public static string GlobalConfig(IEnumerable<string> buildProperties) =>
-        "is_global = true\n" + string.Concat(buildProperties.Select(p => "build_property." + p.Replace("=", " = ", StringComparison.Ordinal) + "\n"));
 }

@@ -17,7 +17,7 @@ internal static class ProjectAnalysis
         return CSharpCompilation.Create(
             "KnownProject",
             files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parse, f.Path)),
-            AnalyzerVerifier.References.Concat(extraReferences ?? []),
+            TestReferences.All.Concat(extraReferences ?? []),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }
 
