@@ -13,7 +13,7 @@ namespace KinesisAttrib.Leases;
 /// <c>leaseCounter</c> (and <c>leaseOwner</c> where <see cref="ILeaseStore"/> says so); a failed condition returns
 /// null or false instead of throwing. Uses only the low-level DynamoDB API, so it is trimming- and AOT-safe. Thread-safe.
 /// </summary>
-public sealed partial class DynamoDbLeaseStore : ILeaseStore
+public sealed class DynamoDbLeaseStore : ILeaseStore
 {
     // Expression placeholders. Every attribute goes through a name placeholder so no schema name can collide with a
     // DynamoDB reserved word.
@@ -52,11 +52,11 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         var table = await DynamoDbTables.DescribeOrNullAsync(_client, TableName, cancellationToken).ConfigureAwait(false);
         if (table is null)
         {
-            LogCreatingTable(_logger, TableName);
+            LeasesLog.CreatingTable(_logger, TableName);
             if (!await DynamoDbTables.TryCreateAsync(_client, TableName, A.LeaseKey, cancellationToken).ConfigureAwait(false))
             {
                 // Another worker created it between our DescribeTable and CreateTable; wait for theirs.
-                LogTableCreatedConcurrently(_logger, TableName);
+                LeasesLog.TableCreatedConcurrently(_logger, TableName);
             }
         }
         else
@@ -332,7 +332,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
             cancellationToken)).ConfigureAwait(false);
         if (!deleted)
         {
-            LogConditionFailed(_logger, "delete", lease.LeaseKey, lease.LeaseCounter);
+            LeasesLog.ConditionFailed(_logger, "delete", lease.LeaseKey, lease.LeaseCounter);
         }
 
         return deleted;
@@ -386,7 +386,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         }
         catch (ConditionalCheckFailedException)
         {
-            LogConditionFailed(_logger, operation, expected.LeaseKey, expected.LeaseCounter);
+            LeasesLog.ConditionFailed(_logger, operation, expected.LeaseKey, expected.LeaseCounter);
             return null;
         }
     }
@@ -433,13 +433,4 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
                 + "Use another application name or table name.");
         }
     }
-
-    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Creating lease table {TableName} (on-demand billing).")]
-    private static partial void LogCreatingTable(ILogger logger, string tableName);
-
-    [LoggerMessage(EventId = 61, Level = LogLevel.Debug, Message = "Lease table {TableName} was created by another worker at the same time; waiting for it.")]
-    private static partial void LogTableCreatedConcurrently(ILogger logger, string tableName);
-
-    [LoggerMessage(EventId = 62, Level = LogLevel.Debug, Message = "Conditional {Operation} of lease {LeaseKey} at counter {LeaseCounter} failed: another worker changed it.")]
-    private static partial void LogConditionFailed(ILogger logger, string operation, string leaseKey, long leaseCounter);
 }
