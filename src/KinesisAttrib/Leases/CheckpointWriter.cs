@@ -10,47 +10,33 @@ namespace KinesisAttrib.Leases;
 /// a hand-off. Each write is conditional on the row last written, so a refused one means the lease was taken: it is
 /// lost at once and the caller gets <see cref="LeaseLostException"/>.
 /// </summary>
-internal sealed class CheckpointWriter
+internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLeases, string workerId, TimeProvider time, ILogger logger)
 {
-    private readonly ILeaseStore _store;
-    private readonly HeldLeaseSet _held;
-    private readonly string _workerId;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public CheckpointWriter(ILeaseStore store, HeldLeaseSet held, string workerId, TimeProvider time, ILogger logger)
-    {
-        _store = store;
-        _held = held;
-        _workerId = workerId;
-        _time = time;
-        _logger = logger;
-    }
 
     /// <summary>Writes a checkpoint (which also renews the lease).</summary>
     public Task CheckpointAsync(HeldLease held, ExtendedSequenceNumber checkpoint, CancellationToken cancellationToken)
-        => WriteAsync(held, checkpoint, "checkpoint", (lease, ct) => _store.UpdateCheckpointAsync(lease, checkpoint, ct), cancellationToken);
+        => WriteAsync(held, checkpoint, "checkpoint", (lease, ct) => store.UpdateCheckpointAsync(lease, checkpoint, ct), cancellationToken);
 
     /// <summary>Stores a prepared checkpoint (<c>pendingCheckpoint*</c>).</summary>
     public Task PrepareCheckpointAsync(HeldLease held, ExtendedSequenceNumber pending, byte[]? applicationState, CancellationToken cancellationToken)
-        => WriteAsync(held, pending, "prepare a checkpoint", (lease, ct) => _store.PrepareCheckpointAsync(lease, pending, applicationState, ct), cancellationToken);
+        => WriteAsync(held, pending, "prepare a checkpoint", (lease, ct) => store.PrepareCheckpointAsync(lease, pending, applicationState, ct), cancellationToken);
 
     /// <summary>Gives a lease back (owner cleared) so another worker can take it at its next cycle without waiting for expiry, and forgets it.</summary>
     public Task ReleaseAsync(HeldLease held, CancellationToken cancellationToken)
         => held.ExclusiveAsync(
             async () =>
             {
-                _held.Remove(held);
+                heldLeases.Remove(held);
                 if (held.IsLost)
                 {
                     return;
                 }
 
                 held.MarkLost();
-                var evicted = await _store.EvictLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false);
+                var evicted = await store.EvictLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false);
                 if (evicted is not null)
                 {
-                    KinesisAttribLog.LeaseReleased(_logger, held.LeaseKey, _workerId);
+                    KinesisAttribLog.LeaseReleased(logger, held.LeaseKey, workerId);
                 }
             },
             cancellationToken);
@@ -61,15 +47,15 @@ internal sealed class CheckpointWriter
             {
                 if (held.IsLost)
                 {
-                    throw new LeaseLostException(held.LeaseKey, $"Cannot {what} for shard '{held.LeaseKey}' at {position}: worker '{_workerId}' no longer holds its lease.");
+                    throw new LeaseLostException(held.LeaseKey, $"Cannot {what} for shard '{held.LeaseKey}' at {position}: worker '{workerId}' no longer holds its lease.");
                 }
 
-                var sentAt = _time.GetTimestamp();
+                var sentAt = time.GetTimestamp();
                 var updated = await write(held.Current, cancellationToken).ConfigureAwait(false);
                 if (updated is null)
                 {
-                    _held.MarkLost(held);
-                    throw new LeaseLostException(held.LeaseKey, $"The request to {what} for shard '{held.LeaseKey}' at {position} was refused: another worker took the lease from '{_workerId}'.");
+                    heldLeases.MarkLost(held);
+                    throw new LeaseLostException(held.LeaseKey, $"The request to {what} for shard '{held.LeaseKey}' at {position} was refused: another worker took the lease from '{workerId}'.");
                 }
 
                 held.Update(updated, sentAt);

@@ -168,14 +168,7 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         var values = Values(lease);
-        return UpdateAsync(
-            lease,
-            "renew",
-            "SET #counter = :newCounter",
-            OwnedCondition(lease, values),
-            Names(includeOwner: true),
-            values,
-            cancellationToken);
+        return OwnedUpdateAsync(lease, "renew", "SET #counter = :newCounter", Names(includeOwner: true), values, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -196,12 +189,11 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
         names["#pendingSubSequence"] = A.PendingCheckpointSubSequenceNumber;
         names["#pendingState"] = A.PendingCheckpointState;
 
-        return UpdateAsync(
+        return OwnedUpdateAsync(
             lease,
             "checkpoint",
             "SET #checkpoint = :checkpoint, #subSequence = :subSequence, #switches = :zero, #counter = :newCounter "
                 + "REMOVE #pending, #pendingSubSequence, #pendingState",
-            OwnedCondition(lease, values),
             names,
             values,
             cancellationToken);
@@ -235,14 +227,7 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
             update += ", #pendingState = :pendingState";
         }
 
-        return UpdateAsync(
-            lease,
-            "prepare checkpoint",
-            update,
-            OwnedCondition(lease, values),
-            names,
-            values,
-            cancellationToken);
+        return OwnedUpdateAsync(lease, "prepare checkpoint", update, names, values, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -263,14 +248,7 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
         };
         var names = Names(includeOwner: true);
         names["#handoff"] = A.HandoffRequestedBy;
-        return UpdateAsync(
-            lease,
-            "request hand-off",
-            "SET #handoff = :requester",
-            OwnedCondition(lease, values),
-            names,
-            values,
-            cancellationToken);
+        return OwnedUpdateAsync(lease, "request hand-off", "SET #handoff = :requester", names, values, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -278,14 +256,7 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         var values = Values(lease);
-        return UpdateAsync(
-            lease,
-            "evict",
-            "SET #counter = :newCounter REMOVE #owner",
-            OwnedCondition(lease, values),
-            Names(includeOwner: true),
-            values,
-            cancellationToken);
+        return OwnedUpdateAsync(lease, "evict", "SET #counter = :newCounter REMOVE #owner", Names(includeOwner: true), values, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -390,6 +361,16 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
             return null;
         }
     }
+
+    /// <summary>A write conditional on <paramref name="lease"/>'s owner and counter: every write of a held lease.</summary>
+    private Task<Lease?> OwnedUpdateAsync(
+        Lease lease,
+        string operation,
+        string updateExpression,
+        Dictionary<string, string> names,
+        Dictionary<string, AttributeValue> values,
+        CancellationToken cancellationToken)
+        => UpdateAsync(lease, operation, updateExpression, OwnedCondition(lease, values), names, values, cancellationToken);
 
     /// <summary>The owner-and-counter condition of renew, checkpoint and evict.</summary>
     private static string OwnedCondition(Lease lease, Dictionary<string, AttributeValue> values)

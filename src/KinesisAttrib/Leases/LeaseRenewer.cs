@@ -9,27 +9,12 @@ namespace KinesisAttrib.Leases;
 /// written successfully for <see cref="LeaseSettings.SelfFenceAfter"/>, before any other worker may judge it expired.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The renewal semaphore's wait handle is never created; it needs no disposal.")]
-internal sealed class LeaseRenewer
+internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, LeaseSettings settings, TimeProvider time, ILogger logger)
 {
     /// <summary>The most renewal requests in flight at once (the KCL renews with 20 threads).</summary>
     internal const int MaxConcurrentRenewals = 32;
 
     private readonly SemaphoreSlim _renewalSlots = new(MaxConcurrentRenewals, MaxConcurrentRenewals);
-    private readonly ILeaseStore _store;
-    private readonly HeldLeaseSet _held;
-    private readonly LeaseSettings _settings;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-
-    public LeaseRenewer(ILeaseStore store, HeldLeaseSet held, LeaseSettings settings, TimeProvider time, ILogger logger)
-    {
-        _store = store;
-        _held = held;
-        _settings = settings;
-        _time = time;
-        _logger = logger;
-    }
-
     /// <summary>
     /// Renews the held leases that are due: not written for the renewal interval, or whose last renewal failed and
     /// the retry interval has passed. A refused renewal loses the lease.
@@ -43,19 +28,19 @@ internal sealed class LeaseRenewer
     public async Task RenewDueAsync(CancellationToken cancellationToken)
     {
         List<Task>? started = null;
-        foreach (var held in _held.Values)
+        foreach (var held in heldLeases.Values)
         {
-            var now = _time.GetTimestamp();
-            var sinceWrite = _time.GetElapsedTime(held.LastRenewedAt, now);
-            if (sinceWrite >= _settings.SelfFenceAfter)
+            var now = time.GetTimestamp();
+            var sinceWrite = time.GetElapsedTime(held.LastRenewedAt, now);
+            if (sinceWrite >= settings.SelfFenceAfter)
             {
                 // Too late to renew safely: another worker may judge it expired any moment now. This holds even with
                 // a write in flight, whose outcome is unknown.
-                _held.MarkLost(held);
+                heldLeases.MarkLost(held);
                 continue;
             }
 
-            var due = held.RenewalFailing ? _time.GetElapsedTime(held.LastAttemptAt, now) >= _settings.RetryInterval : sinceWrite >= _settings.RenewalInterval;
+            var due = held.RenewalFailing ? time.GetElapsedTime(held.LastAttemptAt, now) >= settings.RetryInterval : sinceWrite >= settings.RenewalInterval;
             if (!due || !held.TryBeginRenewal())
             {
                 continue;
@@ -75,8 +60,8 @@ internal sealed class LeaseRenewer
         try
         {
             // Give up at the self-fence deadline: an answer that comes later is of no use (the lease is lost by then).
-            var remaining = _settings.SelfFenceAfter - _time.GetElapsedTime(held.LastRenewedAt);
-            using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1), _time);
+            var remaining = settings.SelfFenceAfter - time.GetElapsedTime(held.LastRenewedAt);
+            using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1), time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
             {
@@ -95,9 +80,9 @@ internal sealed class LeaseRenewer
             catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 // A checkpoint that landed while this renewal waited for the gate moved the deadline; otherwise fence.
-                if (_time.GetElapsedTime(held.LastRenewedAt) >= _settings.SelfFenceAfter)
+                if (time.GetElapsedTime(held.LastRenewedAt) >= settings.SelfFenceAfter)
                 {
-                    _held.MarkLost(held);
+                    heldLeases.MarkLost(held);
                 }
             }
         }
@@ -115,15 +100,15 @@ internal sealed class LeaseRenewer
             return;
         }
 
-        var sentAt = _time.GetTimestamp();
-        var sinceWrite = _time.GetElapsedTime(held.LastRenewedAt, sentAt);
-        if (sinceWrite >= _settings.SelfFenceAfter)
+        var sentAt = time.GetTimestamp();
+        var sinceWrite = time.GetElapsedTime(held.LastRenewedAt, sentAt);
+        if (sinceWrite >= settings.SelfFenceAfter)
         {
-            _held.MarkLost(held);
+            heldLeases.MarkLost(held);
             return;
         }
 
-        if (!held.RenewalFailing && sinceWrite < _settings.RenewalInterval)
+        if (!held.RenewalFailing && sinceWrite < settings.RenewalInterval)
         {
             // A checkpoint renewed it while this renewal waited for the gate.
             return;
@@ -133,19 +118,19 @@ internal sealed class LeaseRenewer
         Lease? renewed;
         try
         {
-            renewed = await _store.RenewLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false);
+            renewed = await store.RenewLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Retried every RetryInterval until renewed or self-fenced.
-            KinesisAttribLog.LeaseRenewalFailed(_logger, ex, held.LeaseKey);
+            KinesisAttribLog.LeaseRenewalFailed(logger, ex, held.LeaseKey);
             held.RenewalFailing = true;
             return;
         }
 
         if (renewed is null)
         {
-            _held.MarkLost(held);
+            heldLeases.MarkLost(held);
         }
         else
         {
