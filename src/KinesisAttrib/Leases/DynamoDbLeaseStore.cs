@@ -13,7 +13,7 @@ namespace KinesisAttrib.Leases;
 /// <c>leaseCounter</c> (and <c>leaseOwner</c> where <see cref="ILeaseStore"/> says so); a failed condition returns
 /// null or false instead of throwing. Uses only the low-level DynamoDB API, so it is trimming- and AOT-safe. Thread-safe.
 /// </summary>
-public sealed partial class DynamoDbLeaseStore : ILeaseStore
+public sealed class DynamoDbLeaseStore : ILeaseStore
 {
     // Expression placeholders. Every attribute goes through a name placeholder so no schema name can collide with a
     // DynamoDB reserved word.
@@ -52,11 +52,11 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         var table = await DynamoDbTables.DescribeOrNullAsync(_client, TableName, cancellationToken).ConfigureAwait(false);
         if (table is null)
         {
-            LogCreatingTable(_logger, TableName);
+            LeasesLog.CreatingTable(_logger, TableName);
             if (!await DynamoDbTables.TryCreateAsync(_client, TableName, A.LeaseKey, cancellationToken).ConfigureAwait(false))
             {
                 // Another worker created it between our DescribeTable and CreateTable; wait for theirs.
-                LogTableCreatedConcurrently(_logger, TableName);
+                LeasesLog.TableCreatedConcurrently(_logger, TableName);
             }
         }
         else
@@ -168,14 +168,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         var values = Values(lease);
-        return UpdateAsync(
-            lease,
-            "renew",
-            "SET #counter = :newCounter",
-            OwnedCondition(lease, values),
-            Names(includeOwner: true),
-            values,
-            cancellationToken);
+        return OwnedUpdateAsync(lease, "renew", "SET #counter = :newCounter", Names(includeOwner: true), values, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -196,12 +189,11 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         names["#pendingSubSequence"] = A.PendingCheckpointSubSequenceNumber;
         names["#pendingState"] = A.PendingCheckpointState;
 
-        return UpdateAsync(
+        return OwnedUpdateAsync(
             lease,
             "checkpoint",
             "SET #checkpoint = :checkpoint, #subSequence = :subSequence, #switches = :zero, #counter = :newCounter "
                 + "REMOVE #pending, #pendingSubSequence, #pendingState",
-            OwnedCondition(lease, values),
             names,
             values,
             cancellationToken);
@@ -235,14 +227,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
             update += ", #pendingState = :pendingState";
         }
 
-        return UpdateAsync(
-            lease,
-            "prepare checkpoint",
-            update,
-            OwnedCondition(lease, values),
-            names,
-            values,
-            cancellationToken);
+        return OwnedUpdateAsync(lease, "prepare checkpoint", update, names, values, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -263,14 +248,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         };
         var names = Names(includeOwner: true);
         names["#handoff"] = A.HandoffRequestedBy;
-        return UpdateAsync(
-            lease,
-            "request hand-off",
-            "SET #handoff = :requester",
-            OwnedCondition(lease, values),
-            names,
-            values,
-            cancellationToken);
+        return OwnedUpdateAsync(lease, "request hand-off", "SET #handoff = :requester", names, values, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -278,14 +256,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         var values = Values(lease);
-        return UpdateAsync(
-            lease,
-            "evict",
-            "SET #counter = :newCounter REMOVE #owner",
-            OwnedCondition(lease, values),
-            Names(includeOwner: true),
-            values,
-            cancellationToken);
+        return OwnedUpdateAsync(lease, "evict", "SET #counter = :newCounter REMOVE #owner", Names(includeOwner: true), values, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -332,7 +303,7 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
             cancellationToken)).ConfigureAwait(false);
         if (!deleted)
         {
-            LogConditionFailed(_logger, "delete", lease.LeaseKey, lease.LeaseCounter);
+            LeasesLog.ConditionFailed(_logger, "delete", lease.LeaseKey, lease.LeaseCounter);
         }
 
         return deleted;
@@ -386,10 +357,20 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
         }
         catch (ConditionalCheckFailedException)
         {
-            LogConditionFailed(_logger, operation, expected.LeaseKey, expected.LeaseCounter);
+            LeasesLog.ConditionFailed(_logger, operation, expected.LeaseKey, expected.LeaseCounter);
             return null;
         }
     }
+
+    /// <summary>A write conditional on <paramref name="lease"/>'s owner and counter: every write of a held lease.</summary>
+    private Task<Lease?> OwnedUpdateAsync(
+        Lease lease,
+        string operation,
+        string updateExpression,
+        Dictionary<string, string> names,
+        Dictionary<string, AttributeValue> values,
+        CancellationToken cancellationToken)
+        => UpdateAsync(lease, operation, updateExpression, OwnedCondition(lease, values), names, values, cancellationToken);
 
     /// <summary>The owner-and-counter condition of renew, checkpoint and evict.</summary>
     private static string OwnedCondition(Lease lease, Dictionary<string, AttributeValue> values)
@@ -433,13 +414,4 @@ public sealed partial class DynamoDbLeaseStore : ILeaseStore
                 + "Use another application name or table name.");
         }
     }
-
-    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Creating lease table {TableName} (on-demand billing).")]
-    private static partial void LogCreatingTable(ILogger logger, string tableName);
-
-    [LoggerMessage(EventId = 61, Level = LogLevel.Debug, Message = "Lease table {TableName} was created by another worker at the same time; waiting for it.")]
-    private static partial void LogTableCreatedConcurrently(ILogger logger, string tableName);
-
-    [LoggerMessage(EventId = 62, Level = LogLevel.Debug, Message = "Conditional {Operation} of lease {LeaseKey} at counter {LeaseCounter} failed: another worker changed it.")]
-    private static partial void LogConditionFailed(ILogger logger, string operation, string leaseKey, long leaseCounter);
 }

@@ -3,14 +3,15 @@ using System.Diagnostics.CodeAnalysis;
 namespace KinesisAttrib.Leases;
 
 /// <summary>
-/// A lease this worker holds: the latest stored version, a gate serialising writes to it, a token that fires when it
-/// is lost, and one that fires when the balancer asks for it to be handed to another worker.
+/// A lease this worker holds: the latest stored version, the gate serialising writes to it (one writer per lease), a
+/// token that fires when it is lost, and one that fires when the balancer asks for it to be handed to another worker.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "The token sources have no timer and their wait handles are never created; linked sources that observe them are disposed by their owners.")]
 internal sealed class HeldLease
 {
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _handoff = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private int _renewing;
 
     public HeldLease(Lease lease, long writtenAt)
@@ -41,8 +42,6 @@ internal sealed class HeldLease
     /// <summary>Its shard may not be processed before this timestamp (a stolen lease waits for the victim to stop).</summary>
     public long StartNotBefore { get; init; }
 
-    public SemaphoreSlim Gate { get; } = new(1, 1);
-
     public CancellationToken Lost => _lost.Token;
 
     public bool IsLost => _lost.IsCancellationRequested;
@@ -58,6 +57,23 @@ internal sealed class HeldLease
         LastRenewedAt = sentAt;
         LastAttemptAt = sentAt;
         RenewalFailing = false;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> as this lease's only writer: every write of it (renewal, checkpoint, release) goes
+    /// through here, so each one's condition is the row the previous one left and a checkpoint never races a renewal.
+    /// </summary>
+    public async Task ExclusiveAsync(Func<Task> write, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Claims the right to send this lease's next renewal; false when a renewal is already in flight.</summary>

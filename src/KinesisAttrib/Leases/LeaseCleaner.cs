@@ -9,7 +9,7 @@ namespace KinesisAttrib.Leases;
 /// counter, so a lease changed in the meantime is left alone. The shard syncer never recreates a lease for a shard
 /// with a leased descendant, so a deleted parent stays deleted while Kinesis still lists its shard.
 /// </summary>
-internal sealed partial class LeaseCleaner
+internal sealed class LeaseCleaner
 {
     private readonly ILeaseStore _store;
     private readonly LeaseKeys _keys;
@@ -84,7 +84,7 @@ internal sealed partial class LeaseCleaner
 
             if (await _store.DeleteLeaseAsync(lease, cancellationToken).ConfigureAwait(false))
             {
-                LogDeleted(_logger, lease.LeaseKey);
+                LeasesLog.LeaseDeleted(_logger, lease.LeaseKey);
                 deleted++;
             }
 
@@ -93,7 +93,4 @@ internal sealed partial class LeaseCleaner
 
         return deleted;
     }
-
-    [LoggerMessage(EventId = 410, Level = LogLevel.Information, Message = "Deleted the lease of finished shard {LeaseKey}: its children are being processed")]
-    private static partial void LogDeleted(ILogger logger, string leaseKey);
 }

@@ -140,7 +140,7 @@ public sealed class LeaseRenewalTests
         await a.RenewLeasesAsync(CancellationToken.None).WaitAsync(Timeout);
 
         Assert.Equal(100, store.Renewals);
-        Assert.InRange(store.MaxInFlight, 2, LeaseCoordinator.MaxConcurrentRenewals);
+        Assert.InRange(store.MaxInFlight, 2, LeaseRenewer.MaxConcurrentRenewals);
         Assert.Equal(100, a.HeldLeases.Count(h => !h.IsLost));
     }
 
