@@ -1,4 +1,4 @@
-using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using KinesisAttrib.Generators.Model;
@@ -227,6 +227,7 @@ public sealed partial class KinesisHandlerGenerator
             writer.WriteLine($"internal static readonly {KnownTypeNames.HandlerSettings} {DeclaredSettings} = new()");
             using (writer.Block(closing: ";"))
             {
+                // A value equal to the runtime's default (RuntimeContract, pinned by RuntimeContractTests) is left out.
                 writer.WriteLine($"HandlerName = {Literal(handler.HandlerName)},");
                 writer.WriteLine($"StreamName = {Literal(handler.StreamName)},");
                 if (settings.ApplicationName is { } application)
@@ -234,9 +235,9 @@ public sealed partial class KinesisHandlerGenerator
                     writer.WriteLine($"ApplicationName = {Literal(application)},");
                 }
 
-                if (settings.InitialPosition is { } position and not 0)
+                if (settings.InitialPosition is { } position && position != RuntimeContract.DefaultInitialPosition)
                 {
-                    writer.WriteLine($"InitialPosition = {EnumExpression(KnownTypeNames.InitialPosition, s_initialPositions, position)},");
+                    writer.WriteLine($"InitialPosition = {EnumExpression(KnownTypeNames.InitialPosition, RuntimeContract.InitialPositionNames, position)},");
                 }
 
                 if (settings.InitialTimestamp is { } timestamp)
@@ -254,29 +255,29 @@ public sealed partial class KinesisHandlerGenerator
                     writer.WriteLine($"IdleTimeBetweenReads = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(idle)}),");
                 }
 
-                if (settings.CheckpointMode is { } mode and not 0)
+                if (settings.CheckpointMode is { } mode && mode != RuntimeContract.DefaultCheckpointMode)
                 {
-                    writer.WriteLine($"CheckpointMode = {EnumExpression(KnownTypeNames.CheckpointMode, s_checkpointModes, mode)},");
+                    writer.WriteLine($"CheckpointMode = {EnumExpression(KnownTypeNames.CheckpointMode, RuntimeContract.CheckpointModeNames, mode)},");
                 }
 
-                if (settings.CheckpointEveryRecords is { } records and not 0)
+                if (settings.CheckpointEveryRecords is { } records && records != RuntimeContract.DefaultCheckpointEveryRecords)
                 {
                     writer.WriteLine($"CheckpointEveryRecords = {Number(records)},");
                 }
 
-                if (settings.CheckpointIntervalSeconds is { } seconds and not 0)
+                if (settings.CheckpointIntervalSeconds is { } seconds && seconds != RuntimeContract.DefaultCheckpointIntervalSeconds)
                 {
                     writer.WriteLine($"CheckpointInterval = {KnownTypeNames.TimeSpan}.FromSeconds({Number(seconds)}),");
                 }
 
-                if (settings.DeserializationFailurePolicy is { } policy and not 0)
+                if (settings.DeserializationFailurePolicy is { } policy && policy != RuntimeContract.DefaultFailurePolicy)
                 {
-                    writer.WriteLine($"DeserializationFailurePolicy = {EnumExpression(KnownTypeNames.DeserializationFailurePolicy, s_failurePolicies, policy)},");
+                    writer.WriteLine($"DeserializationFailurePolicy = {EnumExpression(KnownTypeNames.DeserializationFailurePolicy, RuntimeContract.FailurePolicyNames, policy)},");
                 }
 
                 // The failure policy. Values HandlerSettings.Validate would reject (a negative age or delay, MaxRetryAttempts
                 // below -1) never get here: HandlerSettingsRules skips the handler and the analyzer reports KA1011.
-                if (settings.MaxRetryAttempts is { } retries and not -1)
+                if (settings.MaxRetryAttempts is { } retries && retries != RuntimeContract.DefaultMaxRetryAttempts)
                 {
                     writer.WriteLine($"MaxRetryAttempts = {Number(retries)},");
                 }
@@ -286,17 +287,17 @@ public sealed partial class KinesisHandlerGenerator
                     writer.WriteLine("BisectBatchOnError = true,");
                 }
 
-                if (settings.MaxRecordAgeSeconds is { } age and not 0)
+                if (settings.MaxRecordAgeSeconds is { } age && age != RuntimeContract.DefaultMaxRecordAgeSeconds)
                 {
                     writer.WriteLine($"MaxRecordAge = {KnownTypeNames.TimeSpan}.FromSeconds({Number(age)}),");
                 }
 
-                if (settings.RetryDelayMilliseconds is { } delay and not 1000)
+                if (settings.RetryDelayMilliseconds is { } delay && delay != RuntimeContract.DefaultRetryDelayMilliseconds)
                 {
                     writer.WriteLine($"RetryDelay = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(delay)}),");
                 }
 
-                if (settings.MaxRetryDelayMilliseconds is { } maxDelay and not 30_000)
+                if (settings.MaxRetryDelayMilliseconds is { } maxDelay && maxDelay != RuntimeContract.DefaultMaxRetryDelayMilliseconds)
                 {
                     writer.WriteLine($"MaxRetryDelay = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(maxDelay)}),");
                 }
@@ -327,29 +328,8 @@ public sealed partial class KinesisHandlerGenerator
             _ => throw new System.ArgumentOutOfRangeException(nameof(parameter), parameter.Kind, "Unknown handler parameter kind."),
         };
 
-        private static readonly Dictionary<int, string> s_initialPositions = new()
-        {
-            [0] = "TrimHorizon",
-            [1] = "Latest",
-            [2] = "AtTimestamp",
-        };
-
-        private static readonly Dictionary<int, string> s_checkpointModes = new()
-        {
-            [0] = "AfterEachBatch",
-            [1] = "Manual",
-            [2] = "Periodic",
-        };
-
-        private static readonly Dictionary<int, string> s_failurePolicies = new()
-        {
-            [0] = "StopShard",
-            [1] = "SkipAndLog",
-            [2] = "FailureHandler",
-        };
-
-        private static string EnumExpression(string type, Dictionary<int, string> names, int value) => names.TryGetValue(value, out var name)
-            ? $"{type}.{name}"
+        private static string EnumExpression(string type, ImmutableArray<string> names, int value) => value >= 0 && value < names.Length
+            ? $"{type}.{names[value]}"
             : $"({type}){Number(value)}";
 
         private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
