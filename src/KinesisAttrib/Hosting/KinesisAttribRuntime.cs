@@ -95,7 +95,7 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
         }
         catch (Exception ex)
         {
-            KinesisAttribLog.SchedulerFailed(_logger, ex, scheduler.ApplicationName, scheduler.StreamName);
+            ShardsLog.SchedulerFailed(_logger, ex, scheduler.ApplicationName, scheduler.StreamName);
             Failure ??= ex;
             _lifetime?.StopApplication();
         }

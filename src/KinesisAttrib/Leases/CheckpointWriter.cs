@@ -36,7 +36,7 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
                 var evicted = await store.EvictLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false);
                 if (evicted is not null)
                 {
-                    KinesisAttribLog.LeaseReleased(logger, held.LeaseKey, workerId);
+                    LeasesLog.LeaseReleased(logger, held.LeaseKey, workerId);
                 }
             },
             cancellationToken);

@@ -35,7 +35,7 @@ internal sealed class HeldLeaseSet
         }
 
         held.MarkLost();
-        KinesisAttribLog.LeaseLost(_logger, held.LeaseKey, _workerId);
+        LeasesLog.LeaseLost(_logger, held.LeaseKey, _workerId);
     }
 
     /// <summary>Gives up the held lease under <paramref name="leaseKey"/>, if any.</summary>

@@ -1,3 +1,4 @@
+using KinesisAttrib.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace KinesisAttrib.Leases;

@@ -172,7 +172,7 @@ internal sealed class LeaseCoordinator
         var startAt = stolen ? sentAt + (long)(Settings.StolenLeaseStartDelay.TotalSeconds * _time.TimestampFrequency) : sentAt;
         _held.Add(new HeldLease(updated, sentAt) { StartNotBefore = startAt });
         observed[updated.LeaseKey] = new LeaseObservation(updated.LeaseCounter, now);
-        KinesisAttribLog.LeaseTaken(_logger, updated.LeaseKey, WorkerId, lease.LeaseOwner);
+        LeasesLog.LeaseTaken(_logger, updated.LeaseKey, WorkerId, lease.LeaseOwner);
         return updated;
     }
 

@@ -123,7 +123,7 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Retried every RetryInterval until renewed or self-fenced.
-            KinesisAttribLog.LeaseRenewalFailed(logger, ex, held.LeaseKey);
+            LeasesLog.LeaseRenewalFailed(logger, ex, held.LeaseKey);
             held.RenewalFailing = true;
             return;
         }

@@ -1,3 +1,4 @@
+using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -235,7 +236,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
             try
             {
                 await destination.SendAsync(failed, cancellationToken).ConfigureAwait(false);
-                ProcessingLog.SentToDestination(_logger, error, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString(), reason, attempts);
+                ProcessingLog.SentToDestination(_logger, error, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString(), reason.ToString(), attempts);
                 return;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -131,7 +131,7 @@ public sealed class Scheduler
             return;
         }
 
-        KinesisAttribLog.SchedulerStarted(_logger, _applicationName, _streamName, _options.WorkerId);
+        ShardsLog.SchedulerStarted(_logger, _applicationName, _streamName, _options.WorkerId);
 
         // Renewals go on until the consumers have stopped: a graceful stop lets each finish its batch and checkpoint,
         // which can take longer than the failover time, and the leases must not expire meanwhile.
@@ -166,7 +166,7 @@ public sealed class Scheduler
                 }
                 catch (Exception ex) when (!loopCts.IsCancellationRequested)
                 {
-                    KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
+                    ShardsLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
                 }
 
                 await WaitAsync(_options.TakerInterval, loopCts.Token).ConfigureAwait(false);
@@ -189,7 +189,7 @@ public sealed class Scheduler
                 await renewer.ConfigureAwait(false);
             }
 
-            KinesisAttribLog.SchedulerStopped(_logger, _applicationName, _streamName);
+            ShardsLog.SchedulerStopped(_logger, _applicationName, _streamName);
         }
 
         aborted.ThrowIfCancellationRequested();
@@ -257,7 +257,7 @@ public sealed class Scheduler
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
-            KinesisAttribLog.ProcessingFailed(_logger, ex, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
+            ShardsLog.ProcessingFailed(_logger, ex, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
             try
             {
                 await _coordinator.ReleaseAsync(running.Lease, CancellationToken.None).ConfigureAwait(false);
@@ -265,7 +265,7 @@ public sealed class Scheduler
             catch (Exception releaseError)
             {
                 // The lease expires on its own; a faulted consumer task would make the whole graceful stop throw.
-                KinesisAttribLog.LeaseCoordinationFailed(_logger, releaseError, _applicationName);
+                ShardsLog.LeaseCoordinationFailed(_logger, releaseError, _applicationName);
             }
         }
         finally
@@ -342,7 +342,7 @@ public sealed class Scheduler
         }
         catch (Exception ex)
         {
-            KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
+            ShardsLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
         }
     }
 
@@ -359,7 +359,7 @@ public sealed class Scheduler
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // It expires on its own after the failover time.
-                KinesisAttribLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
+                ShardsLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
             }
         }
     }

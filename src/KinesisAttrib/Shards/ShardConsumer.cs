@@ -26,7 +26,7 @@ internal enum ConsumerOutcome
 /// A batch the processor fails on is delivered again from the last checkpoint after a delay (while the checkpoint is
 /// still <c>LATEST</c>, from the first record read); nothing is skipped.
 /// </summary>
-internal sealed partial class ShardConsumer
+internal sealed class ShardConsumer
 {
     private readonly ShardContext _shard;
     private readonly HeldLease _lease;
@@ -85,7 +85,7 @@ internal sealed partial class ShardConsumer
         var hashKeyRange = HashKeyRange.FromDecimal(_lease.Current.StartingHashKey, _lease.Current.EndingHashKey);
         var fetcher = new PollingRecordFetcher(_kinesis, _shard.StreamName, _shard.ShardId, _options.MaxRecords, checkpointer.LastCheckpoint, _time, _initialTimestamp, hashKeyRange, _logger);
 
-        KinesisAttribLog.ConsumerStarting(_logger, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
+        ShardsLog.ConsumerStarting(_logger, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
         var initialization = new InitializationInput(_shard, checkpointer.LastCheckpoint)
         {
             PendingCheckpoint = _lease.Current.PendingCheckpoint,
@@ -126,12 +126,12 @@ internal sealed partial class ShardConsumer
                     throw;
                 }
 
-                LogShardExpired(_logger, ex, _shard.StreamName, _shard.ShardId);
+                ShardsLog.ShardExpired(_logger, ex, _shard.StreamName, _shard.ShardId);
                 batch = new FetchResult([], null, IsShardEnd: true, ChildShards: null);
             }
             catch (KinesisException ex) when (ex is not ResourceNotFoundException)
             {
-                KinesisAttribLog.ReadFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
+                ShardsLog.ReadFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
                 await DelayAsync(Backoff(++failures), readCts.Token).ConfigureAwait(false);
                 continue;
             }
@@ -151,7 +151,7 @@ internal sealed partial class ShardConsumer
                 catch (Exception ex) when (!workCts.IsCancellationRequested)
                 {
                     // Redeliver from the last checkpoint: the failed record and everything after it come again.
-                    KinesisAttribLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
+                    ShardsLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
                     // Still LATEST (nothing checkpointed yet), the fetcher rereads from the first record it returned.
                     fetcher.ResetTo(checkpointer.LastCheckpoint);
                     checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
@@ -191,7 +191,7 @@ internal sealed partial class ShardConsumer
                     catch (Exception ex) when (!workCts.IsCancellationRequested)
                     {
                         // Nothing to redeliver: every record delivered so far was handled; only its checkpoint waits.
-                        KinesisAttribLog.IdleFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
+                        ShardsLog.IdleFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
                     }
                 }
 
@@ -213,7 +213,7 @@ internal sealed partial class ShardConsumer
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            KinesisAttribLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, "SHARD_END");
+            ShardsLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, "SHARD_END");
 
             // SHARD_END was recorded before the failure: the shard is finished (there is nothing to read again, and a
             // rewind to SHARD_END cannot open an iterator), so its children may start.
@@ -225,11 +225,11 @@ internal sealed partial class ShardConsumer
 
         if (!checkpointer.LastCheckpoint.IsShardEnd)
         {
-            KinesisAttribLog.ShardEndNotCheckpointed(_logger, _shard.StreamName, _shard.ShardId);
+            ShardsLog.ShardEndNotCheckpointed(_logger, _shard.StreamName, _shard.ShardId);
             return false;
         }
 
-        KinesisAttribLog.ShardEnded(_logger, _shard.StreamName, _shard.ShardId);
+        ShardsLog.ShardEnded(_logger, _shard.StreamName, _shard.ShardId);
         return true;
     }
 
@@ -244,14 +244,14 @@ internal sealed partial class ShardConsumer
             return await LoseLeaseAsync(aborted).ConfigureAwait(false);
         }
 
-        KinesisAttribLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "shutdown");
+        ShardsLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "shutdown");
         return ConsumerOutcome.ShutDown;
     }
 
     private async Task<ConsumerOutcome> LoseLeaseAsync(CancellationToken aborted)
     {
         await _processor.LeaseLostAsync(new LeaseLostInput(), aborted).ConfigureAwait(false);
-        KinesisAttribLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "lease lost");
+        ShardsLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "lease lost");
         return ConsumerOutcome.LeaseLost;
     }
 
@@ -306,6 +306,4 @@ internal sealed partial class ShardConsumer
         }
     }
 
-    [LoggerMessage(EventId = 420, Level = LogLevel.Warning, Message = "Shard {StreamName}/{ShardId} is no longer in the stream (it expired past the retention period before it was finished); its unread records are gone. Ending it so its children can start")]
-    private static partial void LogShardExpired(ILogger logger, Exception exception, string streamName, string shardId);
 }

@@ -88,7 +88,7 @@ internal sealed class ShardSyncer
         }
 
         await RecordChildrenAsync(leases, shards, cancellationToken).ConfigureAwait(false);
-        KinesisAttribLog.ShardsSynced(_logger, _streamName, shards.Count, created);
+        ShardsLog.ShardsSynced(_logger, _streamName, shards.Count, created);
         return created;
     }
 
