@@ -125,9 +125,7 @@ internal sealed class KinesisRequestPipeline : IDisposable
             }
             catch (KinesisException ex) when (ex.IsRetryable)
             {
-                ex.Attempts = attempt;
-                ex.Operation ??= operation;
-                ex.StreamName ??= streamName;
+                Attribute(ex, attempt, operation, streamName);
                 var delay = Backoff(attempt, IsThrottling(ex));
                 var budgetSpent = _retryBudget != System.Threading.Timeout.InfiniteTimeSpan
                     && _time.GetElapsedTime(started) + delay >= _retryBudget;
@@ -140,12 +138,18 @@ internal sealed class KinesisRequestPipeline : IDisposable
             }
             catch (KinesisException ex)
             {
-                ex.Attempts = attempt;
-                ex.Operation ??= operation;
-                ex.StreamName ??= streamName;
+                Attribute(ex, attempt, operation, streamName);
                 throw;
             }
         }
+    }
+
+    // Errors raised below the operation (transport, credentials, decoding) learn here which call they ended.
+    private static void Attribute(KinesisException error, int attempt, string operation, string? streamName)
+    {
+        error.Attempts = attempt;
+        error.Operation ??= operation;
+        error.StreamName ??= streamName;
     }
 
     /// <summary>
