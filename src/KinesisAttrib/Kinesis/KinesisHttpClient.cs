@@ -57,44 +57,27 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             throw new ArgumentOutOfRangeException(nameof(shardCount), shardCount, $"CreateStream '{streamName}': a stream needs at least one shard.");
         }
 
-        return _pipeline.SendAsync<CreateStreamWireRequest, object>(
-            "CreateStream",
-            streamName,
-            new CreateStreamWireRequest { StreamName = streamName, ShardCount = shardCount },
-            KinesisJsonContext.Default.CreateStreamWireRequest,
-            responseType: null,
-            cancellationToken);
+        return _pipeline.SendAsync(KinesisOperations.CreateStream, streamName, new CreateStreamWireRequest { StreamName = streamName, ShardCount = shardCount }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task DeleteStreamAsync(string streamName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamName);
-        return _pipeline.SendAsync<DeleteStreamWireRequest, object>(
-            "DeleteStream",
-            streamName,
-            new DeleteStreamWireRequest { StreamName = streamName },
-            KinesisJsonContext.Default.DeleteStreamWireRequest,
-            responseType: null,
-            cancellationToken);
+        return _pipeline.SendAsync(KinesisOperations.DeleteStream, streamName, new DeleteStreamWireRequest { StreamName = streamName }, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = await _pipeline.SendAsync(
-            "ListStreams",
-            null,
-            new ListStreamsWireRequest
-            {
-                Limit = request.Limit,
-                ExclusiveStartStreamName = request.NextToken is null ? request.ExclusiveStartStreamName : null,
-                NextToken = request.NextToken,
-            },
-            KinesisJsonContext.Default.ListStreamsWireRequest,
-            KinesisJsonContext.Default.ListStreamsWireResponse,
-            cancellationToken).ConfigureAwait(false);
+        var wire = new ListStreamsWireRequest
+        {
+            Limit = request.Limit,
+            ExclusiveStartStreamName = request.NextToken is null ? request.ExclusiveStartStreamName : null,
+            NextToken = request.NextToken,
+        };
+        var response = await _pipeline.SendAsync(KinesisOperations.ListStreams, null, wire, cancellationToken).ConfigureAwait(false);
         return new ListStreamsResponse
         {
             StreamNames = response!.StreamNames ?? [],
@@ -107,13 +90,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public async Task<StreamSummary> DescribeStreamSummaryAsync(string streamName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(streamName);
-        var response = await _pipeline.SendAsync(
-            "DescribeStreamSummary",
-            streamName,
-            new StreamNameWireRequest { StreamName = streamName },
-            KinesisJsonContext.Default.StreamNameWireRequest,
-            KinesisJsonContext.Default.DescribeStreamSummaryWireResponse,
-            cancellationToken).ConfigureAwait(false);
+        var response = await _pipeline.SendAsync(KinesisOperations.DescribeStreamSummary, streamName, new StreamNameWireRequest { StreamName = streamName }, cancellationToken).ConfigureAwait(false);
         return KinesisWireMapper.FromWire(response!, streamName);
     }
 
@@ -121,13 +98,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public async Task<ListShardsResponse> ListShardsAsync(ListShardsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = await _pipeline.SendAsync(
-            "ListShards",
-            request.StreamName ?? request.StreamArn,
-            KinesisWireMapper.ToWire(request),
-            KinesisJsonContext.Default.ListShardsWireRequest,
-            KinesisJsonContext.Default.ListShardsWireResponse,
-            cancellationToken).ConfigureAwait(false);
+        var response = await _pipeline.SendAsync(KinesisOperations.ListShards, request.StreamName ?? request.StreamArn, KinesisWireMapper.ToWire(request), cancellationToken).ConfigureAwait(false);
         return KinesisWireMapper.FromWire(response!);
     }
 
@@ -135,13 +106,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public async Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = await _pipeline.SendAsync(
-            "GetShardIterator",
-            request.StreamName,
-            KinesisWireMapper.ToWire(request),
-            KinesisJsonContext.Default.GetShardIteratorWireRequest,
-            KinesisJsonContext.Default.GetShardIteratorWireResponse,
-            cancellationToken).ConfigureAwait(false);
+        var response = await _pipeline.SendAsync(KinesisOperations.GetShardIterator, request.StreamName, KinesisWireMapper.ToWire(request), cancellationToken).ConfigureAwait(false);
         return response!.ShardIterator
             ?? throw KinesisException.Malformed($"Kinesis GetShardIterator{KinesisWireMapper.OnStream(request.StreamName)} returned no ShardIterator.", "GetShardIterator", request.StreamName);
     }
@@ -156,13 +121,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             throw new ArgumentOutOfRangeException(nameof(request), request.Limit, $"GetRecords{KinesisWireMapper.OnStream(request.StreamName)}: Limit must be 1 to 10000.");
         }
 
-        var response = await _pipeline.SendAsync(
-            "GetRecords",
-            request.StreamName,
-            new GetRecordsWireRequest { ShardIterator = request.ShardIterator, Limit = request.Limit },
-            KinesisJsonContext.Default.GetRecordsWireRequest,
-            KinesisJsonContext.Default.GetRecordsWireResponse,
-            cancellationToken).ConfigureAwait(false);
+        var response = await _pipeline.SendAsync(KinesisOperations.GetRecords, request.StreamName, new GetRecordsWireRequest { ShardIterator = request.ShardIterator, Limit = request.Limit }, cancellationToken).ConfigureAwait(false);
         return KinesisWireMapper.FromWire(response!);
     }
 
@@ -170,20 +129,15 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public async Task<PutRecordResponse> PutRecordAsync(PutRecordRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = await _pipeline.SendAsync(
-            "PutRecord",
-            request.StreamName,
-            new PutRecordWireRequest
-            {
-                StreamName = request.StreamName,
-                Data = request.Data,
-                PartitionKey = request.PartitionKey,
-                ExplicitHashKey = request.ExplicitHashKey,
-                SequenceNumberForOrdering = request.SequenceNumberForOrdering,
-            },
-            KinesisJsonContext.Default.PutRecordWireRequest,
-            KinesisJsonContext.Default.PutRecordWireResponse,
-            cancellationToken).ConfigureAwait(false);
+        var wire = new PutRecordWireRequest
+        {
+            StreamName = request.StreamName,
+            Data = request.Data,
+            PartitionKey = request.PartitionKey,
+            ExplicitHashKey = request.ExplicitHashKey,
+            SequenceNumberForOrdering = request.SequenceNumberForOrdering,
+        };
+        var response = await _pipeline.SendAsync(KinesisOperations.PutRecord, request.StreamName, wire, cancellationToken).ConfigureAwait(false);
         return new PutRecordResponse
         {
             ShardId = response!.ShardId ?? throw KinesisException.Malformed("Kinesis PutRecord returned no ShardId.", "PutRecord", request.StreamName),
@@ -202,13 +156,7 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
                 nameof(request), request.Records.Count, $"PutRecords on stream '{request.StreamName}': {request.Records.Count} records; one call takes 1 to 500.");
         }
 
-        var response = await _pipeline.SendAsync(
-            "PutRecords",
-            request.StreamName,
-            KinesisWireMapper.ToWire(request),
-            KinesisJsonContext.Default.PutRecordsWireRequest,
-            KinesisJsonContext.Default.PutRecordsWireResponse,
-            cancellationToken).ConfigureAwait(false);
+        var response = await _pipeline.SendAsync(KinesisOperations.PutRecords, request.StreamName, KinesisWireMapper.ToWire(request), cancellationToken).ConfigureAwait(false);
         return KinesisWireMapper.FromWire(response!, request.Records.Count, request.StreamName);
     }
 
@@ -216,26 +164,14 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
     public Task SplitShardAsync(SplitShardRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _pipeline.SendAsync<SplitShardWireRequest, object>(
-            "SplitShard",
-            request.StreamName,
-            new SplitShardWireRequest { StreamName = request.StreamName, ShardToSplit = request.ShardToSplit, NewStartingHashKey = request.NewStartingHashKey },
-            KinesisJsonContext.Default.SplitShardWireRequest,
-            responseType: null,
-            cancellationToken);
+        return _pipeline.SendAsync(KinesisOperations.SplitShard, request.StreamName, new SplitShardWireRequest { StreamName = request.StreamName, ShardToSplit = request.ShardToSplit, NewStartingHashKey = request.NewStartingHashKey }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task MergeShardsAsync(MergeShardsRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _pipeline.SendAsync<MergeShardsWireRequest, object>(
-            "MergeShards",
-            request.StreamName,
-            new MergeShardsWireRequest { StreamName = request.StreamName, ShardToMerge = request.ShardToMerge, AdjacentShardToMerge = request.AdjacentShardToMerge },
-            KinesisJsonContext.Default.MergeShardsWireRequest,
-            responseType: null,
-            cancellationToken);
+        return _pipeline.SendAsync(KinesisOperations.MergeShards, request.StreamName, new MergeShardsWireRequest { StreamName = request.StreamName, ShardToMerge = request.ShardToMerge, AdjacentShardToMerge = request.AdjacentShardToMerge }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -247,13 +183,8 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             throw new ArgumentOutOfRangeException(nameof(request), request.TargetShardCount, $"UpdateShardCount on stream '{request.StreamName}': the target must be at least one shard.");
         }
 
-        var response = await _pipeline.SendAsync(
-            "UpdateShardCount",
-            request.StreamName,
-            new UpdateShardCountWireRequest { StreamName = request.StreamName, TargetShardCount = request.TargetShardCount, ScalingType = "UNIFORM_SCALING" },
-            KinesisJsonContext.Default.UpdateShardCountWireRequest,
-            KinesisJsonContext.Default.UpdateShardCountWireResponse,
-            cancellationToken).ConfigureAwait(false);
+        var wire = new UpdateShardCountWireRequest { StreamName = request.StreamName, TargetShardCount = request.TargetShardCount, ScalingType = "UNIFORM_SCALING" };
+        var response = await _pipeline.SendAsync(KinesisOperations.UpdateShardCount, request.StreamName, wire, cancellationToken).ConfigureAwait(false);
         return new UpdateShardCountResponse
         {
             StreamName = response!.StreamName ?? request.StreamName,

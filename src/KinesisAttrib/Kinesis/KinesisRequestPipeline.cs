@@ -89,16 +89,12 @@ internal sealed class KinesisRequestPipeline : IDisposable
         _credentials.Dispose();
     }
 
-    /// <summary>Sends <paramref name="request"/> as <paramref name="operation"/>; null when <paramref name="responseType"/> is.</summary>
+    /// <summary>Sends <paramref name="request"/> as <paramref name="kinesisOperation"/>; null when that has no response type.</summary>
     public async Task<TResponse?> SendAsync<TRequest, TResponse>(
-        string operation,
-        string? streamName,
-        TRequest request,
-        JsonTypeInfo<TRequest> requestType,
-        JsonTypeInfo<TResponse>? responseType,
-        CancellationToken cancellationToken)
+        KinesisOperation<TRequest, TResponse> kinesisOperation, string? streamName, TRequest request, CancellationToken cancellationToken)
         where TResponse : class
     {
+        var (operation, requestType, responseType) = kinesisOperation;
         var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
         var started = _time.GetTimestamp();
         var clockCorrected = false;
