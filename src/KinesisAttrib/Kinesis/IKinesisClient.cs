@@ -5,9 +5,9 @@ namespace KinesisAttrib.Kinesis;
 /// <c>KinesisHttpClient</c> (JSON 1.1 over HTTPS, SigV4); <c>KinesisAttrib.Testing</c> provides an in-memory one.
 /// </summary>
 /// <remarks>
-/// Implementations throw a <see cref="KinesisException"/> subtype for every error the service reports, so callers can
-/// react to <see cref="ExpiredIteratorException"/>, <see cref="ProvisionedThroughputExceededException"/> and
-/// <see cref="ResourceNotFoundException"/> without inspecting strings.
+/// Implementations throw a <see cref="KinesisException"/> for every error the service reports, with the subtype callers
+/// react to (<see cref="ExpiredIteratorException"/>, <see cref="ProvisionedThroughputExceededException"/>,
+/// <see cref="ResourceNotFoundException"/>, ...) where there is one, so they need not inspect strings.
 /// </remarks>
 public interface IKinesisClient
 {

@@ -2,7 +2,13 @@ using System.Net;
 
 namespace KinesisAttrib.Kinesis;
 
-/// <summary>An error the Kinesis service (or the transport to it) reported.</summary>
+/// <summary>
+/// An error the Kinesis service (or the transport to it) reported; <see cref="ErrorType"/> says which. Only the errors
+/// some caller handles apart have their own subtype (<see cref="ResourceNotFoundException"/>,
+/// <see cref="ExpiredIteratorException"/>, <see cref="ProvisionedThroughputExceededException"/>,
+/// <see cref="ResourceInUseException"/>, <see cref="InvalidArgumentException"/>); the rest (access denied, KMS errors,
+/// limits, internal failures, a malformed response, transport failures) are this type with the AWS error type.
+/// </summary>
 public class KinesisException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -38,10 +44,28 @@ public class KinesisException : Exception
     /// <inheritdoc />
     public override string Message => Attempts > 1 ? $"{base.Message} (gave up after {Attempts} attempts)" : base.Message;
 
-    /// <summary>Whether retrying the same call later may succeed (throttling, 5xx, transport).</summary>
-    public virtual bool IsRetryable =>
-        StatusCode is null || (int)StatusCode >= 500 || StatusCode == HttpStatusCode.TooManyRequests
-        || IsThrottlingErrorType(ErrorType) || IsTransientErrorType(ErrorType);
+    /// <summary>Whether retrying the same call later may succeed (throttling, 5xx, transport, a garbled response).</summary>
+    public virtual bool IsRetryable => ErrorType switch
+    {
+        "LimitExceededException" or "InternalFailureException" or MalformedResponse => true,
+        "AccessDeniedException" or "ExpiredNextTokenException" => false,
+
+        // KMS refusals (disabled, not found, access denied, ...) stay refused; only its throttling passes.
+        _ when ErrorType.StartsWith("KMS", StringComparison.Ordinal) => ErrorType == "KMSThrottlingException",
+        _ => StatusCode is null || (int)StatusCode >= 500 || StatusCode == HttpStatusCode.TooManyRequests
+            || IsThrottlingErrorType(ErrorType) || IsTransientErrorType(ErrorType),
+    };
+
+    /// <summary>The <see cref="ErrorType"/> of a success status whose body is not the expected JSON.</summary>
+    internal const string MalformedResponse = "MalformedResponse";
+
+    /// <summary>
+    /// A success status with a body that is not the expected JSON (truncated, garbled by a proxy, or missing a
+    /// required field). Retryable: the usual cause is a connection cut mid-body.
+    /// </summary>
+    internal static KinesisException Malformed(
+        string message, string? operation = null, string? streamName = null, string? requestId = null, Exception? innerException = null) =>
+        new(MalformedResponse, message, HttpStatusCode.OK, requestId, innerException) { Operation = operation, StreamName = streamName };
 
     /// <summary>The generic AWS throttling error types (the AWS SDKs' standard retry list), which any service may return with a 400.</summary>
     internal static bool IsThrottlingErrorType(string errorType) => errorType is
@@ -85,90 +109,10 @@ public sealed class ExpiredIteratorException(string message, HttpStatusCode? sta
     public override bool IsRetryable => false;
 }
 
-/// <summary>A request-rate or resource-count limit was hit.</summary>
-public sealed class LimitExceededException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KinesisException("LimitExceededException", message, statusCode, requestId)
-{
-    /// <inheritdoc />
-    public override bool IsRetryable => true;
-}
-
 /// <summary>A parameter was invalid.</summary>
 public sealed class InvalidArgumentException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
     : KinesisException("InvalidArgumentException", message, statusCode, requestId)
 {
     /// <inheritdoc />
     public override bool IsRetryable => false;
-}
-
-/// <summary>The credentials are not allowed to make the call.</summary>
-public sealed class AccessDeniedException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KinesisException("AccessDeniedException", message, statusCode, requestId)
-{
-    /// <inheritdoc />
-    public override bool IsRetryable => false;
-}
-
-/// <summary>
-/// The stream is encrypted and AWS KMS refused or failed the call. Each KMS error type has its own subtype
-/// (<see cref="KmsAccessDeniedException"/>, <see cref="KmsDisabledException"/>, <see cref="KmsInvalidStateException"/>,
-/// <see cref="KmsNotFoundException"/>, <see cref="KmsOptInRequiredException"/>, <see cref="KmsThrottlingException"/>);
-/// catch this type to handle them all. <see cref="KinesisException.ErrorType"/> tells which.
-/// </summary>
-public class KmsException(string errorType, string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KinesisException(errorType, message, statusCode, requestId)
-{
-    /// <inheritdoc />
-    public override bool IsRetryable => ErrorType == "KMSThrottlingException";
-}
-
-/// <summary>KMS denied the stream's key to the caller (<c>KMSAccessDeniedException</c>).</summary>
-public sealed class KmsAccessDeniedException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KmsException("KMSAccessDeniedException", message, statusCode, requestId);
-
-/// <summary>The stream's KMS key is disabled (<c>KMSDisabledException</c>).</summary>
-public sealed class KmsDisabledException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KmsException("KMSDisabledException", message, statusCode, requestId);
-
-/// <summary>The stream's KMS key is not in a usable state (<c>KMSInvalidStateException</c>).</summary>
-public sealed class KmsInvalidStateException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KmsException("KMSInvalidStateException", message, statusCode, requestId);
-
-/// <summary>The stream's KMS key does not exist (<c>KMSNotFoundException</c>).</summary>
-public sealed class KmsNotFoundException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KmsException("KMSNotFoundException", message, statusCode, requestId);
-
-/// <summary>The account is not subscribed to KMS (<c>KMSOptInRequired</c>).</summary>
-public sealed class KmsOptInRequiredException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KmsException("KMSOptInRequired", message, statusCode, requestId);
-
-/// <summary>KMS throttled the call (<c>KMSThrottlingException</c>); retryable.</summary>
-public sealed class KmsThrottlingException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KmsException("KMSThrottlingException", message, statusCode, requestId);
-
-/// <summary>The ListShards <c>NextToken</c> is older than 300 seconds; list again from the start.</summary>
-public sealed class ExpiredNextTokenException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KinesisException("ExpiredNextTokenException", message, statusCode, requestId)
-{
-    /// <inheritdoc />
-    public override bool IsRetryable => false;
-}
-
-/// <summary>The service failed internally; retrying later may succeed.</summary>
-public sealed class InternalFailureException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KinesisException("InternalFailureException", message, statusCode, requestId)
-{
-    /// <inheritdoc />
-    public override bool IsRetryable => true;
-}
-
-/// <summary>
-/// A success status with a body that is not the expected JSON (truncated, garbled by a proxy, or missing a required
-/// field). Retryable: the usual cause is a connection cut mid-body.
-/// </summary>
-public sealed class MalformedResponseException(string message, string? requestId = null, Exception? innerException = null)
-    : KinesisException("MalformedResponse", message, HttpStatusCode.OK, requestId, innerException)
-{
-    /// <inheritdoc />
-    public override bool IsRetryable => true;
 }

@@ -1,9 +1,8 @@
-using System.Net;
 using System.Text.Json;
 
 namespace KinesisAttrib.Kinesis;
 
-/// <summary>Maps between the public models and the wire shapes, and error responses to typed exceptions.</summary>
+/// <summary>Maps between the public models and the wire shapes (error responses: <see cref="KinesisErrorDecoder"/>).</summary>
 internal static class KinesisWireMapper
 {
     public static string ToWire(ShardIteratorType type) => type switch
@@ -207,119 +206,16 @@ internal static class KinesisWireMapper
         // The contract promises one entry per request record; a short answer would silently drop records.
         if (entries.Count != requestCount)
         {
-            throw new MalformedResponseException(
-                $"Kinesis PutRecords{OnStream(streamName)} returned {entries.Count} result entries for {requestCount} records.")
-            {
-                Operation = "PutRecords",
-                StreamName = streamName,
-            };
+            throw KinesisException.Malformed(
+                $"Kinesis PutRecords{OnStream(streamName)} returned {entries.Count} result entries for {requestCount} records.", "PutRecords", streamName);
         }
 
         return new PutRecordsResponse { FailedRecordCount = response.FailedRecordCount ?? 0, Records = entries };
     }
 
-    /// <summary>Builds the typed exception for an error response.</summary>
-    public static KinesisException ToException(
-        string operation,
-        string? streamName,
-        HttpStatusCode statusCode,
-        string? requestId,
-        string? errorTypeHeader,
-        ReadOnlySpan<byte> body,
-        Func<string, string>? redact = null)
-    {
-        ErrorWireResponse? error = null;
-        if (!body.IsEmpty)
-        {
-            try
-            {
-                error = JsonSerializer.Deserialize(body, KinesisJsonContext.Default.ErrorWireResponse);
-            }
-            catch (JsonException)
-            {
-                // Not JSON (e.g. a proxy's HTML page): fall back to the status code.
-            }
-        }
-
-        // The AWS JSON protocols' order: the X-Amzn-ErrorType header, then the body's "code", then its "__type".
-        var errorType = NormalizeErrorType(errorTypeHeader) ?? NormalizeErrorType(error?.Code) ?? NormalizeErrorType(error?.Type)
-            ?? FallbackErrorType(statusCode);
-        var awsMessage = error?.LowerCaseMessage ?? error?.UpperCaseMessage;
-        if (awsMessage is not null && redact is not null)
-        {
-            awsMessage = redact(awsMessage);
-        }
-
-        var message = $"Kinesis {operation}{OnStream(streamName)} failed with {errorType} (HTTP {(int)statusCode}"
-            + (requestId is null ? ")" : $", request id {requestId})")
-            + (string.IsNullOrEmpty(awsMessage) ? "." : $": {awsMessage}");
-
-        KinesisException exception = errorType switch
-        {
-            "ResourceNotFoundException" => new ResourceNotFoundException(message, statusCode, requestId),
-            "ResourceInUseException" => new ResourceInUseException(message, statusCode, requestId),
-            "ProvisionedThroughputExceededException" => new ProvisionedThroughputExceededException(message, statusCode, requestId),
-            "ExpiredIteratorException" => new ExpiredIteratorException(message, statusCode, requestId),
-            "LimitExceededException" => new LimitExceededException(message, statusCode, requestId),
-            "InvalidArgumentException" => new InvalidArgumentException(message, statusCode, requestId),
-            "AccessDeniedException" => new AccessDeniedException(message, statusCode, requestId),
-            "ExpiredNextTokenException" => new ExpiredNextTokenException(message, statusCode, requestId),
-            "InternalFailureException" or "InternalFailure" or "ServiceUnavailable" or "ServiceUnavailableException"
-                => new InternalFailureException(message, statusCode, requestId),
-            "KMSAccessDeniedException" => new KmsAccessDeniedException(message, statusCode, requestId),
-            "KMSDisabledException" => new KmsDisabledException(message, statusCode, requestId),
-            "KMSInvalidStateException" => new KmsInvalidStateException(message, statusCode, requestId),
-            "KMSNotFoundException" => new KmsNotFoundException(message, statusCode, requestId),
-            "KMSOptInRequired" => new KmsOptInRequiredException(message, statusCode, requestId),
-            "KMSThrottlingException" => new KmsThrottlingException(message, statusCode, requestId),
-            _ when errorType.StartsWith("KMS", StringComparison.Ordinal) => new KmsException(errorType, message, statusCode, requestId),
-            _ => new KinesisException(errorType, message, statusCode, requestId),
-        };
-        exception.Operation = operation;
-        exception.StreamName = streamName;
-        return exception;
-    }
-
     /// <summary><c>" on stream 'x'"</c>, or nothing when the stream is not known.</summary>
     public static string OnStream(string? streamName) => string.IsNullOrEmpty(streamName) ? string.Empty : $" on stream '{streamName}'";
 
-    /// <summary>
-    /// <c>com.amazonaws.kinesis.v20131202#ResourceNotFoundException</c> or <c>X:http://…</c> → <c>X</c>: as the AWS JSON
-    /// protocols specify, everything from the first <c>:</c> (or <c>,</c>) is dropped first, then everything up to the
-    /// first <c>#</c>, so a <c>#</c> inside the trailing URI cannot pick the wrong part.
-    /// </summary>
-    internal static string? NormalizeErrorType(string? raw)
-    {
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return null;
-        }
-
-        var type = raw.AsSpan().Trim();
-        var end = type.IndexOfAny(':', ',');
-        if (end >= 0)
-        {
-            type = type[..end];
-        }
-
-        var hash = type.IndexOf('#');
-        if (hash >= 0)
-        {
-            type = type[(hash + 1)..];
-        }
-
-        type = type.Trim();
-        return type.IsEmpty ? null : type.ToString();
-    }
-
-    private static string FallbackErrorType(HttpStatusCode statusCode) => statusCode switch
-    {
-        HttpStatusCode.TooManyRequests => "ThrottlingException",
-        HttpStatusCode.Forbidden => "AccessDeniedException",
-        >= HttpStatusCode.InternalServerError => "InternalFailureException",
-        _ => "UnknownError",
-    };
-
-    private static MalformedResponseException Malformed(string operation, string missing) =>
-        new MalformedResponseException($"Kinesis {operation} returned a response without {missing}.") { Operation = operation };
+    private static KinesisException Malformed(string operation, string missing) =>
+        KinesisException.Malformed($"Kinesis {operation} returned a response without {missing}.", operation);
 }

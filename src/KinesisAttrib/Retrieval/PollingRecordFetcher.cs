@@ -1,3 +1,4 @@
+using KinesisAttrib.Common;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,7 @@ namespace KinesisAttrib.Retrieval;
 /// (or none, for an empty aggregate or one dropped as outside the shard), so nothing of it is left behind.
 /// </para>
 /// </remarks>
-internal sealed class PollingRecordFetcher
+internal sealed class PollingRecordFetcher : IRecordsPublisher
 {
     /// <summary>The shortest gap between two GetRecords calls on one shard (Kinesis allows 5 per second).</summary>
     internal static readonly TimeSpan MinCallInterval = TimeSpan.FromMilliseconds(200);
@@ -35,11 +36,8 @@ internal sealed class PollingRecordFetcher
     /// <summary>The read throughput of a shard (2 MiB/s), used to pace calls after large responses.</summary>
     internal const double ReadBytesPerSecond = 2 * 1024 * 1024;
 
-    /// <summary>The first back-off after a throttling error; it doubles with each consecutive one.</summary>
-    internal static readonly TimeSpan ThrottleBackoffBase = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>The longest back-off after throttling errors.</summary>
-    internal static readonly TimeSpan ThrottleBackoffMax = TimeSpan.FromSeconds(5);
+    /// <summary>The pause after the n-th consecutive throttling error: 0.5 s doubling to 5 s, minus up to a quarter of jitter.</summary>
+    internal static readonly Backoff ThrottleBackoff = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(5), jitter: 0.25);
 
     /// <summary>
     /// How far before the first LATEST iterator a reopen reads (AT_TIMESTAMP): covers a local clock up to this much
@@ -112,12 +110,12 @@ internal sealed class PollingRecordFetcher
     /// <summary>The <see cref="TimeProvider.GetTimestamp"/> before which no further GetRecords call starts.</summary>
     internal long NextCallNotBefore => _hasCalled ? _notBefore : long.MinValue;
 
-    /// <summary>
-    /// Makes the next fetch start with the user record just after <paramref name="position"/>, inside a KPL aggregate
-    /// too (see the class remarks for the iterator this opens). Rewinding to <c>LATEST</c> (a shard read
-    /// from LATEST and not yet checkpointed) reads again from the first record this fetcher returned, not from a new
-    /// LATEST, which would skip everything delivered so far.
-    /// </summary>
+    /// <inheritdoc />
+    /// <remarks>
+    /// Inside a KPL aggregate too (see the class remarks for the iterator this opens). Rewinding to <c>LATEST</c> (a
+    /// shard read from LATEST and not yet checkpointed) reads again from the first record this fetcher returned, not
+    /// from a new LATEST, which would skip everything delivered so far.
+    /// </remarks>
     public void ResetTo(ExtendedSequenceNumber position)
     {
         _position = position;
@@ -126,7 +124,8 @@ internal sealed class PollingRecordFetcher
         _skipThrough = null;
     }
 
-    /// <summary>Reads the next batch; throws <see cref="KinesisException"/> on service errors other than an expired iterator.</summary>
+    /// <inheritdoc />
+    /// <remarks>Throws <see cref="KinesisException"/> on service errors other than an expired iterator.</remarks>
     public async Task<FetchResult> FetchAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -152,7 +151,7 @@ internal sealed class PollingRecordFetcher
             {
                 // The iterator is still good; the caller retries the same read after the back-off.
                 _consecutiveThrottles++;
-                _notBefore = Math.Max(_notBefore, _time.GetTimestamp() + ToTicks(ThrottleBackoff(_consecutiveThrottles)));
+                _notBefore = Math.Max(_notBefore, _time.GetTimestamp() + ToTicks(ThrottleBackoff.Delay(_consecutiveThrottles)));
                 throw;
             }
 
@@ -198,15 +197,6 @@ internal sealed class PollingRecordFetcher
             _iterator = response.NextShardIterator;
             return new FetchResult(records, response.MillisBehindLatest, response.NextShardIterator is null, response.ChildShards);
         }
-    }
-
-    /// <summary>The back-off after the n-th consecutive throttling error: 0.5 s doubling to 5 s, minus up to a quarter of jitter.</summary>
-    internal static TimeSpan ThrottleBackoff(int consecutiveThrottles)
-    {
-        var ceiling = Math.Min(ThrottleBackoffMax.TotalMilliseconds, ThrottleBackoffBase.TotalMilliseconds * Math.Pow(2, Math.Min(consecutiveThrottles - 1, 20)));
-#pragma warning disable CA5394 // Jitter, not security.
-        return TimeSpan.FromMilliseconds(ceiling * (0.75 + (0.25 * Random.Shared.NextDouble())));
-#pragma warning restore CA5394
     }
 
     // The budget is counted from the call's start, not from its answer: counting from the answer added the call's own
@@ -288,10 +278,3 @@ internal sealed class PollingRecordFetcher
     private GetShardIteratorRequest AfterSequenceNumber(string sequenceNumber)
         => new() { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AfterSequenceNumber, StartingSequenceNumber = sequenceNumber };
 }
-
-/// <summary>One GetRecords result, decoded.</summary>
-/// <param name="Records">The records, in shard order.</param>
-/// <param name="MillisBehindLatest">How far behind the tip of the shard.</param>
-/// <param name="IsShardEnd">The shard is closed and every record has been read.</param>
-/// <param name="ChildShards">The children reported at shard end, when the service reports them.</param>
-internal sealed record FetchResult(IReadOnlyList<KinesisClientRecord> Records, long? MillisBehindLatest, bool IsShardEnd, IReadOnlyList<ChildShard>? ChildShards);

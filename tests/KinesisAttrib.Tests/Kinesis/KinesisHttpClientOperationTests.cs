@@ -226,8 +226,9 @@ public sealed class KinesisHttpClientOperationTests : IDisposable
         _handler.RespondJson("""{"Records":[{"Data":"AA==","PartitionKey":"pk"}]}""").RespondJson("""{"Records":[{"Data":"AA==","PartitionKey":"pk"}]}""")
             .RespondJson("""{"Records":[{"Data":"AA==","PartitionKey":"pk"}]}""");
 
-        var error = await Assert.ThrowsAsync<MalformedResponseException>(() => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it", StreamName = "orders" }));
+        var error = await Assert.ThrowsAsync<KinesisException>(() => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it", StreamName = "orders" }));
 
+        Assert.Equal("MalformedResponse", error.ErrorType);
         Assert.Contains("SequenceNumber", error.Message, StringComparison.Ordinal);
         Assert.Contains("GetRecords on stream 'orders'", error.Message, StringComparison.Ordinal);
     }
@@ -258,8 +259,9 @@ public sealed class KinesisHttpClientOperationTests : IDisposable
             Records = [new() { Data = new byte[] { 1 }, PartitionKey = "a" }, new() { Data = new byte[] { 2 }, PartitionKey = "b" }],
         };
 
-        var error = await Assert.ThrowsAsync<MalformedResponseException>(() => _client.PutRecordsAsync(request));
+        var error = await Assert.ThrowsAsync<KinesisException>(() => _client.PutRecordsAsync(request));
 
+        Assert.Equal("MalformedResponse", error.ErrorType);
         Assert.Contains("PutRecords on stream 'orders'", error.Message, StringComparison.Ordinal);
         Assert.Contains("1 result entries for 2 records", error.Message, StringComparison.Ordinal);
         Assert.Equal("PutRecords", error.Operation);
@@ -318,8 +320,9 @@ public sealed class KinesisHttpClientOperationTests : IDisposable
     {
         _handler.RespondJson(body).RespondJson(body).RespondJson(body);
 
-        var error = await Assert.ThrowsAsync<MalformedResponseException>(() => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it", StreamName = "orders" }));
+        var error = await Assert.ThrowsAsync<KinesisException>(() => _client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "it", StreamName = "orders" }));
 
+        Assert.Equal("MalformedResponse", error.ErrorType);
         Assert.Contains("GetRecords on stream 'orders'", error.Message, StringComparison.Ordinal);
     }
 

@@ -329,21 +329,21 @@ public sealed class KinesisHttpClientTests : IDisposable
     [InlineData("ResourceInUseException", typeof(ResourceInUseException), false)]
     [InlineData("ExpiredIteratorException", typeof(ExpiredIteratorException), false)]
     [InlineData("InvalidArgumentException", typeof(InvalidArgumentException), false)]
-    [InlineData("AccessDeniedException", typeof(AccessDeniedException), false)]
-    [InlineData("ExpiredNextTokenException", typeof(ExpiredNextTokenException), false)]
-    [InlineData("KMSAccessDeniedException", typeof(KmsAccessDeniedException), false)]
-    [InlineData("KMSDisabledException", typeof(KmsDisabledException), false)]
-    [InlineData("KMSInvalidStateException", typeof(KmsInvalidStateException), false)]
-    [InlineData("KMSNotFoundException", typeof(KmsNotFoundException), false)]
-    [InlineData("KMSOptInRequired", typeof(KmsOptInRequiredException), false)]
-    [InlineData("KMSSomethingNewException", typeof(KmsException), false)]
-    [InlineData("InternalFailureException", typeof(InternalFailureException), true)]
+    [InlineData("AccessDeniedException", typeof(KinesisException), false)]
+    [InlineData("ExpiredNextTokenException", typeof(KinesisException), false)]
+    [InlineData("KMSAccessDeniedException", typeof(KinesisException), false)]
+    [InlineData("KMSDisabledException", typeof(KinesisException), false)]
+    [InlineData("KMSInvalidStateException", typeof(KinesisException), false)]
+    [InlineData("KMSNotFoundException", typeof(KinesisException), false)]
+    [InlineData("KMSOptInRequired", typeof(KinesisException), false)]
+    [InlineData("KMSSomethingNewException", typeof(KinesisException), false)]
+    [InlineData("InternalFailureException", typeof(KinesisException), true)]
     [InlineData("ValidationException", typeof(KinesisException), false)]
     [InlineData("ProvisionedThroughputExceededException", typeof(ProvisionedThroughputExceededException), true)]
-    [InlineData("LimitExceededException", typeof(LimitExceededException), true)]
-    [InlineData("KMSThrottlingException", typeof(KmsThrottlingException), true)]
+    [InlineData("LimitExceededException", typeof(KinesisException), true)]
+    [InlineData("KMSThrottlingException", typeof(KinesisException), true)]
     [InlineData("ThrottlingException", typeof(KinesisException), true)]
-    public async Task ErrorResponses_MapToTypedExceptions_NamingOperationAwsMessageAndRequestId(string wireType, Type expected, bool retryable)
+    public async Task ErrorResponses_MapToTheirTypeOrErrorType_NamingOperationAwsMessageAndRequestId(string wireType, Type expected, bool retryable)
     {
         for (var i = 0; i < 3; i++)
         {
@@ -415,7 +415,7 @@ public sealed class KinesisHttpClientTests : IDisposable
             .RespondJson("""{"StreamDescriptionSummary":{"StreamName":""", requestId: "req-trunc-2");
         using var client = CreateClient(maxAttempts: 2);
 
-        var error = await Assert.ThrowsAsync<MalformedResponseException>(() => client.DescribeStreamSummaryAsync("orders"));
+        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
 
         Assert.Equal("MalformedResponse", error.ErrorType);
         Assert.True(error.IsRetryable);
@@ -432,8 +432,9 @@ public sealed class KinesisHttpClientTests : IDisposable
         _handler.Respond((_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("<html/>") }));
         using var client = CreateClient(maxAttempts: 1);
 
-        var error = await Assert.ThrowsAsync<InternalFailureException>(() => client.DescribeStreamSummaryAsync("orders"));
+        var error = await Assert.ThrowsAsync<KinesisException>(() => client.DescribeStreamSummaryAsync("orders"));
 
+        Assert.Equal("InternalFailureException", error.ErrorType);
         Assert.True(error.IsRetryable);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
@@ -711,7 +712,8 @@ public sealed class KinesisHttpClientTests : IDisposable
     [Fact]
     public void Backoff_IsJitteredAndCapped_AndLongerAfterThrottling()
     {
-        using var client = new KinesisHttpClient(new KinesisClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromSeconds(5) }, _http);
+        using var client = new KinesisRequestPipeline(
+            new KinesisClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromSeconds(5) }, _http, _ => null, _ => null);
         var distinct = new HashSet<TimeSpan>();
         for (var attempt = 1; attempt < 40; attempt++)
         {

@@ -144,7 +144,7 @@ public sealed class PollingRecordFetcherShapingTests
         for (var n = 1; n < 12; n++)
         {
             var ceiling = Math.Min(5000, 500 * Math.Pow(2, n - 1));
-            var delay = PollingRecordFetcher.ThrottleBackoff(n).TotalMilliseconds;
+            var delay = PollingRecordFetcher.ThrottleBackoff.Delay(n).TotalMilliseconds;
             Assert.InRange(delay, ceiling * 0.75, ceiling);
         }
     }
