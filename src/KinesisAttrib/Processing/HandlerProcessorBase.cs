@@ -1,3 +1,4 @@
+using KinesisAttrib.Common;
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 using Microsoft.Extensions.DependencyInjection;
@@ -184,9 +185,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
             return false;
         }
 
-        var exponent = Math.Min(failures - 1, 30);
-        var ticks = Math.Min(Settings.MaxRetryDelay.Ticks, Settings.RetryDelay.Ticks * Math.Pow(2, exponent));
-        var delay = TimeSpan.FromTicks((long)(ticks * (1 - (Random.Shared.NextDouble() / 5))));
+        var delay = new Backoff(Settings.RetryDelay, Settings.MaxRetryDelay, jitter: 0.2).Delay(failures);
         if (delay <= TimeSpan.Zero)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using Microsoft.Extensions.Logging;
@@ -38,7 +39,7 @@ internal enum DeaggregationOutcome
 /// both are logged as warnings and counted, and an aggregate whose indexes point outside its tables is passed
 /// through whole (the KCL keeps the user records before the bad one and drops the rest).
 /// </remarks>
-internal sealed partial class KplDeaggregator
+internal sealed class KplDeaggregator
 {
     /// <summary>The first four bytes of every KPL aggregate.</summary>
     public static ReadOnlySpan<byte> Magic => [0xF3, 0x89, 0x9A, 0xC2];
@@ -106,7 +107,7 @@ internal sealed partial class KplDeaggregator
         if (!digest.SequenceEqual(span[^DigestLength..]))
         {
             InvalidAggregates++;
-            LogChecksumMismatch(_logger, _streamName, _shardId, record.SequenceNumber);
+            RetrievalLog.KplChecksumMismatch(_logger, _streamName, _shardId, record.SequenceNumber);
             AddOrdinary(record, output, skipThroughSubSequence);
             return DeaggregationOutcome.Invalid;
         }
@@ -116,12 +117,12 @@ internal sealed partial class KplDeaggregator
         {
             case DeaggregationOutcome.Invalid:
                 InvalidAggregates++;
-                LogMalformed(_logger, _streamName, _shardId, record.SequenceNumber, problem!);
+                RetrievalLog.KplMalformed(_logger, _streamName, _shardId, record.SequenceNumber, problem!);
                 AddOrdinary(record, output, skipThroughSubSequence);
                 break;
             case DeaggregationOutcome.OutsideShard:
                 UserRecordsDropped += userRecords;
-                LogOutsideShard(_logger, userRecords, _streamName, _shardId, record.SequenceNumber, problem!, _range!.Value.ToString());
+                RetrievalLog.KplOutsideShard(_logger, userRecords, _streamName, _shardId, record.SequenceNumber, problem!, _range!.Value.ToString());
                 break;
         }
 
@@ -405,13 +406,4 @@ internal sealed partial class KplDeaggregator
 
     /// <summary>Where one user record is: table indexes (−1: no explicit hash key) and its data in the body.</summary>
     private readonly record struct Slot(int PartitionKey, int ExplicitHashKey, int DataOffset, int DataLength);
-
-    [LoggerMessage(EventId = 440, Level = LogLevel.Warning, Message = "Record {SequenceNumber} of {StreamName}/{ShardId} starts like a KPL aggregate but its MD5 does not match; delivering it as an ordinary record")]
-    private static partial void LogChecksumMismatch(ILogger logger, string streamName, string shardId, string sequenceNumber);
-
-    [LoggerMessage(EventId = 441, Level = LogLevel.Warning, Message = "Record {SequenceNumber} of {StreamName}/{ShardId} is a KPL aggregate whose protobuf is malformed ({Problem}); delivering it as an ordinary record")]
-    private static partial void LogMalformed(ILogger logger, string streamName, string shardId, string sequenceNumber, string problem);
-
-    [LoggerMessage(EventId = 442, Level = LogLevel.Warning, Message = "Dropped the {UserRecords} user records of KPL aggregate {SequenceNumber} in {StreamName}/{ShardId}: its {Key} hashes outside the shard's range {Range}, as the KCL does")]
-    private static partial void LogOutsideShard(ILogger logger, int userRecords, string streamName, string shardId, string sequenceNumber, string key, string range);
 }

@@ -1,3 +1,4 @@
+using KinesisAttrib.Common;
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
@@ -36,11 +37,11 @@ internal sealed class ShardConsumer
     private readonly ShardConsumerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly DateTimeOffset? _initialTimestamp;
+    private readonly IRecordsPublisherFactory _publishers;
 
-    public ShardConsumer(ShardContext shard, HeldLease lease, LeaseCoordinator coordinator, IShardRecordProcessor processor, IKinesisClient kinesis, ShardConsumerOptions options, TimeProvider time, ILogger logger, DateTimeOffset? initialTimestamp = null)
+    public ShardConsumer(ShardContext shard, HeldLease lease, LeaseCoordinator coordinator, IShardRecordProcessor processor, IKinesisClient kinesis, ShardConsumerOptions options, TimeProvider time, ILogger logger, DateTimeOffset? initialTimestamp = null, IRecordsPublisherFactory? publishers = null)
     {
-        _initialTimestamp = initialTimestamp;
+        _publishers = publishers ?? new PollingRecordsPublisherFactory(kinesis, options.MaxRecords, time, initialTimestamp, logger);
         _shard = shard;
         _lease = lease;
         _coordinator = coordinator;
@@ -83,7 +84,7 @@ internal sealed class ShardConsumer
         var checkpointer = new ShardCheckpointer(_coordinator, _lease);
         // The lease carries the shard's hash key range (the KCL stores it too); without it no KPL user record is dropped.
         var hashKeyRange = HashKeyRange.FromDecimal(_lease.Current.StartingHashKey, _lease.Current.EndingHashKey);
-        var fetcher = new PollingRecordFetcher(_kinesis, _shard.StreamName, _shard.ShardId, _options.MaxRecords, checkpointer.LastCheckpoint, _time, _initialTimestamp, hashKeyRange, _logger);
+        var fetcher = _publishers.Create(_shard, checkpointer.LastCheckpoint, hashKeyRange);
 
         ShardsLog.ConsumerStarting(_logger, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
         var initialization = new InitializationInput(_shard, checkpointer.LastCheckpoint)
@@ -132,7 +133,7 @@ internal sealed class ShardConsumer
             catch (KinesisException ex) when (ex is not ResourceNotFoundException)
             {
                 ShardsLog.ReadFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
-                await DelayAsync(Backoff(++failures), readCts.Token).ConfigureAwait(false);
+                await DelayAsync(ReadBackoff.Delay(++failures), readCts.Token).ConfigureAwait(false);
                 continue;
             }
 
@@ -283,11 +284,8 @@ internal sealed class ShardConsumer
         }
     }
 
-    private static TimeSpan Backoff(int failures)
-    {
-        var ms = Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 10)));
-        return TimeSpan.FromMilliseconds(ms * (0.5 + (Random.Shared.NextDouble() / 2)));
-    }
+    // After a read error: 0.4 s doubling to 30 s, less up to half at random.
+    private static readonly Backoff ReadBackoff = new(TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(30), jitter: 0.5);
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
