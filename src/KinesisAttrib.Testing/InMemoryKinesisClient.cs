@@ -35,14 +35,14 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         ArgumentException.ThrowIfNullOrEmpty(streamName);
         if (shardCount is < 1 or > 10_000)
         {
-            throw new InvalidArgumentException($"CreateStream '{streamName}': shard count {shardCount} is outside 1..10000.");
+            throw Invalid($"CreateStream '{streamName}': shard count {shardCount} is outside 1..10000.");
         }
 
         lock (_gate)
         {
             if (_streams.ContainsKey(streamName))
             {
-                throw new ResourceInUseException($"CreateStream: stream '{streamName}' already exists.");
+                throw InUse($"CreateStream: stream '{streamName}' already exists.");
             }
 
             var stream = new StreamState(streamName);
@@ -92,7 +92,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         {
             if (request.MaxResults is < 1 or > 10_000)
             {
-                throw new InvalidArgumentException($"ListShards: MaxResults {request.MaxResults} is outside 1..10000.");
+                throw Invalid($"ListShards: MaxResults {request.MaxResults} is outside 1..10000.");
             }
 
             List<Shard> remaining;
@@ -100,7 +100,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             {
                 if (!_listShardsTokens.Remove(token, out var pending))
                 {
-                    throw new InvalidArgumentException("ListShards: the NextToken is not one this service issued (or was used already).");
+                    throw Invalid("ListShards: the NextToken is not one this service issued (or was used already).");
                 }
 
                 remaining = pending;
@@ -108,7 +108,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             else
             {
                 var streamName = request.StreamName ?? StreamNameOf(request.StreamArn)
-                    ?? throw new InvalidArgumentException("ListShards: StreamName or StreamARN is required.");
+                    ?? throw Invalid("ListShards: StreamName or StreamARN is required.");
                 var stream = Find(streamName, "ListShards");
                 remaining = stream.Shards
                     .Where(s => Matches(stream, s, request.ShardFilter))
@@ -138,7 +138,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         }
 
         var slash = streamArn.LastIndexOf(":stream/", StringComparison.Ordinal);
-        return slash < 0 ? throw new InvalidArgumentException($"ListShards: '{streamArn}' is not a stream ARN.") : streamArn[(slash + 8)..];
+        return slash < 0 ? throw Invalid($"ListShards: '{streamArn}' is not a stream ARN.") : streamArn[(slash + 8)..];
     }
 
     private static bool Matches(StreamState stream, ShardState shard, ShardFilter? filter)
@@ -152,7 +152,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             ShardFilterType.AtLatest => !shard.Closed,
             ShardFilterType.AtTimestamp => (IsOriginal() || shard.CreatedAt <= filter.Timestamp) && (shard.ClosedAt is null || shard.ClosedAt > filter.Timestamp),
             ShardFilterType.FromTimestamp => shard.ClosedAt is null || shard.ClosedAt >= filter.Timestamp,
-            _ => throw new InvalidArgumentException($"ListShards: unknown shard filter {filter.Type}."),
+            _ => throw Invalid($"ListShards: unknown shard filter {filter.Type}."),
         };
     }
 
@@ -181,8 +181,8 @@ public sealed class InMemoryKinesisClient : IKinesisClient
                 ShardIteratorType.Latest => shard.Records.Count,
                 ShardIteratorType.AtSequenceNumber => IndexOf(shard, request.StartingSequenceNumber, after: false),
                 ShardIteratorType.AfterSequenceNumber => IndexOf(shard, request.StartingSequenceNumber, after: true),
-                ShardIteratorType.AtTimestamp => FirstAtOrAfter(shard, request.Timestamp ?? throw new InvalidArgumentException("GetShardIterator: AT_TIMESTAMP needs a Timestamp.")),
-                _ => throw new InvalidArgumentException($"GetShardIterator: unknown iterator type {request.IteratorType}."),
+                ShardIteratorType.AtTimestamp => FirstAtOrAfter(shard, request.Timestamp ?? throw Invalid("GetShardIterator: AT_TIMESTAMP needs a Timestamp.")),
+                _ => throw Invalid($"GetShardIterator: unknown iterator type {request.IteratorType}."),
             };
             return Task.FromResult(Iterator(request.StreamName, shard.ShardId, index));
         }
@@ -198,7 +198,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         var limit = request.Limit ?? 10_000;
         if (limit is < 1 or > 10_000)
         {
-            throw new InvalidArgumentException($"GetRecords: limit {limit} is outside 1..10000.");
+            throw Invalid($"GetRecords: limit {limit} is outside 1..10000.");
         }
 
         lock (_gate)
@@ -228,7 +228,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         ArgumentNullException.ThrowIfNull(request);
         if (request.Records.Count is < 1 or > 500)
         {
-            throw new InvalidArgumentException($"PutRecords '{request.StreamName}': {request.Records.Count} records; a call takes 1 to 500.");
+            throw Invalid($"PutRecords '{request.StreamName}': {request.Records.Count} records; a call takes 1 to 500.");
         }
 
         lock (_gate)
@@ -239,7 +239,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             {
                 if (entry.Data.Length > 1024 * 1024)
                 {
-                    throw new InvalidArgumentException($"PutRecords '{request.StreamName}': a record of {entry.Data.Length} bytes exceeds 1 MiB.");
+                    throw Invalid($"PutRecords '{request.StreamName}': a record of {entry.Data.Length} bytes exceeds 1 MiB.");
                 }
 
                 var hash = entry.ExplicitHashKey is { } explicitKey
@@ -315,7 +315,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         ArgumentNullException.ThrowIfNull(request);
         if (!BigInteger.TryParse(request.NewStartingHashKey, NumberStyles.None, CultureInfo.InvariantCulture, out var hashKey))
         {
-            throw new InvalidArgumentException($"SplitShard '{request.StreamName}': NewStartingHashKey '{request.NewStartingHashKey}' is not a decimal hash key.");
+            throw Invalid($"SplitShard '{request.StreamName}': NewStartingHashKey '{request.NewStartingHashKey}' is not a decimal hash key.");
         }
 
         SplitShard(request.StreamName, request.ShardToSplit, hashKey);
@@ -346,7 +346,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             var current = stream.Shards.Count(s => !s.Closed);
             if (request.TargetShardCount < 1 || request.TargetShardCount > current * 2 || request.TargetShardCount * 2 < current)
             {
-                throw new InvalidArgumentException(
+                throw Invalid(
                     $"UpdateShardCount '{request.StreamName}': target {request.TargetShardCount} must be between half and double the {current} open shards.");
             }
 
@@ -385,7 +385,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             var parent = FindShard(streamName, shardId, "SplitShard");
             if (parent.Closed || newStartingHashKey <= parent.StartingHashKey || newStartingHashKey > parent.EndingHashKey)
             {
-                throw new InvalidArgumentException($"SplitShard: cannot split '{shardId}' at {newStartingHashKey}.");
+                throw Invalid($"SplitShard: cannot split '{shardId}' at {newStartingHashKey}.");
             }
 
             parent.Close(LastSequenceOf(parent), _time.GetUtcNow());
@@ -411,7 +411,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             var (low, high) = first.StartingHashKey < second.StartingHashKey ? (first, second) : (second, first);
             if (first.Closed || second.Closed || low.EndingHashKey + 1 != high.StartingHashKey)
             {
-                throw new InvalidArgumentException($"MergeShards: '{shardId}' and '{adjacentShardId}' are not two open shards with adjacent hash-key ranges.");
+                throw Invalid($"MergeShards: '{shardId}' and '{adjacentShardId}' are not two open shards with adjacent hash-key ranges.");
             }
 
             first.Close(LastSequenceOf(first), _time.GetUtcNow());
@@ -451,7 +451,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         if (string.IsNullOrEmpty(sequenceNumber)
             || !BigInteger.TryParse(sequenceNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var target))
         {
-            throw new InvalidArgumentException(
+            throw Invalid(
                 $"GetShardIterator on shard '{shard.ShardId}': StartingSequenceNumber '{sequenceNumber}' is not a sequence number.");
         }
 
@@ -484,7 +484,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         }
         catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException)
         {
-            throw new InvalidArgumentException("GetRecords: the shard iterator is not one this service issued.");
+            throw Invalid("GetRecords: the shard iterator is not one this service issued.");
         }
     }
 
@@ -541,4 +541,10 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             EndingSequenceNumber = endingSequence;
         }
     }
+
+    // The errors Kinesis answers with; no caller handles them apart, so they are KinesisExceptions with the AWS error type.
+    private static KinesisException Invalid(string message) => new("InvalidArgumentException", message, System.Net.HttpStatusCode.BadRequest);
+
+    private static KinesisException InUse(string message) => new("ResourceInUseException", message, System.Net.HttpStatusCode.BadRequest);
+
 }

@@ -45,7 +45,7 @@ public sealed class InMemoryKinesisClientOperationTests
         Assert.Equal(7, byName.Count);
         Assert.Equal(byName.Select(s => s.ShardId), byArn.Select(s => s.ShardId));
         Assert.Equal(7, byName.Select(s => s.ShardId).Distinct().Count());
-        await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.ListShardsAsync(new ListShardsRequest { NextToken = "forged" }));
+        Assert.Equal("InvalidArgumentException", (await Assert.ThrowsAsync<KinesisException>(() => kinesis.ListShardsAsync(new ListShardsRequest { NextToken = "forged" }))).ErrorType);
     }
 
     [Fact]
@@ -127,8 +127,8 @@ public sealed class InMemoryKinesisClientOperationTests
         var child = Assert.Single(shards, s => s.EndingSequenceNumber is null);
         Assert.Equal("shardId-000000000000", child.ParentShardId);
         Assert.Equal("shardId-000000000001", child.AdjacentParentShardId);
-        await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.SplitShardAsync(new SplitShardRequest { StreamName = "s", ShardToSplit = child.ShardId, NewStartingHashKey = "not-a-number" }));
-        await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.SplitShardAsync(new SplitShardRequest { StreamName = "s", ShardToSplit = "shardId-000000000000", NewStartingHashKey = "5" }));
+        Assert.Equal("InvalidArgumentException", (await Assert.ThrowsAsync<KinesisException>(() => kinesis.SplitShardAsync(new SplitShardRequest { StreamName = "s", ShardToSplit = child.ShardId, NewStartingHashKey = "not-a-number" }))).ErrorType);
+        Assert.Equal("InvalidArgumentException", (await Assert.ThrowsAsync<KinesisException>(() => kinesis.SplitShardAsync(new SplitShardRequest { StreamName = "s", ShardToSplit = "shardId-000000000000", NewStartingHashKey = "5" }))).ErrorType);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class InMemoryKinesisClientOperationTests
         Assert.All(openAfterUp, s => Assert.NotNull(s.ParentShardId));
         Assert.Equal(4, down.CurrentShardCount);
         Assert.Equal(3, summary.OpenShardCount);
-        await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.UpdateShardCountAsync(new UpdateShardCountRequest { StreamName = "s", TargetShardCount = 7 }));
+        Assert.Equal("InvalidArgumentException", (await Assert.ThrowsAsync<KinesisException>(() => kinesis.UpdateShardCountAsync(new UpdateShardCountRequest { StreamName = "s", TargetShardCount = 7 }))).ErrorType);
 
         // The open shards still cover the whole hash-key space without gaps.
         var open = (await kinesis.ListShardsAsync(new ListShardsRequest { StreamName = "s", ShardFilter = new ShardFilter { Type = ShardFilterType.AtLatest } })).Shards

@@ -121,8 +121,8 @@ public sealed class InMemoryKinesisClientTests
         Assert.Equal(shards[0].StartingHashKey, merged.StartingHashKey);
         Assert.Equal(shards[1].EndingHashKey, merged.EndingHashKey);
         Assert.All(shards.Take(2), s => Assert.NotNull(s.EndingSequenceNumber));
-        Assert.Throws<InvalidArgumentException>(() => kinesis.MergeShards("s", child, "shardId-000000000000"));
-        Assert.Throws<InvalidArgumentException>(() => kinesis.MergeShards("s", "shardId-000000000002", "shardId-000000000000"));
+        Assert.Equal("InvalidArgumentException", Assert.Throws<KinesisException>(() => kinesis.MergeShards("s", child, "shardId-000000000000")).ErrorType);
+        Assert.Equal("InvalidArgumentException", Assert.Throws<KinesisException>(() => kinesis.MergeShards("s", "shardId-000000000002", "shardId-000000000000")).ErrorType);
     }
 
     [Fact]
@@ -132,8 +132,8 @@ public sealed class InMemoryKinesisClientTests
         var missing = await Assert.ThrowsAsync<ResourceNotFoundException>(() => kinesis.DescribeStreamSummaryAsync("nope"));
         Assert.Contains("nope", missing.Message, StringComparison.Ordinal);
         await kinesis.CreateStreamAsync("s", 1);
-        await Assert.ThrowsAsync<ResourceInUseException>(() => kinesis.CreateStreamAsync("s", 1));
-        await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "garbage!" }));
+        Assert.Equal("ResourceInUseException", (await Assert.ThrowsAsync<KinesisException>(() => kinesis.CreateStreamAsync("s", 1))).ErrorType);
+        Assert.Equal("InvalidArgumentException", (await Assert.ThrowsAsync<KinesisException>(() => kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "garbage!" }))).ErrorType);
     }
 
     [Theory]
@@ -147,13 +147,14 @@ public sealed class InMemoryKinesisClientTests
         await kinesis.CreateStreamAsync("s", 1);
         await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = "s", Records = [Entry("a", "k")] });
 
-        var error = await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.GetShardIteratorAsync(new GetShardIteratorRequest
+        var error = await Assert.ThrowsAsync<KinesisException>(() => kinesis.GetShardIteratorAsync(new GetShardIteratorRequest
         {
             StreamName = "s",
             ShardId = "shardId-000000000000",
             IteratorType = type,
             StartingSequenceNumber = sequenceNumber,
         }));
+        Assert.Equal("InvalidArgumentException", error.ErrorType);
 
         Assert.Contains("StartingSequenceNumber", error.Message, StringComparison.Ordinal);
     }
@@ -164,6 +165,6 @@ public sealed class InMemoryKinesisClientTests
         var kinesis = new InMemoryKinesisClient();
         var forged = Convert.ToBase64String(Encoding.UTF8.GetBytes("s\nshardId-000000000000\n99999999999999999999"));
 
-        await Assert.ThrowsAsync<InvalidArgumentException>(() => kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = forged }));
+        Assert.Equal("InvalidArgumentException", (await Assert.ThrowsAsync<KinesisException>(() => kinesis.GetRecordsAsync(new GetRecordsRequest { ShardIterator = forged }))).ErrorType);
     }
 }

@@ -49,10 +49,8 @@ internal static class KinesisErrorDecoder
         KinesisException exception = errorType switch
         {
             "ResourceNotFoundException" => new ResourceNotFoundException(message, statusCode, requestId),
-            "ResourceInUseException" => new ResourceInUseException(message, statusCode, requestId),
             "ProvisionedThroughputExceededException" => new ProvisionedThroughputExceededException(message, statusCode, requestId),
             "ExpiredIteratorException" => new ExpiredIteratorException(message, statusCode, requestId),
-            "InvalidArgumentException" => new InvalidArgumentException(message, statusCode, requestId),
             "InternalFailureException" or "InternalFailure" or "ServiceUnavailable" or "ServiceUnavailableException"
                 => new KinesisException("InternalFailureException", message, statusCode, requestId),
             _ => new KinesisException(errorType, message, statusCode, requestId),

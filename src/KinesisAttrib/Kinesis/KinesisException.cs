@@ -5,9 +5,9 @@ namespace KinesisAttrib.Kinesis;
 /// <summary>
 /// An error the Kinesis service (or the transport to it) reported; <see cref="ErrorType"/> says which. Only the errors
 /// some caller handles apart have their own subtype (<see cref="ResourceNotFoundException"/>,
-/// <see cref="ExpiredIteratorException"/>, <see cref="ProvisionedThroughputExceededException"/>,
-/// <see cref="ResourceInUseException"/>, <see cref="InvalidArgumentException"/>); the rest (access denied, KMS errors,
-/// limits, internal failures, a malformed response, transport failures) are this type with the AWS error type.
+/// <see cref="ExpiredIteratorException"/>, <see cref="ProvisionedThroughputExceededException"/>); the rest (invalid
+/// arguments, a resource in use, access denied, KMS errors, limits, internal failures, a malformed response, transport
+/// failures) are this type with the AWS error type.
 /// </summary>
 public class KinesisException : Exception
 {
@@ -48,7 +48,7 @@ public class KinesisException : Exception
     public virtual bool IsRetryable => ErrorType switch
     {
         "LimitExceededException" or "InternalFailureException" or MalformedResponse => true,
-        "AccessDeniedException" or "ExpiredNextTokenException" => false,
+        "AccessDeniedException" or "ExpiredNextTokenException" or "InvalidArgumentException" or "ResourceInUseException" => false,
 
         // KMS refusals (disabled, not found, access denied, ...) stay refused; only its throttling passes.
         _ when ErrorType.StartsWith("KMS", StringComparison.Ordinal) => ErrorType == "KMSThrottlingException",
@@ -85,14 +85,6 @@ public sealed class ResourceNotFoundException(string message, HttpStatusCode? st
     public override bool IsRetryable => false;
 }
 
-/// <summary>The resource is not in a state that allows the call (e.g. the stream is being created).</summary>
-public sealed class ResourceInUseException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KinesisException("ResourceInUseException", message, statusCode, requestId)
-{
-    /// <inheritdoc />
-    public override bool IsRetryable => false;
-}
-
 /// <summary>The shard or account is over its read or write throughput.</summary>
 public sealed class ProvisionedThroughputExceededException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
     : KinesisException("ProvisionedThroughputExceededException", message, statusCode, requestId)
@@ -104,14 +96,6 @@ public sealed class ProvisionedThroughputExceededException(string message, HttpS
 /// <summary>The shard iterator is older than five minutes; get a new one.</summary>
 public sealed class ExpiredIteratorException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
     : KinesisException("ExpiredIteratorException", message, statusCode, requestId)
-{
-    /// <inheritdoc />
-    public override bool IsRetryable => false;
-}
-
-/// <summary>A parameter was invalid.</summary>
-public sealed class InvalidArgumentException(string message, HttpStatusCode? statusCode = null, string? requestId = null)
-    : KinesisException("InvalidArgumentException", message, statusCode, requestId)
 {
     /// <inheritdoc />
     public override bool IsRetryable => false;

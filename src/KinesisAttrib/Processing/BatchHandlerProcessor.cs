@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Collections;
 using System.Runtime.ExceptionServices;
 using KinesisAttrib.Handlers;
@@ -15,6 +16,7 @@ namespace KinesisAttrib.Processing;
 /// into a segment, the segment is handled, and a failure either propagates or is retried.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)] // Generated code uses it; users never name it.
 public abstract class BatchHandlerProcessor<T> : HandlerProcessorBase<T>
 {
     /// <summary>Creates the processor.</summary>

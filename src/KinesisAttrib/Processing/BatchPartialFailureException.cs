@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Processing;
@@ -6,6 +7,7 @@ namespace KinesisAttrib.Processing;
 /// A batch handler reported that it failed from a record on. The records before it were checkpointed; this exception
 /// makes the shard consumer deliver the failed record and the rest of the batch again.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // Generated code uses it; users never name it.
 public sealed class BatchPartialFailureException : Exception
 {
     /// <summary>Creates the exception naming where the failure is.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using KinesisAttrib.Common;
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
@@ -14,6 +15,7 @@ namespace KinesisAttrib.Processing;
 /// <see cref="BatchHandlerProcessor{T}"/> add the two ways of calling a handler.
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)] // Generated code uses it; users never name it.
 public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShardProcessor
 {
     private readonly IServiceProvider _services;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using KinesisAttrib.Handlers;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KinesisAttrib.Processing;
 
 /// <summary>The deserializers of the non-JSON payload formats, and the factory for user deserializers.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // Generated code uses it; users never name it.
 public static class RecordDeserializers
 {
     /// <summary>UTF-8 text. Bytes that are not valid UTF-8 fail (they are not replaced with U+FFFD, which would lose data silently).</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Processing;
@@ -10,6 +11,7 @@ namespace KinesisAttrib.Processing;
 /// place instead and, once the retries are used up, sent to the on-failure destination (see <see cref="HandlerSettings"/>).
 /// </summary>
 /// <typeparam name="T">The payload type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)] // Generated code uses it; users never name it.
 public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
 {
     /// <summary>Creates the processor.</summary>

@@ -185,7 +185,7 @@ public sealed class KinesisHttpClientTests(EmulatorFixture fixture) : IDisposabl
     {
         var stream = await CreateActiveStreamAsync();
 
-        await Assert.ThrowsAsync<ResourceInUseException>(() => _client.CreateStreamAsync(stream, 1));
+        Assert.Equal("ResourceInUseException", (await Assert.ThrowsAsync<KinesisException>(() => _client.CreateStreamAsync(stream, 1))).ErrorType);
     }
 
     private async Task<string> CreateActiveStreamAsync()

@@ -6,6 +6,7 @@ using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Tests.Kinesis;
 
@@ -144,7 +145,7 @@ public sealed class KinesisFaultInjectionTests
         await kinesis.CreateStreamAsync("orders", 1);
 
         await Assert.ThrowsAsync<ResourceNotFoundException>(() => client.DescribeStreamSummaryAsync("missing"));
-        await Assert.ThrowsAsync<InvalidArgumentException>(() => client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "not-an-iterator" }));
+        Assert.Equal("InvalidArgumentException", (await Assert.ThrowsAsync<KinesisException>(() => client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = "not-an-iterator" }))).ErrorType);
 
         Assert.Equal(2, faults.Calls);
     }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using KinesisAttrib.Kinesis;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Tests.Kinesis;
 
@@ -326,9 +327,9 @@ public sealed class KinesisHttpClientTests : IDisposable
     [Theory]
     [InlineData("ResourceNotFoundException", typeof(ResourceNotFoundException), false)]
     [InlineData("com.amazonaws.kinesis.v20131202#ResourceNotFoundException", typeof(ResourceNotFoundException), false)]
-    [InlineData("ResourceInUseException", typeof(ResourceInUseException), false)]
+    [InlineData("ResourceInUseException", typeof(KinesisException), false)]
     [InlineData("ExpiredIteratorException", typeof(ExpiredIteratorException), false)]
-    [InlineData("InvalidArgumentException", typeof(InvalidArgumentException), false)]
+    [InlineData("InvalidArgumentException", typeof(KinesisException), false)]
     [InlineData("AccessDeniedException", typeof(KinesisException), false)]
     [InlineData("ExpiredNextTokenException", typeof(KinesisException), false)]
     [InlineData("KMSAccessDeniedException", typeof(KinesisException), false)]
