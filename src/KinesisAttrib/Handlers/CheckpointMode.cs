@@ -13,8 +13,8 @@ public enum CheckpointMode
     Manual = 1,
 
     /// <summary>
-    /// Every <see cref="KinesisHandlerAttribute.CheckpointEveryRecords"/> records or
-    /// <see cref="KinesisHandlerAttribute.CheckpointIntervalSeconds"/> seconds, whichever comes first, checked after
+    /// Every <see cref="KinesisHandlerSettingsAttribute.CheckpointEveryRecords"/> records or
+    /// <see cref="KinesisHandlerSettingsAttribute.CheckpointIntervalSeconds"/> seconds, whichever comes first, checked after
     /// each handled record (per-record handlers) or batch (batch handlers), and on graceful shutdown.
     /// </summary>
     Periodic = 2,
