@@ -1,5 +1,5 @@
 using KinesisAttrib.CodeFixes;
-using static KinesisAttrib.Analyzers.Tests.Checkpointing.CheckpointSources;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.CheckpointSources;
 using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier<KinesisAttrib.Analyzers.Checkpointing.CheckpointAnalyzer>;
 
 namespace KinesisAttrib.Analyzers.Tests.Checkpointing;

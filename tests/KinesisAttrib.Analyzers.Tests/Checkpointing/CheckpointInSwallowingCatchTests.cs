@@ -1,4 +1,4 @@
-using static KinesisAttrib.Analyzers.Tests.Checkpointing.CheckpointSources;
+using static KinesisAttrib.Analyzers.Tests.TestSupport.CheckpointSources;
 using static KinesisAttrib.Analyzers.Tests.TestSupport.AnalyzerVerifier<KinesisAttrib.Analyzers.Checkpointing.CheckpointAnalyzer>;
 
 namespace KinesisAttrib.Analyzers.Tests.Checkpointing;

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Attributes;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Retrieval;
-using KinesisAttrib.Tests.Retrieval;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Benchmarks.Retrieval;
 

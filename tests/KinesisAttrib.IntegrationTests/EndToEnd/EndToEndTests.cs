@@ -1,6 +1,6 @@
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Leases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -3,14 +3,13 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
-using KinesisAttrib.IntegrationTests.EndToEnd;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
-using KinesisAttrib.Tests.Failures;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.IntegrationTests.Failures;

@@ -2,12 +2,12 @@ using System.Collections.Concurrent;
 using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
-using KinesisAttrib.Tests.Kinesis;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.IntegrationTests.Kinesis;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
 
 namespace KinesisAttrib.IntegrationTests.Kinesis;

@@ -5,13 +5,12 @@ using System.Security.Cryptography;
 using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
-using KinesisAttrib.IntegrationTests.EndToEnd;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
-using KinesisAttrib.Tests.Retrieval;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.IntegrationTests.Kinesis;
 

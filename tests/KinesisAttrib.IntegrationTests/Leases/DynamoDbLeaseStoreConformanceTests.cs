@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Tests.Leases;
 

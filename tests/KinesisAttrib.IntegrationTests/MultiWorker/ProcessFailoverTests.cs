@@ -2,8 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using KinesisAttrib.IntegrationTests.EndToEnd;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using OrderPipeline;
 using Xunit.Abstractions;
 

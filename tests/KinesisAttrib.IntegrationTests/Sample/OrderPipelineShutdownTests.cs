@@ -2,8 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
-using KinesisAttrib.IntegrationTests.EndToEnd;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using OrderPipeline;
 
 namespace KinesisAttrib.IntegrationTests.Sample;

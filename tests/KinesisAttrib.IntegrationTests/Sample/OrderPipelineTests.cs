@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using KinesisAttrib.IntegrationTests.EndToEnd;
-using KinesisAttrib.IntegrationTests.Infrastructure;
+using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
 using OrderPipeline;
 

@@ -5,10 +5,10 @@ using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
-using KinesisAttrib.Tests.Shards;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using static KinesisAttrib.Tests.Shards.SchedulerTestKit;
+using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
 
 namespace KinesisAttrib.Tests.Failures;
 

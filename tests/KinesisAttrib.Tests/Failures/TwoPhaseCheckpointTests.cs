@@ -1,4 +1,5 @@
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Tests.Failures;
 

@@ -5,6 +5,7 @@ using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -126,7 +127,7 @@ public sealed class SchedulerPlanTests
         var options = new KinesisAttribOptions { MaxRecords = 1000 };
         options.StreamNames["orders"] = "orders-prod";
         options.Applications["billing"] = new KinesisApplicationOptions { MaxRetryAttempts = 5, RetryDelay = TimeSpan.FromSeconds(2), FailureDestination = "audit" };
-        using var services = new ServiceCollection().AddKinesisFailureDestination(_ => new KinesisAttrib.Tests.Failures.RecordingDestination(), "audit").BuildServiceProvider();
+        using var services = new ServiceCollection().AddKinesisFailureDestination(_ => new RecordingDestination(), "audit").BuildServiceProvider();
         var handler = Handler("Bill", "billing", maxRecords: 200);
         var declared = handler.Settings with { MaxRetryAttempts = 3, BisectBatchOnError = true };
 

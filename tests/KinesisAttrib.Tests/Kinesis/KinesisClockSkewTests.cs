@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.Runtime;
 using KinesisAttrib.Kinesis;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KinesisAttrib.Tests.Kinesis;

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using KinesisAttrib.Kinesis;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Tests.Kinesis;
 

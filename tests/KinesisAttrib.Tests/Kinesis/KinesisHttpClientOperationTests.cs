@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Amazon.Runtime;
 using KinesisAttrib.Kinesis;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Tests.Kinesis;
 

@@ -2,6 +2,7 @@ using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Retrieval;
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace KinesisAttrib.Tests.Kinesis;

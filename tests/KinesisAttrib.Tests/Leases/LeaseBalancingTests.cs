@@ -1,6 +1,7 @@
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

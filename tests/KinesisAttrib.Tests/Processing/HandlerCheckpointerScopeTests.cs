@@ -1,5 +1,6 @@
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Processing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Tests.Processing;

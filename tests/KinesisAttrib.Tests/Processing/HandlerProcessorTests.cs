@@ -1,6 +1,7 @@
 using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Processing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Tests.Processing;

@@ -6,6 +6,7 @@ using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Retrieval;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Tests.Retrieval;
 

@@ -5,7 +5,8 @@ using KinesisAttrib.Kinesis;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
-using static KinesisAttrib.Tests.Shards.SchedulerTestKit;
+using KinesisAttrib.Tests.TestSupport;
+using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
 
 namespace KinesisAttrib.Tests.Retrieval;
 

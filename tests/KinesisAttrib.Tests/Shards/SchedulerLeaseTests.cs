@@ -5,8 +5,9 @@ using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
-using static KinesisAttrib.Tests.Shards.SchedulerTestKit;
+using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
 
 namespace KinesisAttrib.Tests.Shards;
 

@@ -7,7 +7,8 @@ using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
-using static KinesisAttrib.Tests.Shards.SchedulerTestKit;
+using KinesisAttrib.Tests.TestSupport;
+using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
 
 namespace KinesisAttrib.Tests.Shards;
 

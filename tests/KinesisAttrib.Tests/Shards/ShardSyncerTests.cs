@@ -5,6 +5,7 @@ using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KinesisAttrib.Tests.Shards;

@@ -7,7 +7,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 
-namespace KinesisAttrib.IntegrationTests.Infrastructure;
+namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 /// <summary>
 /// Runs kinesalite (Kinesis) and dynalite (DynamoDB) for the integration tests: one Node.js process

@@ -2,7 +2,7 @@ using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Processing;
 
-namespace KinesisAttrib.IntegrationTests.MultiWorker;
+namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 /// <summary>One delivery of one record to one worker's processor, numbered in global delivery order.</summary>
 internal sealed record Delivery(long Order, string Worker, string ShardId, string SequenceNumber, string PartitionKey, string Payload);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 
-namespace KinesisAttrib.Tests.Kinesis;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>One request as the fake saw it; headers keyed case-insensitively, values comma-joined.</summary>
 internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, byte[] Body)

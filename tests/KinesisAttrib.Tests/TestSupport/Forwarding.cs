@@ -2,7 +2,7 @@ using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 
-namespace KinesisAttrib.Tests;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>
 /// A lease store that passes every call to another: test decorators derive from it and override only the calls they

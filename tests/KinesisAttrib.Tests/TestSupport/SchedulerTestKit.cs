@@ -2,7 +2,7 @@ using System.Text;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 
-namespace KinesisAttrib.Tests.Shards;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>What the scheduler tests share: fast options and a producer.</summary>
 internal static class SchedulerTestKit

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using KinesisAttrib.Handlers;
 
-namespace KinesisAttrib.IntegrationTests.EndToEnd;
+namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 public sealed record Reading(int Index, string Sensor);
 

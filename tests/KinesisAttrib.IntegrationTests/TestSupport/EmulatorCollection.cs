@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace KinesisAttrib.IntegrationTests.Infrastructure;
+namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 /// <summary>
 /// Every test class marked <c>[Collection(EmulatorCollection.Name)]</c> shares one <see cref="EmulatorFixture"/>

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 
-namespace KinesisAttrib.Tests.Kinesis;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>A transport fault of the kind Kinesis clients meet in production.</summary>
 public enum Fault

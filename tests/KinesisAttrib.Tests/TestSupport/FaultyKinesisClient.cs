@@ -1,6 +1,6 @@
 using KinesisAttrib.Kinesis;
 
-namespace KinesisAttrib.Tests;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>Wraps a Kinesis client and makes some GetRecords calls fail the way the service does.</summary>
 internal sealed class FaultyKinesisClient(IKinesisClient inner) : ForwardingKinesisClient(inner)

@@ -1,6 +1,6 @@
 using KinesisAttrib.Handlers;
 
-namespace KinesisAttrib.Tests.Processing;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>
 /// A checkpointer that keeps every position written, in order. <see cref="LargestPermittedCheckpoint"/> is what

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using KinesisAttrib.IntegrationTests.Infrastructure;
 using KinesisAttrib.Kinesis;
 
-namespace KinesisAttrib.IntegrationTests.EndToEnd;
+namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 internal static class EmulatorStreams
 {

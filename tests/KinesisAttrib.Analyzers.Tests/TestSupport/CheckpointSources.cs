@@ -1,6 +1,6 @@
 using static KinesisAttrib.Analyzers.Tests.TestSupport.TestSources;
 
-namespace KinesisAttrib.Analyzers.Tests.Checkpointing;
+namespace KinesisAttrib.Analyzers.Tests.TestSupport;
 
 /// <summary>Handler sources for the KA2xxx tests: a batch or per-record handler around a body, with helpers to call.</summary>
 internal static class CheckpointSources

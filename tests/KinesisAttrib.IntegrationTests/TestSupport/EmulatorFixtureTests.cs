@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 
-namespace KinesisAttrib.IntegrationTests.Infrastructure;
+namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 /// <summary>The fixture every integration test stands on: both emulators answer on loopback addresses.</summary>
 [Collection(EmulatorCollection.Name)]

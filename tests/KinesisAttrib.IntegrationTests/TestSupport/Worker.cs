@@ -5,7 +5,7 @@ using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Shards;
 
-namespace KinesisAttrib.IntegrationTests.MultiWorker;
+namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 /// <summary>One in-process worker: a <see cref="Scheduler"/> with its own worker id on the shared DynamoDB lease table.</summary>
 internal sealed class Worker : IDisposable

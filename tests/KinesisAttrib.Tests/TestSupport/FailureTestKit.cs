@@ -3,7 +3,7 @@ using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Processing;
 
-namespace KinesisAttrib.Tests.Failures;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>A destination that keeps what it was sent; it can refuse the first writes, or every write.</summary>
 internal sealed class RecordingDestination : IFailedRecordDestination

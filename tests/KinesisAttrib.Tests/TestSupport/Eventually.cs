@@ -1,4 +1,4 @@
-namespace KinesisAttrib.Tests.Shards;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>Waits for a condition on shared state (a lease table) that raises no event: polls it until true or the timeout.</summary>
 internal static class Eventually

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using KinesisAttrib.Kinesis;
 
-namespace KinesisAttrib.IntegrationTests.MultiWorker;
+namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 /// <summary>
 /// SplitShard and MergeShards on kinesalite, which the runtime's Kinesis client does not (yet) offer: a plain JSON 1.1

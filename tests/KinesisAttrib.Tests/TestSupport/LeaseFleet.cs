@@ -4,7 +4,7 @@ using KinesisAttrib.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KinesisAttrib.Tests.Leases;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>
 /// Many lease coordinators on one in-memory table and one fake clock, stepped in rounds. In a round every live worker

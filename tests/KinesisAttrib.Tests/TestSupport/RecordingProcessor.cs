@@ -3,7 +3,7 @@ using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Processing;
 
-namespace KinesisAttrib.Tests;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>A hand-written processor that records what it was given and checkpoints after each batch.</summary>
 internal sealed class RecordingProcessor(RecordingSink sink) : IShardRecordProcessor

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace KinesisAttrib.Tests.Retrieval;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>
 /// Builds KPL aggregated records byte by byte, as the KPL writes them: magic <c>F3 89 9A C2</c>, the protobuf

@@ -8,7 +8,7 @@ using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KinesisAttrib.Tests.Failures;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>
 /// A two-phase checkpoint with application state survives a restart: a batch handler prepares a checkpoint with state

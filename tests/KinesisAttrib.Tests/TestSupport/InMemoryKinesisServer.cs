@@ -4,7 +4,7 @@ using System.Text.Json;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Testing;
 
-namespace KinesisAttrib.Tests.Kinesis;
+namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>
 /// An <see cref="HttpMessageHandler"/> that answers the Kinesis JSON 1.1 protocol from an
@@ -93,7 +93,7 @@ internal sealed class InMemoryKinesisServer(InMemoryKinesisClient kinesis) : Htt
                     "AT_SEQUENCE_NUMBER" => ShardIteratorType.AtSequenceNumber,
                     "AFTER_SEQUENCE_NUMBER" => ShardIteratorType.AfterSequenceNumber,
                     "AT_TIMESTAMP" => ShardIteratorType.AtTimestamp,
-                    _ => throw new InvalidArgumentException($"unknown iterator type {request.ShardIteratorType}"),
+                    _ => throw new KinesisException("InvalidArgumentException", $"unknown iterator type {request.ShardIteratorType}"),
                 };
                 var iterator = await kinesis.GetShardIteratorAsync(
                     new GetShardIteratorRequest
