@@ -5,7 +5,6 @@ using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
-using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
 using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
@@ -14,23 +13,29 @@ namespace KinesisAttrib.Tests.Shards;
 
 public sealed class SchedulerTests
 {
-    private static Scheduler NewScheduler(IKinesisClient kinesis, InMemoryLeaseStore store, RecordingSink sink, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon)
-        => new("app", "orders", position, () => new RecordingProcessor(sink), kinesis, store, options ?? FastOptions());
+    private static RunningScheduler Start(SchedulerArrangement arranged, RecordingSink sink, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon, IKinesisClient? kinesis = null)
+        => arranged.Start(() => new RecordingProcessor(sink), options, position, kinesis);
+
+    /// <summary>One shard holding <c>r0</c>.., split in two at the middle of the hash range; as many records again go to the children.</summary>
+    private static async Task<(SchedulerArrangement Arranged, string Left, string Right)> SplitShardAsync(int recordsEach)
+    {
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, recordsEach);
+        var (left, right) = arranged.Kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await arranged.PutAsync(recordsEach, recordsEach);
+        return (arranged, left, right);
+    }
 
     [Fact]
     public async Task Scheduler_DeliversEveryRecordInShardOrder_AndCheckpointsTheLastOne()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 2);
-        await PutAsync(kinesis, "orders", 0, 1000);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2);
+        await arranged.PutAsync(0, 1000);
         var sink = new RecordingSink();
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await using var running = Start(arranged, sink);
         await sink.WhenCountReaches(1000, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         var byShard = sink.ByShard();
         Assert.Equal(2, byShard.Count);
@@ -39,7 +44,7 @@ public sealed class SchedulerTests
         {
             var ordered = records.OrderBy(r => r.SequenceNumber, Comparer<string>.Create(ExtendedSequenceNumber.CompareSequenceNumbers)).ToList();
             Assert.Equal(ordered.Select(r => r.SequenceNumber), records.Select(r => r.SequenceNumber));
-            var lease = await store.GetLeaseAsync(shardId);
+            var lease = await arranged.Store.GetLeaseAsync(shardId);
             Assert.Equal(records[^1].SequenceNumber, lease!.Checkpoint.SequenceNumber);
             Assert.Null(lease.LeaseOwner);
         }
@@ -48,28 +53,22 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_OnRestart_DeliversOnlyRecordsAfterTheCheckpoint()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 2);
-        await PutAsync(kinesis, "orders", 0, 300);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2);
+        await arranged.PutAsync(0, 300);
 
         var first = new RecordingSink();
-        using (var stop = new CancellationTokenSource())
+        await using (var running = Start(arranged, first))
         {
-            var run = NewScheduler(kinesis, store, first).RunAsync(stop.Token);
             await first.WhenCountReaches(300, TestTimeout);
-            await stop.CancelAsync();
-            await run.WaitAsync(TestTimeout);
+            await running.StopAsync();
         }
 
-        var expected = await PutAsync(kinesis, "orders", 300, 200);
+        var expected = await arranged.PutAsync(300, 200);
         var second = new RecordingSink();
-        using (var stop = new CancellationTokenSource())
+        await using (var running = Start(arranged, second, FastOptions("worker-2")))
         {
-            var run = NewScheduler(kinesis, store, second, FastOptions("worker-2")).RunAsync(stop.Token);
             await second.WhenCountReaches(200, TestTimeout);
-            await stop.CancelAsync();
-            await run.WaitAsync(TestTimeout);
+            await running.StopAsync();
         }
 
         var delivered = second.ByShard().Values.SelectMany(l => l).Select(r => r.SequenceNumber).ToHashSet();
@@ -79,17 +78,13 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_WhenTheProcessorThrows_DeliversTheFailedRecordAgainAndLosesNothing()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 250);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, 250);
         var sink = new RecordingSink { FailOnce = "r120" };
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await using var running = Start(arranged, sink);
         await sink.WhenCountReaches(250, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         var payloads = sink.ByShard().Values.Single().Select(r => Encoding.UTF8.GetString(r.Data.Span)).ToList();
         Assert.Equal(Enumerable.Range(0, 250).Select(i => $"r{i}").ToHashSet(), payloads.ToHashSet());
@@ -100,22 +95,19 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_OnGracefulStop_FinishesTheBatchInHandAndCheckpointsIt()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        var sequences = await PutAsync(kinesis, "orders", 0, 50);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        var sequences = await arranged.PutAsync(0, 50);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sink = new RecordingSink { BatchGate = gate };
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await using var running = Start(arranged, sink);
         await sink.WhenCountReaches(50, TestTimeout);
-        await stop.CancelAsync();
-        Assert.False(run.IsCompleted);
+        await running.RequestStopAsync();
+        Assert.False(running.Run.IsCompleted);
         gate.SetResult();
-        await run.WaitAsync(TestTimeout);
+        await running.Run.WaitAsync(TestTimeout);
 
-        var lease = await store.GetLeaseAsync("shardId-000000000000");
+        var lease = await arranged.Store.GetLeaseAsync("shardId-000000000000");
         Assert.Equal(sequences[^1], lease!.Checkpoint.SequenceNumber);
         Assert.Contains(("shardId-000000000000", "ShutdownRequested"), sink.Endings);
     }
@@ -123,55 +115,44 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_AfterASplit_FinishesTheParentBeforeStartingTheChildren()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 100);
-        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
-        await PutAsync(kinesis, "orders", 100, 100);
-        var store = new InMemoryLeaseStore();
+        var (arranged, left, right) = await SplitShardAsync(recordsEach: 100);
         var sink = new RecordingSink();
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await using var running = Start(arranged, sink);
         await sink.WhenCountReaches(200, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         var byShard = sink.ByShard();
         Assert.Equal(100, byShard["shardId-000000000000"].Count);
         Assert.Equal(100, byShard[left].Count + byShard.GetValueOrDefault(right, []).Count);
-        Assert.True((await store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
+        Assert.True((await arranged.Store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
         var initialized = sink.Initialized.Select(i => i.ShardId).ToList();
         Assert.True(initialized.IndexOf("shardId-000000000000") < initialized.IndexOf(left));
-        Assert.Equal(["shardId-000000000000"], (await store.GetLeaseAsync(left))!.ParentShardIds);
+        Assert.Equal(["shardId-000000000000"], (await arranged.Store.GetLeaseAsync(left))!.ParentShardIds);
     }
 
     [Fact]
     public async Task Scheduler_AfterAMerge_StartsTheChildOnlyWhenBothParentsHaveEnded()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 2);
-        await PutAsync(kinesis, "orders", 0, 200);
-        var child = kinesis.MergeShards("orders", "shardId-000000000000", "shardId-000000000001");
-        await PutAsync(kinesis, "orders", 200, 100);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2);
+        await arranged.PutAsync(0, 200);
+        var child = arranged.Kinesis.MergeShards("orders", "shardId-000000000000", "shardId-000000000001");
+        await arranged.PutAsync(200, 100);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sink = new RecordingSink { BatchGate = gate };
-        using var stop = new CancellationTokenSource();
 
         // Hold every batch until both parents have delivered something, then let everything run.
-        var run = NewScheduler(kinesis, store, sink).RunAsync(stop.Token);
+        await using var running = Start(arranged, sink);
         await WaitForAsync(() => sink.ByShard().Count == 2);
         Assert.DoesNotContain(sink.Initialized, i => i.ShardId == child);
         gate.SetResult();
         await sink.WhenCountReaches(300, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         var byShard = sink.ByShard();
         Assert.Equal(200, byShard["shardId-000000000000"].Count + byShard["shardId-000000000001"].Count);
         Assert.Equal(100, byShard[child].Count);
-        var childLease = await store.GetLeaseAsync(child);
+        var childLease = await arranged.Store.GetLeaseAsync(child);
         Assert.Equal(["shardId-000000000000", "shardId-000000000001"], childLease!.ParentShardIds.Order());
         var endings = sink.Endings.Where(e => e.Ending == "ShardEnded").Select(e => e.ShardId).ToList();
         Assert.Equal(["shardId-000000000000", "shardId-000000000001"], endings.Order());
@@ -182,19 +163,15 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_WithLatest_SkipsRecordsPutBeforeItStarted()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 20);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, 20);
         var sink = new RecordingSink();
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, sink, position: InitialPosition.Latest).RunAsync(stop.Token);
+        await using var running = Start(arranged, sink, position: InitialPosition.Latest);
         await WaitForAsync(() => sink.Initialized.Count == 1);
-        var expected = await PutAsync(kinesis, "orders", 20, 10);
+        var expected = await arranged.PutAsync(20, 10);
         await sink.WhenCountReaches(10, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.Equal(expected, sink.ByShard().Values.Single().Select(r => r.SequenceNumber));
     }
@@ -202,51 +179,41 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_WithLatest_RedeliversABatchTheProcessorFailedOn_BeforeAnythingWasCheckpointed()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
         var sink = new RecordingSink { FailOnce = "r3" };
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, sink, position: InitialPosition.Latest).RunAsync(stop.Token);
-        await WaitForAsync(() => kinesis.GetRecordsCallCount > 0);
-        await PutAsync(kinesis, "orders", 0, 10);
+        await using var running = Start(arranged, sink, position: InitialPosition.Latest);
+        await WaitForAsync(() => arranged.Kinesis.GetRecordsCallCount > 0);
+        await arranged.PutAsync(0, 10);
 
         // r0..r2 are delivered, r3 fails; the lease still says LATEST. A LATEST iterator would skip r3..r9.
         await sink.WhenCountReaches(13, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         var payloads = sink.ByShard().Values.Single().Select(r => Encoding.UTF8.GetString(r.Data.Span)).ToList();
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"), payloads.Distinct());
         Assert.Equal("r9", payloads[^1]);
-        var lease = (await store.ListLeasesAsync()).Single();
+        var lease = (await arranged.Store.ListLeasesAsync()).Single();
         Assert.False(lease.Checkpoint.IsSentinel);
     }
 
     [Fact]
     public async Task Scheduler_OnGracefulStop_HandsItsLeasesToAWaitingWorkerWithoutWaitingForExpiry()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 100);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, 100);
         var first = new RecordingSink();
         var second = new RecordingSink();
         var slowFailover = FastOptions("worker-2");
         slowFailover.FailoverTime = TimeSpan.FromMinutes(10);
-        using var stopFirst = new CancellationTokenSource();
-        using var stopSecond = new CancellationTokenSource();
 
-        var runFirst = NewScheduler(kinesis, store, first).RunAsync(stopFirst.Token);
+        await using var runningFirst = Start(arranged, first);
         await first.WhenCountReaches(100, TestTimeout);
-        var runSecond = NewScheduler(kinesis, store, second, slowFailover).RunAsync(stopSecond.Token);
-        await stopFirst.CancelAsync();
-        await runFirst.WaitAsync(TestTimeout);
-        var expected = await PutAsync(kinesis, "orders", 100, 50);
+        await using var runningSecond = Start(arranged, second, slowFailover);
+        await runningFirst.StopAsync();
+        var expected = await arranged.PutAsync(100, 50);
         await second.WhenCountReaches(50, TestTimeout);
-        await stopSecond.CancelAsync();
-        await runSecond.WaitAsync(TestTimeout);
+        await runningSecond.StopAsync();
 
         Assert.Equal(expected, second.ByShard().Values.Single().Select(r => r.SequenceNumber));
     }
@@ -254,27 +221,24 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_WhenAWorkerDiesWithoutStopping_ASurvivorTakesOverAfterTheFailoverTimeFromTheCheckpoint()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        var firstBatch = await PutAsync(kinesis, "orders", 0, 100);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        var firstBatch = await arranged.PutAsync(0, 100);
+        var store = arranged.Store;
         var dead = new RecordingSink();
         var survivor = new RecordingSink();
         using var kill = new CancellationTokenSource();
-        using var stop = new CancellationTokenSource();
 
-        var runDead = NewScheduler(kinesis, store, dead).RunAsync(CancellationToken.None, kill.Token);
+        var runDead = arranged.NewScheduler(() => new RecordingProcessor(dead)).RunAsync(CancellationToken.None, kill.Token);
         await dead.WhenCountReaches(100, TestTimeout);
         await WaitForAsync(() => store.GetLeaseAsync("shardId-000000000000").Result!.Checkpoint.SequenceNumber == firstBatch[^1]);
         await kill.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runDead.WaitAsync(TestTimeout));
         Assert.Equal("worker-1", (await store.GetLeaseAsync("shardId-000000000000"))!.LeaseOwner);
 
-        var expected = await PutAsync(kinesis, "orders", 100, 30);
-        var runSurvivor = NewScheduler(kinesis, store, survivor, FastOptions("worker-2")).RunAsync(stop.Token);
+        var expected = await arranged.PutAsync(100, 30);
+        await using var runningSurvivor = Start(arranged, survivor, FastOptions("worker-2"));
         await survivor.WhenCountReaches(30, TestTimeout);
-        await stop.CancelAsync();
-        await runSurvivor.WaitAsync(TestTimeout);
+        await runningSurvivor.StopAsync();
 
         Assert.Equal(expected, survivor.ByShard().Values.Single().Select(r => r.SequenceNumber));
     }
@@ -282,20 +246,16 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_AcrossExpiredIteratorsThrottlingAndLostResponses_DeliversEveryRecordExactlyOnceInOrder()
     {
-        var inner = new InMemoryKinesisClient();
-        await inner.CreateStreamAsync("orders", 2);
-        var sequences = await PutAsync(inner, "orders", 0, 600);
-        var kinesis = new FaultyKinesisClient(inner) { ExpireEvery = 3, ThrottleEvery = 7, LoseResponseEvery = 5 };
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2);
+        var sequences = await arranged.PutAsync(0, 600);
+        var kinesis = new FaultyKinesisClient(arranged.Kinesis) { ExpireEvery = 3, ThrottleEvery = 7, LoseResponseEvery = 5 };
         var sink = new RecordingSink();
         var options = FastOptions();
         options.MaxRecords = 25;
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, sink, options).RunAsync(stop.Token);
+        await using var running = Start(arranged, sink, options, kinesis: kinesis);
         await sink.WhenCountReaches(600, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.True(kinesis.Faults >= 10, $"only {kinesis.Faults} faults were injected");
         var delivered = sink.ByShard();
@@ -311,28 +271,20 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_WhenTheProcessorDoesNotCheckpointAtShardEnd_KeepsTheChildrenWaiting()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 10);
-        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
-        await PutAsync(kinesis, "orders", 10, 10);
-        var store = new InMemoryLeaseStore();
+        var (arranged, left, right) = await SplitShardAsync(recordsEach: 10);
         var sink = new RecordingSink();
         var forgetful = 0;
-        using var stop = new CancellationTokenSource();
 
-        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new AtShardEnd(new RecordingProcessor(sink), (_, _) =>
+        await using var running = arranged.Start(() => new AtShardEnd(new RecordingProcessor(sink), (_, _) =>
         {
             Interlocked.Increment(ref forgetful);
             return default;
-        }), kinesis, store, FastOptions());
-        var run = scheduler.RunAsync(stop.Token);
+        }));
         await sink.WhenCountReaches(10, TestTimeout);
         await WaitForAsync(() => Volatile.Read(ref forgetful) >= 2);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
-        Assert.False((await store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
+        Assert.False((await arranged.Store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
         Assert.DoesNotContain(sink.Initialized, i => i.ShardId == left || i.ShardId == right);
         Assert.Equal(10, sink.Count);
     }
@@ -340,30 +292,22 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_WhenShardEndedCheckpointsThenThrows_TheShardIsFinished_AndTheChildrenStart()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 10);
-        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
-        await PutAsync(kinesis, "orders", 10, 10);
-        var store = new InMemoryLeaseStore();
+        var (arranged, left, right) = await SplitShardAsync(recordsEach: 10);
         var sink = new RecordingSink();
         var throwing = 0;
-        using var stop = new CancellationTokenSource();
 
         // SHARD_END is recorded, then the processor's own cleanup fails: the shard is finished all the same.
-        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new AtShardEnd(new RecordingProcessor(sink), async (input, ct) =>
+        await using var running = arranged.Start(() => new AtShardEnd(new RecordingProcessor(sink), async (input, ct) =>
         {
             await input.Checkpointer.CheckpointAsync(ct);
             Interlocked.Increment(ref throwing);
             throw new InvalidOperationException("cleanup failed after the SHARD_END checkpoint");
-        }), kinesis, store, FastOptions());
-        var run = scheduler.RunAsync(stop.Token);
+        }));
         await sink.WhenCountReaches(20, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
-        Assert.True(run.IsCompletedSuccessfully);
-        Assert.True((await store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
+        Assert.True(running.Run.IsCompletedSuccessfully);
+        Assert.True((await arranged.Store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint.IsShardEnd);
         Assert.Equal(1, Volatile.Read(ref throwing));
         Assert.Contains(sink.Initialized, i => i.ShardId == left || i.ShardId == right);
         Assert.Equal(20, sink.Count);
@@ -372,23 +316,18 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_OnAQuietShard_GivesAnIdleAwareProcessorItsTurn_AndItsCheckpointIsStored()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        var sequences = await PutAsync(kinesis, "orders", 0, 3);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        var sequences = await arranged.PutAsync(0, 3);
         var sink = new RecordingSink();
-        using var stop = new CancellationTokenSource();
 
         // The processor never checkpoints while records come; only on an empty read.
-        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new CheckpointsWhenIdle(sink), kinesis, store, FastOptions());
-        var run = scheduler.RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new CheckpointsWhenIdle(sink));
         await sink.WhenCountReaches(3, TestTimeout);
         await Eventually.WaitUntilAsync(
-            async () => (await store.GetLeaseAsync("shardId-000000000000"))?.Checkpoint.SequenceNumber == sequences[^1],
+            async () => (await arranged.Store.GetLeaseAsync("shardId-000000000000"))?.Checkpoint.SequenceNumber == sequences[^1],
             TestTimeout,
             "the idle turn checkpointed the last record");
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.Equal(3, sink.Count);
     }
@@ -417,19 +356,15 @@ public sealed class SchedulerTests
     [InlineData(2)] // a take in the running loop
     public async Task Scheduler_GracefulStopWhileALeaseTableCallIsInFlight_ReturnsNormally(int blockedCall)
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        var store = new BlockingListLeaseStore(new InMemoryLeaseStore(), blockedCall);
-        using var stop = new CancellationTokenSource();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        var store = new BlockingListLeaseStore(arranged.Store, blockedCall);
 
-        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(new RecordingSink()), kinesis, store, FastOptions());
-        var run = scheduler.RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new RecordingProcessor(new RecordingSink()), store: store);
         await store.Blocked.Task.WaitAsync(TestTimeout);
-        await stop.CancelAsync();
 
         // Not a TaskCanceledException: a graceful stop is not a failure, whatever was in flight.
-        await run.WaitAsync(TestTimeout);
-        Assert.True(run.IsCompletedSuccessfully);
+        await running.StopAsync();
+        Assert.True(running.Run.IsCompletedSuccessfully);
     }
 
     /// <summary>Blocks the n-th ListLeases call (and every later one) until it is cancelled.</summary>
@@ -483,8 +418,8 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Scheduler_WhenTheStreamDoesNotExist_FailsNamingIt()
     {
-        var kinesis = new InMemoryKinesisClient();
-        var scheduler = NewScheduler(kinesis, new InMemoryLeaseStore(), new RecordingSink());
+        var arranged = new SchedulerArrangement(new InMemoryKinesisClient(), "orders", new InMemoryLeaseStore());
+        var scheduler = arranged.NewScheduler(() => new RecordingProcessor(new RecordingSink()));
         var error = await Assert.ThrowsAsync<ResourceNotFoundException>(() => scheduler.RunAsync(CancellationToken.None));
         Assert.Contains("orders", error.Message, StringComparison.Ordinal);
     }
@@ -494,7 +429,8 @@ public sealed class SchedulerTests
     {
         var options = FastOptions();
         options.MaxRecords = 0;
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => NewScheduler(new InMemoryKinesisClient(), new InMemoryLeaseStore(), new RecordingSink(), options));
+        var arranged = new SchedulerArrangement(new InMemoryKinesisClient(), "orders", new InMemoryLeaseStore());
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => arranged.NewScheduler(() => new RecordingProcessor(new RecordingSink()), options));
         Assert.Contains("MaxRecords", error.Message, StringComparison.Ordinal);
     }
 
