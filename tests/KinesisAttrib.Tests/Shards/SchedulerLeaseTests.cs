@@ -26,27 +26,21 @@ public sealed class SchedulerLeaseTests
     [Fact]
     public async Task Scheduler_WhenASecondWorkerJoins_HandsHalfTheShardsOverGracefully_WithoutDeliveringAnyRecordTwice()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 4);
-        await PutAsync(kinesis, "orders", 0, 400);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 4);
+        await arranged.PutAsync(0, 400);
         var sinkA = new RecordingSink();
         var sinkB = new RecordingSink();
-        using var stopA = new CancellationTokenSource();
-        using var stopB = new CancellationTokenSource();
-        var a = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sinkA), kinesis, store, FastOptions("a"));
-        var runA = a.RunAsync(stopA.Token);
+        await using var runningA = arranged.Start(() => new RecordingProcessor(sinkA), FastOptions("a"));
+        var a = runningA.Scheduler;
         await sinkA.WhenCountReaches(400, TestTimeout);
         Assert.Equal(4, a.ActiveShards.Count);
 
-        var b = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sinkB), kinesis, store, FastOptions("b"));
-        var runB = b.RunAsync(stopB.Token);
+        await using var runningB = arranged.Start(() => new RecordingProcessor(sinkB), FastOptions("b"));
+        var b = runningB.Scheduler;
         await Eventually.WaitUntilAsync(() => Task.FromResult(a.ActiveShards.Count == 2 && b.ActiveShards.Count == 2), TestTimeout, "each worker processes two shards");
-        await PutAsync(kinesis, "orders", 400, 400);
+        await arranged.PutAsync(400, 400);
         await Eventually.WaitUntilAsync(() => Task.FromResult(sinkA.Count + sinkB.Count >= 800), TestTimeout, "all 800 records are delivered");
-        await stopA.CancelAsync();
-        await stopB.CancelAsync();
-        await Task.WhenAll(runA, runB).WaitAsync(TestTimeout);
+        await Task.WhenAll(runningA.StopAsync(), runningB.StopAsync());
 
         var all = Payloads(sinkA).Concat(Payloads(sinkB)).ToList();
         Assert.Equal(800, all.Count);
@@ -69,14 +63,12 @@ public sealed class SchedulerLeaseTests
         var store = new InMemoryLeaseStore();
         var orders = new RecordingSink();
         var payments = new RecordingSink();
-        using var stop = new CancellationTokenSource();
-        var runOrders = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(orders), kinesis, store, FastOptions("w"), multiStreamLeaseKeys: true).RunAsync(stop.Token);
-        var runPayments = new Scheduler("app", "payments", InitialPosition.TrimHorizon, () => new RecordingProcessor(payments), kinesis, store, FastOptions("w"), multiStreamLeaseKeys: true).RunAsync(stop.Token);
+        await using var runningOrders = RunningScheduler.Start(new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(orders), kinesis, store, FastOptions("w"), multiStreamLeaseKeys: true));
+        await using var runningPayments = RunningScheduler.Start(new Scheduler("app", "payments", InitialPosition.TrimHorizon, () => new RecordingProcessor(payments), kinesis, store, FastOptions("w"), multiStreamLeaseKeys: true));
 
         await orders.WhenCountReaches(100, TestTimeout);
         await payments.WhenCountReaches(60, TestTimeout);
-        await stop.CancelAsync();
-        await Task.WhenAll(runOrders, runPayments).WaitAsync(TestTimeout);
+        await Task.WhenAll(runningOrders.StopAsync(), runningPayments.StopAsync());
 
         Assert.All(Payloads(orders), p => Assert.StartsWith("o", p, StringComparison.Ordinal));
         Assert.All(Payloads(payments), p => Assert.StartsWith("p", p, StringComparison.Ordinal));
@@ -93,28 +85,25 @@ public sealed class SchedulerLeaseTests
     [Fact]
     public async Task Scheduler_AfterASplit_DeletesTheFinishedParentLeaseOnceTheChildrenProgressed_AndNeverRecreatesIt()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 50);
-        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
-        await PutAsync(kinesis, "orders", 50, 200);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, 50);
+        var (left, right) = arranged.Kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await arranged.PutAsync(50, 200);
+        var store = arranged.Store;
         var sink = new RecordingSink();
         var options = FastOptions("a");
         options.CompletedLeaseRetention = TimeSpan.Zero;
         options.LeaseCleanupInterval = TimeSpan.FromMilliseconds(50);
         options.ShardSyncInterval = TimeSpan.FromMilliseconds(50);
-        using var stop = new CancellationTokenSource();
 
-        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options).RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new RecordingProcessor(sink), options);
         await sink.WhenCountReaches(250, TestTimeout);
         await Eventually.WaitUntilAsync(async () => await store.GetLeaseAsync("shardId-000000000000") is null, TestTimeout, "the parent lease is deleted");
 
         // Several shard syncs later (ListShards still lists the closed parent) the lease has not come back.
         var requests = store.RequestCount;
         await Eventually.WaitUntilAsync(() => Task.FromResult(store.RequestCount > requests + 50), TestTimeout, "the scheduler has run more cycles");
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.Null(await store.GetLeaseAsync("shardId-000000000000"));
         Assert.NotNull(await store.GetLeaseAsync(left));
@@ -126,22 +115,18 @@ public sealed class SchedulerLeaseTests
     public async Task Scheduler_AtTimestamp_StartsNewShardsAtTheFirstRecordAtOrAfterTheTimestamp()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var kinesis = new InMemoryKinesisClient(time);
-        await kinesis.CreateStreamAsync("orders", 2);
-        await PutAsync(kinesis, "orders", 0, 100, "old");
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2, kinesis: new InMemoryKinesisClient(time));
+        await arranged.PutAsync(0, 100, "old");
         time.Advance(TimeSpan.FromMinutes(1));
         var from = time.GetUtcNow();
-        await PutAsync(kinesis, "orders", 0, 100, "new");
-        var store = new InMemoryLeaseStore();
+        await arranged.PutAsync(0, 100, "new");
         var sink = new RecordingSink();
-        using var stop = new CancellationTokenSource();
 
-        var run = new Scheduler("app", "orders", InitialPosition.AtTimestamp, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a"), initialTimestamp: from).RunAsync(stop.Token);
+        await using var running = RunningScheduler.Start(new Scheduler("app", "orders", InitialPosition.AtTimestamp, () => new RecordingProcessor(sink), arranged.Kinesis, arranged.Store, FastOptions("a"), initialTimestamp: from));
         await sink.WhenCountReaches(100, TestTimeout);
-        await PutAsync(kinesis, "orders", 100, 10, "new");
+        await arranged.PutAsync(100, 10, "new");
         await sink.WhenCountReaches(110, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         var payloads = Payloads(sink);
         Assert.Equal(110, payloads.Count);
@@ -151,27 +136,23 @@ public sealed class SchedulerLeaseTests
     [Fact]
     public async Task Scheduler_AtLatestOnAReshardedStream_StartsTheOpenShardsAtTheirTips_AndLeasesNoClosedShard()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 50, "old");
-        var (left, right) = kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
-        await PutAsync(kinesis, "orders", 50, 50, "old");
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, 50, "old");
+        var (left, right) = arranged.Kinesis.SplitShard("orders", "shardId-000000000000", BigInteger.Pow(2, 127));
+        await arranged.PutAsync(50, 50, "old");
+        var store = arranged.Store;
         var sink = new RecordingSink();
-        using var stop = new CancellationTokenSource();
-        var scheduler = new Scheduler("app", "orders", InitialPosition.Latest, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a"));
-
-        var run = scheduler.RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new RecordingProcessor(sink), FastOptions("a"), InitialPosition.Latest);
+        var scheduler = running.Scheduler;
         await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.ActiveShards.Count == 2), TestTimeout, "both open shards are being read");
         await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Initialized.Count == 2), TestTimeout, "both processors are initialized");
 
         // Both consumers poll every 20 ms once they hold a LATEST iterator; records put after that must all arrive.
-        var polls = kinesis.GetRecordsCallCount;
-        await Eventually.WaitUntilAsync(() => Task.FromResult(kinesis.GetRecordsCallCount >= polls + 20), TestTimeout, "both shards are being polled");
-        await PutAsync(kinesis, "orders", 0, 40, "new");
+        var polls = arranged.Kinesis.GetRecordsCallCount;
+        await Eventually.WaitUntilAsync(() => Task.FromResult(arranged.Kinesis.GetRecordsCallCount >= polls + 20), TestTimeout, "both shards are being polled");
+        await arranged.PutAsync(0, 40, "new");
         await sink.WhenCountReaches(40, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.All(Payloads(sink), p => Assert.StartsWith("new", p, StringComparison.Ordinal));
         Assert.Equal([left, right], (await store.ListLeasesAsync()).Select(l => l.LeaseKey).Order(StringComparer.Ordinal));
@@ -179,17 +160,15 @@ public sealed class SchedulerLeaseTests
     [Fact]
     public async Task Scheduler_WhenAnotherWorkerTakesALease_ItsProcessorGetsLeaseLost_StopsReadingTheShard_AndWritesNoCheckpoint()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 2);
-        await PutAsync(kinesis, "orders", 0, 100);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2);
+        await arranged.PutAsync(0, 100);
+        var store = arranged.Store;
         var sink = new RecordingSink();
         var options = FastOptions("a");
         options.FailoverTime = TimeSpan.FromSeconds(30);
         options.LeaseRenewalInterval = TimeSpan.FromSeconds(10);
-        using var stop = new CancellationTokenSource();
-        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options);
-        var run = scheduler.RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new RecordingProcessor(sink), options);
+        var scheduler = running.Scheduler;
         await sink.WhenCountReaches(100, TestTimeout);
 
         // Another worker takes one lease (it stays live for the failover time, so "a" must not take it back).
@@ -200,11 +179,10 @@ public sealed class SchedulerLeaseTests
         Assert.DoesNotContain(Stolen, scheduler.ActiveShards);
 
         var before = sink.ByShard()[Stolen].Count;
-        await PutAsync(kinesis, "orders", 100, 100);
-        var inOther = await CountRecordsAsync(kinesis, "shardId-000000000001");
+        await arranged.PutAsync(100, 100);
+        var inOther = await CountRecordsAsync(arranged.Kinesis, "shardId-000000000001");
         await Eventually.WaitUntilAsync(() => Task.FromResult(sink.ByShard()["shardId-000000000001"].Count >= inOther), TestTimeout, "every record of the other shard arrives");
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.Equal(before, sink.ByShard()[Stolen].Count);
         var stored = (await store.GetLeaseAsync(Stolen))!;
@@ -215,30 +193,28 @@ public sealed class SchedulerLeaseTests
     [Fact]
     public async Task Scheduler_OnGracefulStop_KeepsRenewingItsLeasesWhileTheLastBatchFinishes_ThenReleasesAfterTheFinalCheckpoint()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 10);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, 10);
+        var store = arranged.Store;
         var sink = new RecordingSink { BatchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
-        using var stop = new CancellationTokenSource();
         var options = FastOptions("a");
-        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, options).RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new RecordingProcessor(sink), options);
         await sink.WhenCountReaches(10, TestTimeout);
         var atStop = (await store.ListLeasesAsync()).Single();
         Assert.Equal("a", atStop.LeaseOwner);
 
         // The handler is still working on its batch when the host stops: the lease must stay alive (renewed) for
         // longer than the failover time, or another worker takes it and processes the shard at the same time.
-        await stop.CancelAsync();
+        await running.RequestStopAsync();
         await Eventually.WaitUntilAsync(
             async () => (await store.ListLeasesAsync()).Single().LeaseCounter >= atStop.LeaseCounter + 4,
             TestTimeout,
             "the lease is renewed during the graceful stop");
         Assert.Equal("a", (await store.ListLeasesAsync()).Single().LeaseOwner);
-        Assert.False(run.IsCompleted);
+        Assert.False(running.Run.IsCompleted);
 
         sink.BatchGate.SetResult();
-        await run.WaitAsync(TestTimeout);
+        await running.Run.WaitAsync(TestTimeout);
         var released = (await store.ListLeasesAsync()).Single();
         Assert.Null(released.LeaseOwner);
         Assert.Equal(sink.ByShard().Single().Value[^1].SequenceNumber, released.Checkpoint.SequenceNumber);
@@ -247,23 +223,20 @@ public sealed class SchedulerLeaseTests
     [Fact]
     public async Task Scheduler_OnGracefulStop_ReleasesLeasesItHeldButHadNotStarted_SoASuccessorNeedNotWaitForExpiry()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        var store = arranged.Store;
         const string Child = "shardId-000000000000";
         await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "shardId-parent", Checkpoint = new ExtendedSequenceNumber("1") });
         await store.TakeLeaseAsync((await store.GetLeaseAsync("shardId-parent"))!, "x");
         await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = Child, Checkpoint = ExtendedSequenceNumber.TrimHorizon, ParentShardIds = ["shardId-parent"] });
         var options = FastOptions("a");
         options.FailoverTime = TimeSpan.FromSeconds(30);
-        using var stop = new CancellationTokenSource();
-        var scheduler = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(new RecordingSink()), kinesis, store, options);
-        var run = scheduler.RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new RecordingProcessor(new RecordingSink()), options);
+        var scheduler = running.Scheduler;
         await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.HeldShards.Contains(Child)), TestTimeout, "a holds the child lease");
         Assert.Empty(scheduler.ActiveShards);
 
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.Null((await store.GetLeaseAsync(Child))!.LeaseOwner);
         Assert.Equal("x", (await store.GetLeaseAsync("shardId-parent"))!.LeaseOwner);
@@ -272,33 +245,29 @@ public sealed class SchedulerLeaseTests
     [Fact]
     public async Task Scheduler_WhenTheLeaseIsStolenWhileTheHandlerIsCancelledMidBatch_CallsLeaseLost()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 10);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, 10);
+        var store = arranged.Store;
 
         // The handler waits on a gate that never opens, honouring its cancellation token.
         var sink = new RecordingSink { BatchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
-        using var stop = new CancellationTokenSource();
-        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a")).RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new RecordingProcessor(sink), FastOptions("a"));
         await sink.WhenCountReaches(10, TestTimeout);
 
         var lease = (await store.ListLeasesAsync()).Single();
         Assert.NotNull(await store.TakeLeaseAsync(lease, "b"));
         await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Endings.Contains((lease.LeaseKey, "LeaseLost"))), TestTimeout, "the processor is told it lost the lease");
 
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
         Assert.Equal("b", (await store.ListLeasesAsync()).Single().LeaseOwner);
     }
 
     [Fact]
     public async Task Scheduler_WhenAParentShardHasExpiredFromTheStream_EndsItsLease_SoTheChildIsNotBlockedForever()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await PutAsync(kinesis, "orders", 0, 20);
-        var store = new InMemoryLeaseStore();
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.PutAsync(0, 20);
+        var store = arranged.Store;
         const string Child = "shardId-000000000000";
         const string Parent = "shardId-expired";
 
@@ -307,12 +276,10 @@ public sealed class SchedulerLeaseTests
         await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = Parent, Checkpoint = new ExtendedSequenceNumber("1") });
         await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = Child, Checkpoint = ExtendedSequenceNumber.TrimHorizon, ParentShardIds = [Parent] });
         var sink = new RecordingSink();
-        using var stop = new CancellationTokenSource();
-        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, () => new RecordingProcessor(sink), kinesis, store, FastOptions("a")).RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new RecordingProcessor(sink), FastOptions("a"));
 
         await sink.WhenCountReaches(20, TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.Contains((Parent, "ShardEnded"), sink.Endings);
         Assert.True((await store.GetLeaseAsync(Parent))!.Checkpoint.IsShardEnd);

@@ -7,7 +7,13 @@ internal sealed class RunningScheduler : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    private RunningScheduler(Scheduler scheduler, CancellationToken aborted) => Run = scheduler.RunAsync(_stop.Token, aborted);
+    private RunningScheduler(Scheduler scheduler, CancellationToken aborted)
+    {
+        Scheduler = scheduler;
+        Run = scheduler.RunAsync(_stop.Token, aborted);
+    }
+
+    public Scheduler Scheduler { get; }
 
     /// <summary>The scheduler's <see cref="Scheduler.RunAsync"/>.</summary>
     public Task Run { get; }
