@@ -1,9 +1,7 @@
 using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
-using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,13 +30,13 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task RecordHandler_WithNRetriesThenADestination_SendsOnlyThePoisonRecordWithItsError_AndHandlesEveryOtherOnce()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var destination = new RecordingDestination();
         var log = new HandledLog();
         using var services = Services(destination);
         var settings = s_fastRetries with { MaxRetryAttempts = 3 };
 
-        var store = await RunUntilAsync(kinesis, () => new PoisonRecordProcessor(services, settings, Poison, log), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
+        var store = await RunUntilAsync(arranged, () => new PoisonRecordProcessor(services, settings, Poison, log), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
 
         var failed = Assert.Single(destination.Received);
         Assert.Equal(Poison, Encoding.UTF8.GetString(failed.Data.Span));
@@ -57,7 +55,7 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task BatchHandler_WithBisect_HandlesTheGoodHalvesOnce_AndOnlyThePoisonRecordEndsUpFailing()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var destination = new RecordingDestination();
         var log = new HandledLog();
         using var services = Services(destination);
@@ -65,7 +63,7 @@ public sealed class FailurePolicySchedulerTests
         var processors = new System.Collections.Concurrent.ConcurrentQueue<PoisonBatchProcessor>();
 
         var store = await RunUntilAsync(
-            kinesis,
+            arranged,
             () =>
             {
                 var processor = new PoisonBatchProcessor(services, settings, Poison, log);
@@ -89,13 +87,13 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task BatchHandler_WithoutBisect_AfterTheRetries_SendsEveryRecordOfTheFailingBatch_AndLosesNone()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var destination = new RecordingDestination();
         var log = new HandledLog();
         using var services = Services(destination);
         var settings = s_fastRetries with { MaxRetryAttempts = 1 };
 
-        var store = await RunUntilAsync(kinesis, () => new PoisonBatchProcessor(services, settings, Poison, log), () => log.Total + destination.Received.Count == Count);
+        var store = await RunUntilAsync(arranged, () => new PoisonBatchProcessor(services, settings, Poison, log), () => log.Total + destination.Received.Count == Count);
 
         Assert.Contains(Poison, destination.Payloads());
         Assert.InRange(destination.Received.Count, 2, 100);
@@ -110,11 +108,10 @@ public sealed class FailurePolicySchedulerTests
     public async Task MaxRecordAge_SendsStaleRecordsToTheDestinationWithoutHandlingThem()
     {
         var arrivals = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var kinesis = new InMemoryKinesisClient(arrivals);
-        await kinesis.CreateStreamAsync("orders", 2);
-        var old = await PutAsync(kinesis, 0, 300);
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2, kinesis: new InMemoryKinesisClient(arrivals));
+        var old = await PutAsync(arranged.Kinesis, 0, 300);
         arrivals.Advance(TimeSpan.FromHours(2));
-        var fresh = await PutAsync(kinesis, 300, 700);
+        var fresh = await PutAsync(arranged.Kinesis, 300, 700);
         var destination = new RecordingDestination();
         var log = new HandledLog();
 
@@ -122,7 +119,7 @@ public sealed class FailurePolicySchedulerTests
         using var services = Services(destination, arrivals);
         var settings = new HandlerSettings { HandlerName = "Tests.Aged", MaxRecordAge = TimeSpan.FromHours(1) };
 
-        var store = await RunUntilAsync(kinesis, () => new PoisonRecordProcessor(services, settings, "none", log), () => log.Total == 700 && destination.Received.Count == 300);
+        var store = await RunUntilAsync(arranged, () => new PoisonRecordProcessor(services, settings, "none", log), () => log.Total == 700 && destination.Received.Count == 300);
 
         Assert.Equal(old.Select(r => r.Payload).ToHashSet(), destination.Payloads().ToHashSet());
         Assert.All(destination.Received, r => Assert.Equal((FailureReason.RecordTooOld, 0, (string?)null), (r.Reason, r.Attempts, r.ErrorType)));
@@ -134,22 +131,20 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task PartialBatchFailure_WithoutARetryLimit_CheckpointsJustBeforeTheFailedRecord_AndRedeliversItFromThere()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var log = new HandledLog();
         using var services = Services(destination: null);
         var settings = new HandlerSettings { HandlerName = "Tests.Partial" };
-        var store = new InMemoryLeaseStore();
+        var store = arranged.Store;
         var poison = records.Single(r => r.Payload == Poison);
         var before = records.Where(r => r.ShardId == poison.ShardId).TakeWhile(r => r.Payload != Poison).Last();
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, () => new PoisonBatchProcessor(services, settings, Poison, log, reportFailure: true)).RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new PoisonBatchProcessor(services, settings, Poison, log, reportFailure: true));
         await Eventually.WaitUntilAsync(
             async () => log.PoisonAttempts >= 3 && (await store.GetLeaseAsync(poison.ShardId))?.Checkpoint.SequenceNumber == before.SequenceNumber,
             TestTimeout,
             "the poison record was redelivered and the checkpoint sits just before it");
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         Assert.Equal(before.SequenceNumber, (await store.GetLeaseAsync(poison.ShardId))!.Checkpoint.SequenceNumber);
         var after = records.Where(r => r.ShardId == poison.ShardId).SkipWhile(r => r.Payload != Poison).Select(r => r.Payload).ToList();
@@ -160,13 +155,13 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task PartialBatchFailure_WithRetriesAndADestination_SendsTheReportedRecord_AndHandlesTheRestOnce()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var destination = new RecordingDestination();
         var log = new HandledLog();
         using var services = Services(destination);
         var settings = s_fastRetries with { MaxRetryAttempts = 2 };
 
-        var store = await RunUntilAsync(kinesis, () => new PoisonBatchProcessor(services, settings, Poison, log, reportFailure: true), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
+        var store = await RunUntilAsync(arranged, () => new PoisonBatchProcessor(services, settings, Poison, log, reportFailure: true), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
 
         var failed = Assert.Single(destination.Received);
         Assert.Equal((Poison, FailureReason.ReportedByHandler, 3), (Encoding.UTF8.GetString(failed.Data.Span), failed.Reason, failed.Attempts));
@@ -178,13 +173,13 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task DeserializationFailure_GoesThroughTheSamePolicy_ToTheDestination()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var destination = new RecordingDestination();
         var log = new HandledLog();
         using var services = Services(destination);
         var settings = s_fastRetries with { MaxRetryAttempts = 1 };
 
-        var store = await RunUntilAsync(kinesis, () => new PoisonRecordProcessor(services, settings, "none", log, new PoisonDeserializer(Poison)), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
+        var store = await RunUntilAsync(arranged, () => new PoisonRecordProcessor(services, settings, "none", log, new PoisonDeserializer(Poison)), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
 
         var failed = Assert.Single(destination.Received);
         Assert.Equal((Poison, FailureReason.DeserializationFailed, 2), (Encoding.UTF8.GetString(failed.Data.Span), failed.Reason, failed.Attempts));
@@ -197,13 +192,13 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task BatchHandler_DeserializationFailure_WithRetries_HandlesTheRecordsAroundIt_AndSendsIt()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var destination = new RecordingDestination();
         var log = new HandledLog();
         using var services = Services(destination);
         var settings = s_fastRetries with { MaxRetryAttempts = 0 };
 
-        var store = await RunUntilAsync(kinesis, () => new DecodingBatchProcessor(services, settings, new PoisonDeserializer(Poison), log), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
+        var store = await RunUntilAsync(arranged, () => new DecodingBatchProcessor(services, settings, new PoisonDeserializer(Poison), log), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
 
         var failed = Assert.Single(destination.Received);
         Assert.Equal((Poison, FailureReason.DeserializationFailed, 1), (Encoding.UTF8.GetString(failed.Data.Span), failed.Reason, failed.Attempts));
@@ -214,13 +209,13 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task DestinationWriteFailures_AreRetried_AndTheRecordIsCheckpointedPastOnlyOnceAccepted()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var destination = new RecordingDestination(refuseFirst: 3);
         var log = new HandledLog();
         using var services = Services(destination);
         var settings = s_fastRetries with { MaxRetryAttempts = 0 };
 
-        var store = await RunUntilAsync(kinesis, () => new PoisonRecordProcessor(services, settings, Poison, log), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
+        var store = await RunUntilAsync(arranged, () => new PoisonRecordProcessor(services, settings, Poison, log), () => log.Total == Count - 1 && !destination.Received.IsEmpty);
 
         Assert.Single(destination.Received);
         Assert.Equal(4, destination.Calls);
@@ -231,21 +226,19 @@ public sealed class FailurePolicySchedulerTests
     [Fact]
     public async Task DefaultPolicy_KeepsRetryingThePoisonRecord_BlockingOnlyItsShard_AndSkipsNothing()
     {
-        var (kinesis, records) = await StreamWithRecordsAsync();
+        var (arranged, records) = await StreamWithRecordsAsync();
         var log = new HandledLog();
         using var services = Services(destination: null);
-        var store = new InMemoryLeaseStore();
+        var store = arranged.Store;
         var poison = records.Single(r => r.Payload == Poison);
-        using var stop = new CancellationTokenSource();
 
-        var run = NewScheduler(kinesis, store, () => new PoisonRecordProcessor(services, new HandlerSettings { HandlerName = "Tests.Default" }, Poison, log)).RunAsync(stop.Token);
+        await using var running = arranged.Start(() => new PoisonRecordProcessor(services, new HandlerSettings { HandlerName = "Tests.Default" }, Poison, log));
         var otherShard = records.Where(r => r.ShardId != poison.ShardId).ToList();
         await Eventually.WaitUntilAsync(
             () => Task.FromResult(log.PoisonAttempts >= 3 && otherShard.All(r => log.Handled.ContainsKey(r.Payload))),
             TestTimeout,
             "the other shard is done while the poison record is retried");
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
 
         var checkpoint = (await store.GetLeaseAsync(poison.ShardId))!.Checkpoint;
         Assert.True(ExtendedSequenceNumber.CompareSequenceNumbers(checkpoint.SequenceNumber, poison.SequenceNumber) < 0);
@@ -285,25 +278,18 @@ public sealed class FailurePolicySchedulerTests
         return services.BuildServiceProvider();
     }
 
-    private static Scheduler NewScheduler(IKinesisClient kinesis, ILeaseStore store, Func<IShardRecordProcessor> processors)
-        => new("app", "orders", InitialPosition.TrimHorizon, processors, kinesis, store, FastOptions());
-
-    private static async Task<InMemoryLeaseStore> RunUntilAsync(IKinesisClient kinesis, Func<IShardRecordProcessor> processors, Func<bool> done)
+    private static async Task<InMemoryLeaseStore> RunUntilAsync(SchedulerArrangement arranged, Func<IShardRecordProcessor> processors, Func<bool> done)
     {
-        var store = new InMemoryLeaseStore();
-        using var stop = new CancellationTokenSource();
-        var run = NewScheduler(kinesis, store, processors).RunAsync(stop.Token);
+        await using var running = arranged.Start(processors);
         await Eventually.WaitUntilAsync(() => Task.FromResult(done()), TestTimeout, "every record was handled or sent to the destination");
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
-        return store;
+        await running.StopAsync();
+        return arranged.Store;
     }
 
-    private static async Task<(InMemoryKinesisClient Kinesis, List<PutRecord> Records)> StreamWithRecordsAsync()
+    private static async Task<(SchedulerArrangement Arranged, List<PutRecord> Records)> StreamWithRecordsAsync()
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 2);
-        return (kinesis, await PutAsync(kinesis, 0, Count));
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2);
+        return (arranged, await PutAsync(arranged.Kinesis, 0, Count));
     }
 
     /// <summary>Puts <c>r{from}</c>… and returns each record's shard and sequence number, in put order.</summary>

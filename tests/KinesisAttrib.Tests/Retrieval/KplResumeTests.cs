@@ -3,8 +3,6 @@ using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Processing;
-using KinesisAttrib.Shards;
-using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
 using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
 
@@ -19,9 +17,10 @@ public sealed class KplResumeTests
 {
     private const string Stream = "orders";
 
-    private static async Task<(string Aggregate, List<string> Expected)> PutShardAsync(InMemoryKinesisClient kinesis)
+    private static async Task<(SchedulerArrangement Arranged, string Aggregate, List<string> Expected)> PutShardAsync()
     {
-        await kinesis.CreateStreamAsync(Stream, 1);
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1, Stream);
+        var kinesis = arranged.Kinesis;
         await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = Stream, Data = Encoding.UTF8.GetBytes("before"), PartitionKey = "k" });
         var builder = new KplAggregateBuilder();
         for (var i = 0; i < 10; i++)
@@ -31,25 +30,24 @@ public sealed class KplResumeTests
 
         var aggregate = await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = Stream, Data = builder.Build(), PartitionKey = "aggregate" });
         await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = Stream, Data = Encoding.UTF8.GetBytes("after"), PartitionKey = "k" });
-        return (aggregate.SequenceNumber, ["before", .. Enumerable.Range(0, 10).Select(i => $"u{i}"), "after"]);
+        return (arranged, aggregate.SequenceNumber, ["before", .. Enumerable.Range(0, 10).Select(i => $"u{i}"), "after"]);
     }
 
     [Fact]
     public async Task ACheckpointInsideAnAggregate_SurvivesARestart_AndTheNextWorkerResumesAtTheNextUserRecord()
     {
-        var kinesis = new InMemoryKinesisClient();
-        var (aggregate, expected) = await PutShardAsync(kinesis);
-        var store = new InMemoryLeaseStore();
+        var (arranged, aggregate, expected) = await PutShardAsync();
+        var store = arranged.Store;
 
         // First worker: given everything, it checkpoints at (aggregate, 3) and then "crashes" (stops without
         // checkpointing further).
         var first = new Deliveries(checkpointAt: 3);
-        await RunUntilAsync(kinesis, store, first, expected.Count, "worker-1");
+        await RunUntilAsync(arranged, first, expected.Count, "worker-1");
         var lease = await store.GetLeaseAsync("shardId-000000000000");
         Assert.Equal(new ExtendedSequenceNumber(aggregate, 3), lease!.Checkpoint);
 
         var second = new Deliveries(checkpointAt: null);
-        await RunUntilAsync(kinesis, store, second, 7, "worker-2");
+        await RunUntilAsync(arranged, second, 7, "worker-2");
 
         Assert.Equal(["u4", "u5", "u6", "u7", "u8", "u9", "after"], second.Texts);
         Assert.Equal(Enumerable.Range(4, 6).Select(i => (aggregate, (long)i)), second.Records.Take(6).Select(r => (r.SequenceNumber, r.SubSequenceNumber)));
@@ -59,26 +57,22 @@ public sealed class KplResumeTests
     [Fact]
     public async Task AFailureAfterACheckpointInsideAnAggregate_RedeliversFromTheNextUserRecord()
     {
-        var kinesis = new InMemoryKinesisClient();
-        var (aggregate, expected) = await PutShardAsync(kinesis);
-        var store = new InMemoryLeaseStore();
+        var (arranged, aggregate, expected) = await PutShardAsync();
+        var store = arranged.Store;
 
         var deliveries = new Deliveries(checkpointAt: 3) { FailOnceAt = 4 };
-        await RunUntilAsync(kinesis, store, deliveries, expected.Count, "worker-1");
+        await RunUntilAsync(arranged, deliveries, expected.Count, "worker-1");
 
         // First attempt: before, u0..u3 (checkpoint at u3), fails on u4; then u4 onwards again, exactly once each.
         Assert.Equal(expected, deliveries.Texts);
         Assert.Equal(new ExtendedSequenceNumber(aggregate, 3), (await store.GetLeaseAsync("shardId-000000000000"))!.Checkpoint);
     }
 
-    private static async Task RunUntilAsync(InMemoryKinesisClient kinesis, InMemoryLeaseStore store, Deliveries deliveries, int count, string worker)
+    private static async Task RunUntilAsync(SchedulerArrangement arranged, Deliveries deliveries, int count, string worker)
     {
-        using var stop = new CancellationTokenSource();
-        var scheduler = new Scheduler("app", Stream, InitialPosition.TrimHorizon, () => deliveries, kinesis, store, FastOptions(worker));
-        var run = scheduler.RunAsync(stop.Token);
+        await using var running = arranged.Start(() => deliveries, FastOptions(worker));
         await deliveries.WhenCountReaches(count).WaitAsync(TestTimeout);
-        await stop.CancelAsync();
-        await run.WaitAsync(TestTimeout);
+        await running.StopAsync();
     }
 
     /// <summary>Records what it is given; checkpoints only at sub-sequence <c>checkpointAt</c> of an aggregate.</summary>

@@ -1,11 +1,8 @@
 using System.Text;
 using KinesisAttrib.Handlers;
-using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
-using KinesisAttrib.Shards;
-using KinesisAttrib.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Tests.TestSupport;
@@ -18,13 +15,10 @@ namespace KinesisAttrib.Tests.TestSupport;
 internal static class TwoPhaseRestartScenario
 {
     private const string ShardId = "shardId-000000000000";
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     public static async Task RunAsync(ILeaseStore store)
     {
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
-        await kinesis.PutRecordsAsync(new PutRecordsRequest
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
+        await arranged.Kinesis.PutRecordsAsync(new PutRecordsRequest
         {
             StreamName = "orders",
             Records = Enumerable.Range(0, 20).Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"r{i}"), PartitionKey = "k" }).ToList(),
@@ -33,7 +27,7 @@ internal static class TwoPhaseRestartScenario
 
         // First worker: prepares at the last record it was given, with the id of its (pretend) external transaction.
         var first = new Observed();
-        await RunUntilAsync(kinesis, store, () => new TwoPhaseProcessor(services, first, commit: false), first, "the first worker prepared a checkpoint", "worker-1");
+        await RunUntilAsync(arranged, store, () => new TwoPhaseProcessor(services, first, commit: false), first, "the first worker prepared a checkpoint", "worker-1");
         var prepared = first.Prepared!.Value;
         var stored = await store.GetLeaseAsync(ShardId);
         Assert.Equal(prepared, stored!.PendingCheckpoint);
@@ -42,7 +36,7 @@ internal static class TwoPhaseRestartScenario
 
         // Second worker: told about the prepared checkpoint and its state; commits it.
         var second = new Observed();
-        await RunUntilAsync(kinesis, store, () => new InitializationCapture(new TwoPhaseProcessor(services, second, commit: true), second), second, "the second worker saw the pending checkpoint", "worker-2");
+        await RunUntilAsync(arranged, store, () => new InitializationCapture(new TwoPhaseProcessor(services, second, commit: true), second), second, "the second worker saw the pending checkpoint", "worker-2");
         Assert.Equal(prepared, second.SeenPending);
         Assert.Equal($"tx-{prepared.SequenceNumber}", second.SeenState);
         Assert.Equal(prepared, second.Initialization!.PendingCheckpoint);
@@ -53,22 +47,11 @@ internal static class TwoPhaseRestartScenario
         Assert.Null(committed.PendingCheckpointState);
     }
 
-    private static async Task RunUntilAsync(IKinesisClient kinesis, ILeaseStore store, Func<IShardRecordProcessor> processors, Observed observed, string what, string worker)
+    private static async Task RunUntilAsync(SchedulerArrangement arranged, ILeaseStore store, Func<IShardRecordProcessor> processors, Observed observed, string what, string worker)
     {
-        var options = new KinesisAttribOptions
-        {
-            WorkerId = worker,
-            FailoverTime = TimeSpan.FromSeconds(2),
-            LeaseRenewalInterval = TimeSpan.FromMilliseconds(650),
-            LeaseTakerInterval = TimeSpan.FromMilliseconds(100),
-            IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20),
-            ProcessingRetryDelay = TimeSpan.FromMilliseconds(20),
-        };
-        using var stop = new CancellationTokenSource();
-        var run = new Scheduler("app", "orders", InitialPosition.TrimHorizon, processors, kinesis, store, options).RunAsync(stop.Token);
-        await observed.Done.Task.WaitAsync(Timeout).ConfigureAwait(false);
-        await stop.CancelAsync();
-        await run.WaitAsync(Timeout);
+        await using var running = arranged.Start(processors, SchedulerTestKit.FastOptions(worker), store: store);
+        await observed.Done.Task.WaitAsync(SchedulerTestKit.TestTimeout);
+        await running.StopAsync();
         Assert.True(observed.Done.Task.IsCompletedSuccessfully, what);
     }
 
