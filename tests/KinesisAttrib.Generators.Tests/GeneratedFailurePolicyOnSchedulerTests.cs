@@ -4,8 +4,7 @@ using KinesisAttrib.Generators.Tests.TestSupport;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Shards;
-using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Generators.Tests;
@@ -64,12 +63,11 @@ public sealed class GeneratedFailurePolicyOnSchedulerTests
         var log = new HandlerLog();
         var destination = new Destination();
         var services = new ServiceCollection().AddSingleton(log).AddKinesisFailureDestination(_ => destination, "dlq");
-        loaded.GetType("Microsoft.Extensions.DependencyInjection.KinesisAttribGeneratedRegistrations").GetMethod("AddKinesisHandlers")!.Invoke(null, [services]);
+        loaded.AddKinesisHandlers(services);
         await using var provider = services.BuildServiceProvider();
         var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == handlerName);
 
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 2);
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 2);
         for (var from = 0; from < Count; from += 500)
         {
             var entries = Enumerable.Range(from, 500).Select(i => new PutRecordsRequestEntry
@@ -77,7 +75,7 @@ public sealed class GeneratedFailurePolicyOnSchedulerTests
                 Data = Encoding.UTF8.GetBytes(i == 537 && poisonIsNotJson ? "{ not json" : $$"""{"id":"o-{{i}}"}"""),
                 PartitionKey = $"k{i % 37}",
             }).ToList();
-            await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = "orders", Records = entries });
+            await arranged.Kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = "orders", Records = entries });
         }
 
         var options = new KinesisAttribOptions
@@ -87,14 +85,11 @@ public sealed class GeneratedFailurePolicyOnSchedulerTests
             ProcessingRetryDelay = TimeSpan.FromMilliseconds(10),
             LeaseTakerInterval = TimeSpan.FromMilliseconds(50),
         };
-        var scheduler = new Scheduler(descriptor.Settings.ApplicationName!, "orders", InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(provider, descriptor.Settings), kinesis, new InMemoryLeaseStore(), options);
-        using var stopping = new CancellationTokenSource();
-        var running = scheduler.RunAsync(stopping.Token);
+        await using var running = arranged.Start(() => descriptor.CreateProcessor(provider, descriptor.Settings), options, application: descriptor.Settings.ApplicationName!);
 
         await log.WhenCountReaches(Count - 1, TimeSpan.FromSeconds(30));
         await destination.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await stopping.CancelAsync();
-        await running.WaitAsync(TimeSpan.FromSeconds(30));
+        await running.StopAsync();
 
         var ids = log.Records.Select(r => r.Payload).ToList();
         Assert.Equal(Count - 1, ids.Count);

@@ -1,10 +1,9 @@
 using System.Text;
 using KinesisAttrib.Generators.Tests.TestSupport;
-using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
+using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Generators.Tests;
@@ -58,18 +57,17 @@ public sealed class GeneratedHandlersOnSchedulerTests
         using var loaded = LoadedAssembly.Load(GeneratorHarness.Run(s_handlers, "OnScheduler" + expected).OutputCompilation);
         var log = new HandlerLog();
         var services = new ServiceCollection().AddSingleton(log);
-        loaded.GetType("Microsoft.Extensions.DependencyInjection.KinesisAttribGeneratedRegistrations").GetMethod("AddKinesisHandlers")!.Invoke(null, [services]);
+        loaded.AddKinesisHandlers(services);
         await using var provider = services.BuildServiceProvider();
         var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == handlerName);
 
-        var kinesis = new InMemoryKinesisClient();
-        await kinesis.CreateStreamAsync("orders", 1);
+        var arranged = await SchedulerArrangement.CreateAsync(shards: 1);
         var entries = Enumerable.Range(0, 10).Select(i => new PutRecordsRequestEntry
         {
             Data = Encoding.UTF8.GetBytes(expected == 9 && i == 3 ? "{ not json" : $$"""{"id":"o-{{i}}"}"""),
             PartitionKey = "k",
         }).ToList();
-        await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = "orders", Records = entries });
+        await arranged.Kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = "orders", Records = entries });
 
         var leases = new InMemoryLeaseStoreFactory().Create(descriptor.Settings.ApplicationName!);
         var options = new KinesisAttribOptions
@@ -78,13 +76,10 @@ public sealed class GeneratedHandlersOnSchedulerTests
             ProcessingRetryDelay = TimeSpan.FromMilliseconds(10),
             LeaseTakerInterval = TimeSpan.FromMilliseconds(50),
         };
-        var scheduler = new Scheduler(descriptor.Settings.ApplicationName!, "orders", InitialPosition.TrimHorizon, () => descriptor.CreateProcessor(provider, descriptor.Settings), kinesis, leases, options);
-        using var stopping = new CancellationTokenSource();
-        var running = scheduler.RunAsync(stopping.Token);
+        await using var running = arranged.Start(() => descriptor.CreateProcessor(provider, descriptor.Settings), options, store: leases, application: descriptor.Settings.ApplicationName!);
 
         await log.WhenCountReaches(expected, TimeSpan.FromSeconds(30));
-        await stopping.CancelAsync();
-        await running.WaitAsync(TimeSpan.FromSeconds(30));
+        await running.StopAsync();
 
         var ids = log.Records.Select(r => r.Payload).ToList();
         Assert.Equal(Enumerable.Range(0, 10).Where(i => expected == 10 || i != 3).Select(i => $"o-{i}"), ids);

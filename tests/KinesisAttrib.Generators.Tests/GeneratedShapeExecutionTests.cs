@@ -287,7 +287,7 @@ public sealed class GeneratedShapeExecutionTests : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton(_log);
         services.AddSingleton<TimeProvider>(time);
-        s_loaded.Value.GetType("Microsoft.Extensions.DependencyInjection.KinesisAttribGeneratedRegistrations").GetMethod("AddKinesisHandlers")!.Invoke(null, [services]);
+        s_loaded.Value.AddKinesisHandlers(services);
         await using var provider = services.BuildServiceProvider();
         var descriptor = Assert.Single(provider.GetServices<KinesisHandlerDescriptor>(), d => d.Settings.HandlerName == "Shapes.RecordHandlers.PeriodicTime");
         var processor = descriptor.CreateProcessor(provider, descriptor.Settings);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Generators.Tests.TestSupport;
 
@@ -32,6 +33,10 @@ internal sealed class LoadedAssembly : IDisposable
     }
 
     public Type GetType(string name) => Assembly.GetType(name, throwOnError: true)!;
+
+    /// <summary>Calls the generated <c>AddKinesisHandlers</c> on <paramref name="services"/>.</summary>
+    public void AddKinesisHandlers(IServiceCollection services)
+        => GetType("Microsoft.Extensions.DependencyInjection.KinesisAttribGeneratedRegistrations").GetMethod("AddKinesisHandlers")!.Invoke(null, [services]);
 
     public void Dispose() => _context.Unload();
 }
