@@ -2,29 +2,13 @@ using System.Text;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Leases;
 using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace KinesisAttrib.Tests.Hosting;
 
 public sealed class KinesisAttribRuntimeTests
 {
-    private static HostApplicationBuilder Builder(InMemoryKinesisClient kinesis, InMemoryLeaseStoreFactory leases)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
-        builder.Services.AddSingleton<IKinesisClient>(kinesis);
-        builder.Services.AddSingleton<ILeaseStoreFactory>(leases);
-        builder.Services.AddKinesisAttrib(o =>
-        {
-            o.IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20);
-            o.LeaseTakerInterval = TimeSpan.FromMilliseconds(100);
-        });
-        return builder;
-    }
-
     private static KinesisHandlerDescriptor Descriptor(string name, string? application, RecordingSink sink) => new()
     {
         Settings = new HandlerSettings { StreamName = "orders", ApplicationName = application, HandlerName = name },
@@ -40,7 +24,7 @@ public sealed class KinesisAttribRuntimeTests
         var leases = new InMemoryLeaseStoreFactory();
         var archive = new RecordingSink();
         var totals = new RecordingSink();
-        var builder = Builder(kinesis, leases);
+        var builder = RuntimeHost.CreateBuilder(kinesis, leases);
         builder.Services.AddKinesisHandler(Descriptor("Archive", "archive", archive));
         builder.Services.AddKinesisHandler(Descriptor("Totals", "totals", totals));
         using var host = builder.Build();
@@ -57,7 +41,7 @@ public sealed class KinesisAttribRuntimeTests
     [Fact]
     public async Task Runtime_RefusesTwoHandlersForTheSameApplicationAndStream_NamingBoth()
     {
-        var builder = Builder(new InMemoryKinesisClient(), new InMemoryLeaseStoreFactory());
+        var builder = RuntimeHost.CreateBuilder(new InMemoryKinesisClient(), new InMemoryLeaseStoreFactory());
         builder.Services.AddKinesisHandler(Descriptor("First", "app", new RecordingSink()));
         builder.Services.AddKinesisHandler(Descriptor("Second", "app", new RecordingSink()));
         using var host = builder.Build();
@@ -71,7 +55,7 @@ public sealed class KinesisAttribRuntimeTests
     [Fact]
     public async Task Runtime_RefusesAHandlerWithoutAnApplicationName()
     {
-        var builder = Builder(new InMemoryKinesisClient(), new InMemoryLeaseStoreFactory());
+        var builder = RuntimeHost.CreateBuilder(new InMemoryKinesisClient(), new InMemoryLeaseStoreFactory());
         builder.Services.AddKinesisHandler(Descriptor("Nameless", null, new RecordingSink()));
         using var host = builder.Build();
 

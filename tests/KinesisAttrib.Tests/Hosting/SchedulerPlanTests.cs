@@ -2,12 +2,10 @@ using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace KinesisAttrib.Tests.Hosting;
 
@@ -184,14 +182,7 @@ public sealed class SchedulerPlanTests
         var leases = new InMemoryLeaseStoreFactory();
         var orders = new RecordingSink();
         var audit = new RecordingSink();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
-        builder.Services.AddSingleton<IKinesisClient>(kinesis);
-        builder.Services.AddSingleton<ILeaseStoreFactory>(leases);
-        builder.Services.AddKinesisAttrib(o =>
-        {
-            o.IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20);
-            o.LeaseTakerInterval = TimeSpan.FromMilliseconds(100);
-        });
+        var builder = RuntimeHost.CreateBuilder(kinesis, leases);
         builder.Services.AddKinesisHandler(Handler("Orders", "shop") with { CreateProcessor = (_, _) => new RecordingProcessor(orders) });
         builder.Services.AddKinesisHandler(Handler("Audit", "shop", stream: "audit") with { CreateProcessor = (_, _) => new RecordingProcessor(audit) });
         using var host = builder.Build();

@@ -2,11 +2,9 @@ using System.Text;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Kinesis;
-using KinesisAttrib.Leases;
 using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace KinesisAttrib.Tests.Shards;
 
@@ -28,15 +26,7 @@ public sealed class MultiStreamRuntimeTests
 
         var leases = new InMemoryLeaseStoreFactory();
         var sinks = new[] { new RecordingSink(), new RecordingSink(), new RecordingSink() };
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
-        builder.Services.AddSingleton<IKinesisClient>(kinesis);
-        builder.Services.AddSingleton<ILeaseStoreFactory>(leases);
-        builder.Services.AddKinesisAttrib(o =>
-        {
-            o.IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20);
-            o.LeaseTakerInterval = TimeSpan.FromMilliseconds(100);
-            o.Applications["billing"] = new KinesisApplicationOptions { LeaseTableName = "billing" };
-        });
+        var builder = RuntimeHost.CreateBuilder(kinesis, leases, o => o.Applications["billing"] = new KinesisApplicationOptions { LeaseTableName = "billing" });
         builder.Services.AddKinesisHandler(Descriptor("BillingOrders", "billing", "orders", sinks[0]));
         builder.Services.AddKinesisHandler(Descriptor("BillingPayments", "billing", "payments", sinks[1]));
         builder.Services.AddKinesisHandler(Descriptor("AuditOrders", "audit", "orders", sinks[2]));

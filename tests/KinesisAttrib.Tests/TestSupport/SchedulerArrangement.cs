@@ -32,22 +32,10 @@ internal sealed class SchedulerArrangement(InMemoryKinesisClient kinesis, string
     public Task<List<string>> PutAsync(int from, int count, string prefix = "r") => SchedulerTestKit.PutAsync(Kinesis, Stream, from, count, prefix);
 
     /// <summary>A scheduler of application <c>app</c> over this stream, with <see cref="SchedulerTestKit.FastOptions"/> unless given options; <paramref name="kinesis"/> and <paramref name="store"/> stand in for the arranged ones (a faulty client, a blocking store).</summary>
-    public Scheduler NewScheduler(
-        Func<IShardRecordProcessor> processors,
-        KinesisAttribOptions? options = null,
-        InitialPosition position = InitialPosition.TrimHorizon,
-        IKinesisClient? kinesis = null,
-        ILeaseStore? store = null,
-        string application = "app") =>
+    public Scheduler NewScheduler(Func<IShardRecordProcessor> processors, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon, IKinesisClient? kinesis = null, ILeaseStore? store = null, string application = "app") =>
         new(application, Stream, position, processors, kinesis ?? Kinesis, store ?? Store, options ?? SchedulerTestKit.FastOptions());
 
     /// <inheritdoc cref="NewScheduler"/>
-    public RunningScheduler Start(
-        Func<IShardRecordProcessor> processors,
-        KinesisAttribOptions? options = null,
-        InitialPosition position = InitialPosition.TrimHorizon,
-        IKinesisClient? kinesis = null,
-        ILeaseStore? store = null,
-        string application = "app") =>
+    public RunningScheduler Start(Func<IShardRecordProcessor> processors, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon, IKinesisClient? kinesis = null, ILeaseStore? store = null, string application = "app") =>
         RunningScheduler.Start(NewScheduler(processors, options, position, kinesis, store, application));
 }
