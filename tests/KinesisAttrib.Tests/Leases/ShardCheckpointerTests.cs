@@ -1,25 +1,14 @@
 using KinesisAttrib.Handlers;
-using KinesisAttrib.Leases;
-using KinesisAttrib.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Tests.Leases;
 
 public sealed class ShardCheckpointerTests
 {
-    private static async Task<(ShardCheckpointer Checkpointer, InMemoryLeaseStore Store)> CreateAsync(ExtendedSequenceNumber start)
-    {
-        var store = new InMemoryLeaseStore();
-        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "s-0", Checkpoint = start });
-        var coordinator = new LeaseCoordinator(store, "a", TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger.Instance);
-        await coordinator.TakeLeasesAsync(CancellationToken.None);
-        return (new ShardCheckpointer(coordinator, coordinator.HeldLeases.Single()), store);
-    }
-
     [Fact]
     public async Task Checkpoint_WritesTheLastDeliveredPosition()
     {
-        var (checkpointer, store) = await CreateAsync(ExtendedSequenceNumber.TrimHorizon);
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(ExtendedSequenceNumber.TrimHorizon);
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("120");
 
         await checkpointer.CheckpointAsync();
@@ -31,7 +20,7 @@ public sealed class ShardCheckpointerTests
     [Fact]
     public async Task Checkpoint_BeyondTheLastDeliveredRecord_IsRefused()
     {
-        var (checkpointer, store) = await CreateAsync(ExtendedSequenceNumber.TrimHorizon);
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(ExtendedSequenceNumber.TrimHorizon);
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("120");
 
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync("121").AsTask());
@@ -43,7 +32,7 @@ public sealed class ShardCheckpointerTests
     [Fact]
     public async Task Checkpoint_BeforeTheLastCheckpoint_IsRefused()
     {
-        var (checkpointer, _) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        var (checkpointer, _) = await ShardCheckpointerArrangement.CreateAsync(new ExtendedSequenceNumber("100"));
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150");
 
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync("90").AsTask());
@@ -53,14 +42,14 @@ public sealed class ShardCheckpointerTests
     [Fact]
     public async Task Checkpoint_WhenNothingWasDelivered_RefusesARecordPosition()
     {
-        var (checkpointer, _) = await CreateAsync(ExtendedSequenceNumber.Latest);
+        var (checkpointer, _) = await ShardCheckpointerArrangement.CreateAsync(ExtendedSequenceNumber.Latest);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync("5").AsTask());
     }
 
     [Fact]
     public async Task Checkpoint_AtShardEnd_RecordsShardEnd()
     {
-        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(new ExtendedSequenceNumber("100"));
         checkpointer.LargestPermittedCheckpoint = ExtendedSequenceNumber.ShardEnd;
 
         await checkpointer.CheckpointAsync();
@@ -70,7 +59,7 @@ public sealed class ShardCheckpointerTests
     [Fact]
     public async Task PrepareCheckpoint_StoresAPendingCheckpointOnly_AndCommitWritesIt()
     {
-        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(new ExtendedSequenceNumber("100"));
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150", 2);
         IRecordProcessorCheckpointer contract = checkpointer;
 
@@ -92,7 +81,7 @@ public sealed class ShardCheckpointerTests
     [Fact]
     public async Task PrepareCheckpoint_BeyondTheLastDeliveredRecord_IsRefused_AndWritesNothing()
     {
-        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(new ExtendedSequenceNumber("100"));
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150");
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.PrepareCheckpointAsync("151").AsTask());
@@ -103,7 +92,7 @@ public sealed class ShardCheckpointerTests
     [Fact]
     public async Task CommitOfAPreparedCheckpoint_AfterTheLeaseWasTaken_ThrowsLeaseLost_AndKeepsTheNewOwnersLease()
     {
-        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(new ExtendedSequenceNumber("100"));
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150");
         var prepared = await checkpointer.PrepareCheckpointAsync("140");
         var stolen = await store.TakeLeaseAsync((await store.GetLeaseAsync("s-0"))!, "b");
@@ -119,7 +108,7 @@ public sealed class ShardCheckpointerTests
     [Fact]
     public async Task Checkpoint_AtTheLastCheckpoint_ClearsAPendingCheckpoint()
     {
-        var (checkpointer, store) = await CreateAsync(new ExtendedSequenceNumber("100"));
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(new ExtendedSequenceNumber("100"));
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber("150");
         await checkpointer.PrepareCheckpointAsync("150");
 

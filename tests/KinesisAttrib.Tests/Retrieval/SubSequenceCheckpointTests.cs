@@ -1,7 +1,5 @@
 using KinesisAttrib.Handlers;
-using KinesisAttrib.Leases;
-using KinesisAttrib.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using KinesisAttrib.Tests.TestSupport;
 
 namespace KinesisAttrib.Tests.Retrieval;
 
@@ -14,19 +12,10 @@ public sealed class SubSequenceCheckpointTests
     private const string Aggregate = "49590338271490256608559692538361571095921575989136588898";
     private const string Next = "49590338271490256608559692538361571095921575989136588899";
 
-    private static async Task<(ShardCheckpointer Checkpointer, InMemoryLeaseStore Store)> CreateAsync(ExtendedSequenceNumber start)
-    {
-        var store = new InMemoryLeaseStore();
-        await store.CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "s-0", Checkpoint = start });
-        var coordinator = new LeaseCoordinator(store, "a", TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger.Instance);
-        await coordinator.TakeLeasesAsync(CancellationToken.None);
-        return (new ShardCheckpointer(coordinator, coordinator.HeldLeases.Single()), store);
-    }
-
     [Fact]
     public async Task ACheckpointInsideTheDeliveredPartOfAnAggregate_IsStoredWithItsSubSequenceNumber()
     {
-        var (checkpointer, store) = await CreateAsync(ExtendedSequenceNumber.TrimHorizon);
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(ExtendedSequenceNumber.TrimHorizon);
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber(Aggregate, 9);
 
         await checkpointer.CheckpointAsync(Aggregate, 3);
@@ -39,7 +28,7 @@ public sealed class SubSequenceCheckpointTests
     [Fact]
     public async Task ACheckpointPastTheLastDeliveredUserRecord_OfTheSameAggregate_IsRefused()
     {
-        var (checkpointer, store) = await CreateAsync(ExtendedSequenceNumber.TrimHorizon);
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(ExtendedSequenceNumber.TrimHorizon);
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber(Aggregate, 4);
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync(Aggregate, 5).AsTask());
@@ -50,7 +39,7 @@ public sealed class SubSequenceCheckpointTests
     [Fact]
     public async Task ACheckpointBeforeTheLastOne_InsideTheSameAggregate_IsRefused()
     {
-        var (checkpointer, _) = await CreateAsync(new ExtendedSequenceNumber(Aggregate, 3));
+        var (checkpointer, _) = await ShardCheckpointerArrangement.CreateAsync(new ExtendedSequenceNumber(Aggregate, 3));
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber(Next);
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync(Aggregate, 2).AsTask());
@@ -62,7 +51,7 @@ public sealed class SubSequenceCheckpointTests
     [Fact]
     public async Task ANegativeSubSequenceNumber_IsRefused()
     {
-        var (checkpointer, store) = await CreateAsync(ExtendedSequenceNumber.TrimHorizon);
+        var (checkpointer, store) = await ShardCheckpointerArrangement.CreateAsync(ExtendedSequenceNumber.TrimHorizon);
         checkpointer.LargestPermittedCheckpoint = new ExtendedSequenceNumber(Aggregate, 4);
 
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => checkpointer.CheckpointAsync(Aggregate, -1).AsTask());
