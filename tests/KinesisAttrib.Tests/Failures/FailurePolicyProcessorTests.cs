@@ -28,10 +28,10 @@ public sealed class FailurePolicyProcessorTests
         using var leaseLost = new CancellationTokenSource();
 
         var processing = processor.ProcessRecordsAsync(Input(checkpointer, "a", "b", "c"), leaseLost.Token).AsTask();
-        await Eventually.WaitUntilAsync(() => Task.FromResult(log.PoisonAttempts == 1), SchedulerTestKit.TestTimeout, "the first attempt failed");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(log.PoisonAttempts == 1), SchedulerArrangement.TestTimeout, "the first attempt failed");
         await leaseLost.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processing.WaitAsync(SchedulerTestKit.TestTimeout));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processing.WaitAsync(SchedulerArrangement.TestTimeout));
         Assert.Empty(destination.Received);
         Assert.Equal(1, log.PoisonAttempts);
         Assert.Equal([new ExtendedSequenceNumber("1")], checkpointer.Checkpoints);
@@ -49,10 +49,10 @@ public sealed class FailurePolicyProcessorTests
         using var stop = new CancellationTokenSource();
 
         var processing = processor.ProcessRecordsAsync(Input(checkpointer, "a", "b", "c", "d") with { StopRequested = stop.Token }, default).AsTask();
-        await Eventually.WaitUntilAsync(() => Task.FromResult(log.PoisonAttempts == 3), SchedulerTestKit.TestTimeout, "the batch was bisected down to the poison record");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(log.PoisonAttempts == 3), SchedulerArrangement.TestTimeout, "the batch was bisected down to the poison record");
         await stop.CancelAsync();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => processing.WaitAsync(SchedulerTestKit.TestTimeout));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => processing.WaitAsync(SchedulerArrangement.TestTimeout));
         Assert.Equal("cannot handle c", error.Message);
         Assert.Empty(destination.Received);
         Assert.Equal(["a", "b"], log.Handled.Keys.Order(StringComparer.Ordinal));
@@ -96,7 +96,7 @@ public sealed class FailurePolicyProcessorTests
         await processor.InitializeAsync(new InitializationInput(s_shard, ExtendedSequenceNumber.TrimHorizon), default);
 
         // Without the age check on each retry, this would retry "c" forever.
-        await processor.ProcessRecordsAsync(Input(new ListCheckpointer(), time.GetUtcNow(), "a", "b", "c", "d"), default).AsTask().WaitAsync(SchedulerTestKit.TestTimeout);
+        await processor.ProcessRecordsAsync(Input(new ListCheckpointer(), time.GetUtcNow(), "a", "b", "c", "d"), default).AsTask().WaitAsync(SchedulerArrangement.TestTimeout);
 
         var sent = Assert.Single(destination.Received);
         Assert.Equal(FailureReason.RecordTooOld, sent.Reason);
@@ -116,7 +116,7 @@ public sealed class FailurePolicyProcessorTests
         var processor = new PoisonRecordProcessor(services, settings, "b", log);
         await processor.InitializeAsync(new InitializationInput(s_shard, ExtendedSequenceNumber.TrimHorizon), default);
 
-        await processor.ProcessRecordsAsync(Input(new ListCheckpointer(), time.GetUtcNow(), "a", "b"), default).AsTask().WaitAsync(SchedulerTestKit.TestTimeout);
+        await processor.ProcessRecordsAsync(Input(new ListCheckpointer(), time.GetUtcNow(), "a", "b"), default).AsTask().WaitAsync(SchedulerArrangement.TestTimeout);
 
         var sent = Assert.Single(destination.Received);
         Assert.Equal(FailureReason.RecordTooOld, sent.Reason);

@@ -6,7 +6,7 @@ using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
+using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
 
 namespace KinesisAttrib.Tests.Failures;
 

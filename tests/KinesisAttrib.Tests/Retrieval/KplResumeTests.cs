@@ -4,7 +4,7 @@ using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Tests.TestSupport;
-using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
+using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
 
 namespace KinesisAttrib.Tests.Retrieval;
 

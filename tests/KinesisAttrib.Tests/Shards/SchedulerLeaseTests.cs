@@ -7,7 +7,7 @@ using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
-using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
+using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
 
 namespace KinesisAttrib.Tests.Shards;
 

@@ -7,7 +7,7 @@ using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
-using static KinesisAttrib.Tests.TestSupport.SchedulerTestKit;
+using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
 
 namespace KinesisAttrib.Tests.Shards;
 

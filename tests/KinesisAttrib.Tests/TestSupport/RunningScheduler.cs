@@ -23,11 +23,11 @@ internal sealed class RunningScheduler : IAsyncDisposable
     /// <summary>Asks for a graceful stop without waiting for it.</summary>
     public Task RequestStopAsync() => _stop.CancelAsync();
 
-    /// <summary>Asks for a graceful stop, then waits for the run to return (it must, within <see cref="SchedulerTestKit.TestTimeout"/>).</summary>
+    /// <summary>Asks for a graceful stop, then waits for the run to return (it must, within <see cref="SchedulerArrangement.TestTimeout"/>).</summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
-        await Run.WaitAsync(SchedulerTestKit.TestTimeout);
+        await Run.WaitAsync(SchedulerArrangement.TestTimeout);
     }
 
     public async ValueTask DisposeAsync()

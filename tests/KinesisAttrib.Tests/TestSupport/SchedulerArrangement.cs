@@ -1,3 +1,4 @@
+using System.Text;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
@@ -10,10 +11,45 @@ namespace KinesisAttrib.Tests.TestSupport;
 
 /// <summary>
 /// What a scheduler test stands on: an in-memory stream, a lease store, and schedulers over them, started with
-/// <see cref="Start"/> and stopped gracefully by <see cref="RunningScheduler.StopAsync"/>.
+/// <see cref="Start"/> and stopped gracefully by <see cref="RunningScheduler.StopAsync"/>; and what tests that arrange
+/// their own share: fast options, a producer, the timeout.
 /// </summary>
 internal sealed class SchedulerArrangement(InMemoryKinesisClient kinesis, string stream, InMemoryLeaseStore store)
 {
+    /// <summary>How long a test waits for a condition, and for a stopped scheduler to return.</summary>
+    public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Options for a test: fast polling, a short failover time, batches of at most 100.</summary>
+    public static KinesisAttribOptions FastOptions(string worker = "worker-1") => new()
+    {
+        WorkerId = worker,
+        FailoverTime = TimeSpan.FromSeconds(2),
+
+        // A third (not the default three quarters) leaves room for a machine busy running tests in parallel.
+        LeaseRenewalInterval = TimeSpan.FromMilliseconds(650),
+        LeaseTakerInterval = TimeSpan.FromMilliseconds(100),
+        IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20),
+        ProcessingRetryDelay = TimeSpan.FromMilliseconds(20),
+        MaxRecords = 100,
+    };
+
+    /// <summary>Puts records <c>{prefix}{from}</c> .. <c>{prefix}{from + count - 1}</c> over 37 partition keys; returns their sequence numbers.</summary>
+    public static async Task<List<string>> PutAsync(IKinesisClient kinesis, string stream, int from, int count, string prefix = "r")
+    {
+        var sequences = new List<string>();
+        for (var offset = 0; offset < count; offset += 500)
+        {
+            var entries = Enumerable.Range(from + offset, Math.Min(500, count - offset))
+                .Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"{prefix}{i}"), PartitionKey = $"key-{i % 37}" })
+                .ToList();
+            var result = await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = stream, Records = entries });
+            Assert.Equal(0, result.FailedRecordCount);
+            sequences.AddRange(result.Records.Select(r => r.SequenceNumber!));
+        }
+
+        return sequences;
+    }
+
     public InMemoryKinesisClient Kinesis { get; } = kinesis;
 
     public string Stream { get; } = stream;
@@ -28,12 +64,12 @@ internal sealed class SchedulerArrangement(InMemoryKinesisClient kinesis, string
         return new SchedulerArrangement(kinesis, stream, new InMemoryLeaseStore());
     }
 
-    /// <inheritdoc cref="SchedulerTestKit.PutAsync"/>
-    public Task<List<string>> PutAsync(int from, int count, string prefix = "r") => SchedulerTestKit.PutAsync(Kinesis, Stream, from, count, prefix);
+    /// <inheritdoc cref="PutAsync(IKinesisClient, string, int, int, string)"/>
+    public Task<List<string>> PutAsync(int from, int count, string prefix = "r") => PutAsync(Kinesis, Stream, from, count, prefix);
 
-    /// <summary>A scheduler of application <c>app</c> over this stream, with <see cref="SchedulerTestKit.FastOptions"/> unless given options; <paramref name="kinesis"/> and <paramref name="store"/> stand in for the arranged ones (a faulty client, a blocking store).</summary>
+    /// <summary>A scheduler of application <c>app</c> over this stream, with <see cref="FastOptions"/> unless given options; <paramref name="kinesis"/> and <paramref name="store"/> stand in for the arranged ones (a faulty client, a blocking store).</summary>
     public Scheduler NewScheduler(Func<IShardRecordProcessor> processors, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon, IKinesisClient? kinesis = null, ILeaseStore? store = null, string application = "app") =>
-        new(application, Stream, position, processors, kinesis ?? Kinesis, store ?? Store, options ?? SchedulerTestKit.FastOptions());
+        new(application, Stream, position, processors, kinesis ?? Kinesis, store ?? Store, options ?? FastOptions());
 
     /// <inheritdoc cref="NewScheduler"/>
     public RunningScheduler Start(Func<IShardRecordProcessor> processors, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon, IKinesisClient? kinesis = null, ILeaseStore? store = null, string application = "app") =>

@@ -49,8 +49,8 @@ internal static class TwoPhaseRestartScenario
 
     private static async Task RunUntilAsync(SchedulerArrangement arranged, ILeaseStore store, Func<IShardRecordProcessor> processors, Observed observed, string what, string worker)
     {
-        await using var running = arranged.Start(processors, SchedulerTestKit.FastOptions(worker), store: store);
-        await observed.Done.Task.WaitAsync(SchedulerTestKit.TestTimeout);
+        await using var running = arranged.Start(processors, SchedulerArrangement.FastOptions(worker), store: store);
+        await observed.Done.Task.WaitAsync(SchedulerArrangement.TestTimeout);
         await running.StopAsync();
         Assert.True(observed.Done.Task.IsCompletedSuccessfully, what);
     }
