@@ -71,30 +71,57 @@ public abstract class RecordHandlerProcessor<T> : HandlerProcessorBase<T>
     }
 
     /// <summary>
-    /// Handles one record. Without a retry limit a failure propagates (the consumer delivers the record again). With
-    /// one, the record is retried in place (with backoff) and after <see cref="HandlerSettings.MaxRetryAttempts"/>
-    /// retries sent to the destination; before the first wait the records before it are checkpointed, so a lost lease
-    /// meanwhile does not redeliver them.
+    /// Handles one record. Without a retry limit (the default, and the hot path) it is one attempt whose failure
+    /// propagates (the consumer delivers the record again). With one, the same attempt is retried in place.
     /// </summary>
-    private async ValueTask HandleRecordAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, ProcessRecordsInput input, ExtendedSequenceNumber? done, CancellationToken cancellationToken)
-    {
+    private ValueTask HandleRecordAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, ProcessRecordsInput input, ExtendedSequenceNumber? done, CancellationToken cancellationToken)
         // Per-record handlers ignore BisectBatchOnError: only a retry limit retries in place.
-        var retriesInPlace = Settings.MaxRetryAttempts >= 0;
+        => Settings.MaxRetryAttempts < 0
+            ? HandleOnceAsync(services, record, batch, handlerCheckpointer, cancellationToken)
+            : HandleWithRetriesAsync(services, record, batch, handlerCheckpointer, input, done, cancellationToken);
+
+    /// <summary>
+    /// One attempt: decode, then call the handler. Not an async method, so a record that decodes and is handled
+    /// synchronously (the common case) costs no state machine.
+    /// </summary>
+    private ValueTask HandleOnceAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, CancellationToken cancellationToken)
+    {
+        var decoding = DecodeAsync(services, record, cancellationToken);
+        return decoding.IsCompletedSuccessfully
+            ? HandleDecoded(decoding.Result, record, services, batch, handlerCheckpointer, cancellationToken)
+            : AwaitDecodingAsync(decoding, record, services, batch, handlerCheckpointer, cancellationToken);
+    }
+
+    private async ValueTask AwaitDecodingAsync(ValueTask<(bool Decoded, T Payload)> decoding, KinesisClientRecord record, IServiceProvider services, BatchContext batch, HandlerCheckpointer handlerCheckpointer, CancellationToken cancellationToken)
+        => await HandleDecoded(await decoding.ConfigureAwait(false), record, services, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
+
+    private ValueTask HandleDecoded((bool Decoded, T Payload) decoding, KinesisClientRecord record, IServiceProvider services, BatchContext batch, HandlerCheckpointer handlerCheckpointer, CancellationToken cancellationToken)
+    {
+        if (!decoding.Decoded)
+        {
+            return default;
+        }
+
+        // "Everything delivered" to this handler ends at this record, not at the end of the batch.
+        handlerCheckpointer.Limit = record.Position;
+        return HandleAsync(services, decoding.Payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Retries the attempt in place (with backoff) and after <see cref="HandlerSettings.MaxRetryAttempts"/> retries
+    /// sends the record to the destination; before the first wait the records before it are checkpointed, so a lost
+    /// lease meanwhile does not redeliver them.
+    /// </summary>
+    private async ValueTask HandleWithRetriesAsync(IServiceProvider services, KinesisClientRecord record, BatchContext batch, HandlerCheckpointer handlerCheckpointer, ProcessRecordsInput input, ExtendedSequenceNumber? done, CancellationToken cancellationToken)
+    {
         for (var failures = 1; ; failures++)
         {
             try
             {
-                var (decoded, payload) = await DecodeAsync(services, record, cancellationToken).ConfigureAwait(false);
-                if (decoded)
-                {
-                    // "Everything delivered" to this handler ends at this record, not at the end of the batch.
-                    handlerCheckpointer.Limit = record.Position;
-                    await HandleAsync(services, payload, new RecordContext(Shard, record), batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
-                }
-
+                await HandleOnceAsync(services, record, batch, handlerCheckpointer, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (retriesInPlace && ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not Handlers.LeaseLostException && !cancellationToken.IsCancellationRequested)
             {
                 LogFailure(ex, record, 1, failures);
                 if (RetriesExhausted(failures))
