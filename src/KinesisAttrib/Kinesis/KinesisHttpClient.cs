@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-
 namespace KinesisAttrib.Kinesis;
 
 /// <summary>
@@ -195,9 +193,4 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
 
     /// <summary>Disposes the <see cref="HttpClient"/> if this client created it.</summary>
     public void Dispose() => _pipeline.Dispose();
-
-    /// <summary>Decodes a response body as the pipeline does (the decoding benchmarks call it here).</summary>
-    internal static ValueTask<TResponse?> ReadResponseAsync<TResponse>(
-        Stream body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken, long? contentLength = null) =>
-        KinesisRequestPipeline.ReadResponseAsync(body, responseType, cancellationToken, contentLength);
 }

@@ -101,7 +101,7 @@ public class GetRecordsDecodingBenchmarks
     public async Task<GetRecordsResponse> Ours()
     {
         using var stream = new MemoryStream(_body, writable: false);
-        var wire = await KinesisHttpClient.ReadResponseAsync(stream, KinesisJsonContext.Default.GetRecordsWireResponse, CancellationToken.None);
+        var wire = await KinesisRequestPipeline.ReadResponseAsync(stream, KinesisJsonContext.Default.GetRecordsWireResponse, CancellationToken.None);
         return KinesisWireMapper.FromWire(wire!);
     }
 }
