@@ -18,8 +18,14 @@ internal static partial class LeasesLog
     [LoggerMessage(103, LogLevel.Information, "Worker {WorkerId} released lease {LeaseKey}")]
     public static partial void LeaseReleased(ILogger logger, string leaseKey, string workerId);
 
-    [LoggerMessage(104, LogLevel.Warning, "Renewing lease {LeaseKey} failed; retrying")]
-    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, string leaseKey);
+    [LoggerMessage(105, LogLevel.Warning, "Worker {WorkerId} suspended lease {LeaseKey}: not written for {Seconds:0.0} s, so it may be taken; its shard waits until the lease table answers")]
+    public static partial void LeaseSuspended(ILogger logger, string leaseKey, string workerId, double seconds);
+
+    [LoggerMessage(106, LogLevel.Information, "Worker {WorkerId} resumed lease {LeaseKey} after {Seconds:0.0} s: nobody took it")]
+    public static partial void LeaseResumed(ILogger logger, string leaseKey, string workerId, double seconds);
+
+    [LoggerMessage(107, LogLevel.Information, "Worker {WorkerId} still holds lease {LeaseKey} after a refused write: the counter moved from {Expected} to {Stored} without a new owner (an earlier write's answer was lost, or a hand-off request)")]
+    public static partial void LeaseReadBack(ILogger logger, string leaseKey, string workerId, long expected, long stored);
 
     // The lease table.
     [LoggerMessage(110, LogLevel.Information, "Creating lease table {TableName} (on-demand billing).")]

@@ -41,6 +41,9 @@ internal static partial class ShardsLog
     public static partial void ShardExpired(ILogger logger, Exception exception, string streamName, string shardId);
 
     // Schedulers.
+    [LoggerMessage(219, LogLevel.Warning, "Processing of {StreamName}/{ShardId} stopped mid-batch at {SequenceNumber}: its lease is suspended. What was not checkpointed comes again once it is ours again")]
+    public static partial void BatchInterrupted(ILogger logger, string streamName, string shardId, string sequenceNumber);
+
     [LoggerMessage(230, LogLevel.Information, "Scheduler for application {ApplicationName} on stream {StreamName} started as worker {WorkerId}")]
     public static partial void SchedulerStarted(ILogger logger, string applicationName, string streamName, string workerId);
 

@@ -4,7 +4,9 @@ namespace KinesisAttrib.Leases;
 
 /// <summary>
 /// A lease this worker holds: the latest stored version, the gate serialising writes to it (one writer per lease), a
-/// token that fires when it is lost, and one that fires when the balancer asks for it to be handed to another worker.
+/// token that fires when it is lost, one that fires when the balancer asks for it to be handed to another worker, and
+/// the suspension: a lease not written successfully for the self-fence time is suspended (its shard is not processed,
+/// since this worker can no longer prove it owns it) until a conditional write of it succeeds again or is refused.
 /// </summary>
 [SuppressMessage("Reliability", "CA1001", Justification = "The token sources have no timer and their wait handles are never created; linked sources that observe them are disposed by their owners.")]
 internal sealed class HeldLease
@@ -12,6 +14,10 @@ internal sealed class HeldLease
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _handoff = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly object _suspension = new();
+    private CancellationTokenSource _suspended = new();
+    private TaskCompletionSource? _resumed;
+    private long _suspendedAt;
     private int _renewing;
 
     public HeldLease(Lease lease, long writtenAt)
@@ -51,12 +57,83 @@ internal sealed class HeldLease
 
     public bool IsHandoffRequested => _handoff.IsCancellationRequested;
 
-    public void Update(Lease lease, long sentAt)
+    /// <summary>True while the lease is suspended: its shard must not be processed (see <see cref="Suspend"/>).</summary>
+    public bool IsSuspended => Volatile.Read(ref _resumed) is not null;
+
+    /// <summary>Fires when the lease is suspended; a new token is issued on each resumption.</summary>
+    public CancellationToken Suspended
+    {
+        get
+        {
+            lock (_suspension)
+            {
+                return _suspended.Token;
+            }
+        }
+    }
+
+    /// <summary>Completes when the lease is not (or no longer) suspended; a lost lease never resumes, so wait with its token too.</summary>
+    public Task WhenResumed => Volatile.Read(ref _resumed)?.Task ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Records a successful conditional write: the row is ours at <paramref name="lease"/>'s counter, so the lease is
+    /// ours again if it was suspended. Returns when it was suspended (null if it was not), for the resumption's log.
+    /// </summary>
+    public long? Update(Lease lease, long sentAt)
     {
         Current = lease;
         LastRenewedAt = sentAt;
         LastAttemptAt = sentAt;
         RenewalFailing = false;
+        if (Volatile.Read(ref _resumed) is null)
+        {
+            return null;
+        }
+
+        TaskCompletionSource resumed;
+        long suspendedAt;
+        lock (_suspension)
+        {
+            if (_resumed is null)
+            {
+                return null;
+            }
+
+            resumed = _resumed;
+            suspendedAt = _suspendedAt;
+            _resumed = null;
+            _suspended = new CancellationTokenSource();
+        }
+
+        resumed.TrySetResult();
+        return suspendedAt;
+    }
+
+    /// <summary>Takes a stored row that is still this worker's, written at an unknown time: the timings stay as they were.</summary>
+    public void Adopt(Lease stored) => Current = stored;
+
+    /// <summary>
+    /// Suspends the lease (self-fencing without giving it up): fires <see cref="Suspended"/>, so the shard's work in
+    /// progress stops, and keeps the lease so that its pending checkpoint can still be written if nobody took it.
+    /// Returns false when it was already suspended or is lost.
+    /// </summary>
+    public bool Suspend(long now)
+    {
+        CancellationTokenSource suspended;
+        lock (_suspension)
+        {
+            if (_resumed is not null || IsLost)
+            {
+                return false;
+            }
+
+            _resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _suspendedAt = now;
+            suspended = _suspended;
+        }
+
+        suspended.Cancel();
+        return true;
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ internal sealed class LeaseCoordinator
         WorkerId = workerId;
         Settings = settings;
         Keys = keys;
-        _held = new HeldLeaseSet(workerId, logger);
+        _held = new HeldLeaseSet(workerId, time, logger);
         _taker = new LeaseTaker(workerId, settings);
         _renewer = new LeaseRenewer(store, _held, settings, time, logger);
         _writer = new CheckpointWriter(store, _held, workerId, time, logger);
@@ -65,7 +65,21 @@ internal sealed class LeaseCoordinator
     /// <returns>The leases taken in this cycle.</returns>
     public async Task<IReadOnlyList<Lease>> TakeLeasesAsync(CancellationToken cancellationToken)
     {
-        var scan = (await _store.ListLeasesAsync(cancellationToken).ConfigureAwait(false)).Where(l => Keys.Owns(l.LeaseKey)).ToList();
+        IReadOnlyList<Lease> all;
+        try
+        {
+            all = await _store.ListLeasesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A worker that cannot read the table cannot tell whether the owners could write it: expiry is measured
+            // afresh from the next scan, so an owner that the same outage kept from renewing (its leases suspended)
+            // gets back to them before anyone judges them expired. This delays only takes, never the owners.
+            _observed = new Dictionary<string, LeaseObservation>(StringComparer.Ordinal);
+            throw;
+        }
+
+        var scan = all.Where(l => Keys.Owns(l.LeaseKey)).ToList();
         LastScan = scan;
         var now = _time.GetElapsedTime(_origin);
         var held = _held.Values;

@@ -5,8 +5,10 @@ namespace KinesisAttrib.Leases;
 
 /// <summary>
 /// Keeps one worker's held leases alive: renews each one not written for the renewal interval (a checkpoint counts),
-/// retries a failed renewal every retry interval, and gives a lease up itself (self-fencing) once it has not been
-/// written successfully for <see cref="LeaseSettings.SelfFenceAfter"/>, before any other worker may judge it expired.
+/// retries a failed renewal every retry interval, and suspends a lease (self-fencing) once it has not been written
+/// successfully for <see cref="LeaseSettings.SelfFenceAfter"/>, before any other worker may judge it expired. A
+/// suspended lease is still renewed every retry interval: the renewal is conditional on the counter, so its success
+/// proves nobody took the lease meanwhile and the shard resumes where it stopped; a refusal loses it.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The renewal semaphore's wait handle is never created; it needs no disposal.")]
 internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, LeaseSettings settings, TimeProvider time, ILogger logger)
@@ -15,6 +17,9 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
     internal const int MaxConcurrentRenewals = 32;
 
     private readonly SemaphoreSlim _renewalSlots = new(MaxConcurrentRenewals, MaxConcurrentRenewals);
+
+    // One run of failures for all of this worker's renewals: an outage is one warning, not one per lease per retry.
+    private FailureStreak? _failures;
     /// <summary>
     /// Renews the held leases that are due: not written for the renewal interval, or whose last renewal failed and
     /// the retry interval has passed. A refused renewal loses the lease.
@@ -34,13 +39,12 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
             var sinceWrite = time.GetElapsedTime(held.LastRenewedAt, now);
             if (sinceWrite >= settings.SelfFenceAfter)
             {
-                // Too late to renew safely: another worker may judge it expired any moment now. This holds even with
-                // a write in flight, whose outcome is unknown.
-                heldLeases.MarkLost(held);
-                continue;
+                // Another worker may judge it expired any moment now: stop the shard. This holds even with a write in
+                // flight, whose outcome is unknown.
+                heldLeases.Suspend(held);
             }
 
-            var due = held.RenewalFailing ? time.GetElapsedTime(held.LastAttemptAt, now) >= settings.RetryInterval : sinceWrite >= settings.RenewalInterval;
+            var due = held.RenewalFailing || held.IsSuspended ? time.GetElapsedTime(held.LastAttemptAt, now) >= settings.RetryInterval : sinceWrite >= settings.RenewalInterval;
             if (!due || !held.TryBeginRenewal())
             {
                 continue;
@@ -59,8 +63,9 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
     {
         try
         {
-            // Give up at the self-fence deadline: an answer that comes later is of no use (the lease is lost by then).
-            var remaining = settings.SelfFenceAfter - time.GetElapsedTime(held.LastRenewedAt);
+            // Give up at the self-fence deadline: an answer that comes later cannot keep the shard running. A suspended
+            // lease has no deadline left; its attempt gets a failover time, like any request that may hang.
+            var remaining = held.IsSuspended ? settings.FailoverTime : settings.SelfFenceAfter - time.GetElapsedTime(held.LastRenewedAt);
             using var deadline = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1), time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
@@ -82,7 +87,7 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
                 // A checkpoint that landed while this renewal waited for the gate moved the deadline; otherwise fence.
                 if (time.GetElapsedTime(held.LastRenewedAt) >= settings.SelfFenceAfter)
                 {
-                    heldLeases.MarkLost(held);
+                    heldLeases.Suspend(held);
                 }
             }
         }
@@ -91,6 +96,8 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
             held.EndRenewal();
         }
     }
+
+    private FailureStreak Failures => _failures ??= new FailureStreak(logger, time, "DynamoDB", "lease renewal", $"the leases of worker {heldLeases.WorkerId}");
 
     // Runs under the lease's gate.
     private async Task RenewHeldAsync(HeldLease held, CancellationToken cancellationToken)
@@ -104,37 +111,35 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
         var sinceWrite = time.GetElapsedTime(held.LastRenewedAt, sentAt);
         if (sinceWrite >= settings.SelfFenceAfter)
         {
-            heldLeases.MarkLost(held);
-            return;
+            // Still sent: the write is conditional, so it either proves the lease ours (and resumes it) or loses it.
+            heldLeases.Suspend(held);
         }
 
-        if (!held.RenewalFailing && sinceWrite < settings.RenewalInterval)
+        if (!held.RenewalFailing && !held.IsSuspended && sinceWrite < settings.RenewalInterval)
         {
             // A checkpoint renewed it while this renewal waited for the gate.
             return;
         }
 
         held.LastAttemptAt = sentAt;
-        Lease? renewed;
         try
         {
-            renewed = await store.RenewLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false);
+            if (await store.RenewLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false) is { } renewed)
+            {
+                heldLeases.Written(held, renewed, sentAt);
+                _failures?.Succeeded();
+            }
+            else if (await heldLeases.ReadBackAsync(store, held, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                // Still ours at a newer counter: renew again at the next retry interval.
+                held.RenewalFailing = true;
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Retried every RetryInterval until renewed or self-fenced.
-            LeasesLog.LeaseRenewalFailed(logger, ex, held.LeaseKey);
+            // Retried every RetryInterval until renewed or refused; a suspended lease keeps trying.
+            Failures.Failed(ex);
             held.RenewalFailing = true;
-            return;
-        }
-
-        if (renewed is null)
-        {
-            heldLeases.MarkLost(held);
-        }
-        else
-        {
-            held.Update(renewed, sentAt);
         }
     }
 }

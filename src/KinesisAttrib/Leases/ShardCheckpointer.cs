@@ -3,10 +3,18 @@ using KinesisAttrib.Handlers;
 namespace KinesisAttrib.Leases;
 
 /// <summary>The checkpointer of one shard consumer: validates positions and writes them through the lease coordinator.</summary>
+/// <remarks>
+/// A write returns once the checkpoint is stored (transient failures are retried by the writer) or throws
+/// <see cref="LeaseLostException"/>. A suspended lease cancels the processor's token for the batch, to stop work in
+/// progress, but a checkpoint of work already done goes on: a write made with that token uses the consumer's
+/// hard-stop token instead (see <see cref="UseTokens"/>).
+/// </remarks>
 internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
 {
     private readonly LeaseCoordinator _coordinator;
     private readonly HeldLease _lease;
+    private CancellationToken _processing;
+    private CancellationToken _writes;
 
     public ShardCheckpointer(LeaseCoordinator coordinator, HeldLease lease)
     {
@@ -22,6 +30,16 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
     public ExtendedSequenceNumber LastCheckpoint { get; private set; }
 
     public ExtendedSequenceNumber LargestPermittedCheckpoint { get; internal set; }
+
+    /// <summary>Sets the token the processor is given for a batch, and the one its checkpoint writes use in its place.</summary>
+    internal void UseTokens(CancellationToken processing, CancellationToken writes)
+    {
+        _processing = processing;
+        _writes = writes;
+    }
+
+    private CancellationToken ForWrite(CancellationToken cancellationToken) =>
+        cancellationToken == _processing && _processing.CanBeCanceled ? _writes : cancellationToken;
 
     public ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
         => WriteAsync(LargestPermittedCheckpoint, cancellationToken);
@@ -56,7 +74,7 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
     private async ValueTask<IPreparedCheckpointer> PrepareAsync(ExtendedSequenceNumber position, byte[]? applicationState, CancellationToken cancellationToken)
     {
         Validate(position);
-        await _coordinator.PrepareCheckpointAsync(_lease, position, applicationState, cancellationToken).ConfigureAwait(false);
+        await _coordinator.PrepareCheckpointAsync(_lease, position, applicationState, ForWrite(cancellationToken)).ConfigureAwait(false);
         return new Prepared(this, position, applicationState);
     }
 
@@ -68,7 +86,7 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
         }
 
         Validate(position);
-        await _coordinator.CheckpointAsync(_lease, position, cancellationToken).ConfigureAwait(false);
+        await _coordinator.CheckpointAsync(_lease, position, ForWrite(cancellationToken)).ConfigureAwait(false);
         LastCheckpoint = position;
     }
 
@@ -108,7 +126,7 @@ internal sealed class ShardCheckpointer : IRecordProcessorCheckpointer
         {
             // Checked again: a one-phase checkpoint may have moved past the prepared position meanwhile.
             owner.Validate(position);
-            await owner._coordinator.CheckpointAsync(owner._lease, position, cancellationToken).ConfigureAwait(false);
+            await owner._coordinator.CheckpointAsync(owner._lease, position, owner.ForWrite(cancellationToken)).ConfigureAwait(false);
             owner.LastCheckpoint = position;
         }
     }

@@ -25,7 +25,9 @@ internal enum ConsumerOutcome
 /// <summary>
 /// Runs one processor over one shard: reads batches, delivers them in order, and drives the processor lifecycle.
 /// A batch the processor fails on is delivered again from the last checkpoint after a delay (while the checkpoint is
-/// still <c>LATEST</c>, from the first record read); nothing is skipped.
+/// still <c>LATEST</c>, from the first record read); nothing is skipped. While the lease is suspended (not written for
+/// the self-fence time, see <see cref="HeldLease.Suspend"/>) nothing is read or delivered and a batch in progress is
+/// cancelled; a checkpoint being written goes on, and the shard resumes where it stopped once the lease is ours again.
 /// </summary>
 internal sealed class ShardConsumer
 {
@@ -109,6 +111,12 @@ internal sealed class ShardConsumer
                 return await ShutDownAsync(checkpointer, aborted).ConfigureAwait(false);
             }
 
+            if (_lease.IsSuspended)
+            {
+                await WaitWhileSuspendedAsync(readCts.Token).ConfigureAwait(false);
+                continue;
+            }
+
             FetchResult batch;
             try
             {
@@ -138,16 +146,40 @@ internal sealed class ShardConsumer
             }
 
             failures = 0;
+
+            // Suspended while reading: the batch waits (it is still the next one) until the lease is ours again.
+            while (_lease.IsSuspended && !readCts.IsCancellationRequested)
+            {
+                await WaitWhileSuspendedAsync(readCts.Token).ConfigureAwait(false);
+            }
+
+            if (readCts.IsCancellationRequested)
+            {
+                continue;
+            }
+
             if (batch.Records.Count > 0)
             {
                 checkpointer.LargestPermittedCheckpoint = batch.Records[^1].Position;
+
+                // A suspension cancels the batch's work; the checkpointer writes with the hard-stop token instead.
+                using var batchCts = CancellationTokenSource.CreateLinkedTokenSource(workCts.Token, _lease.Suspended);
+                checkpointer.UseTokens(batchCts.Token, workCts.Token);
                 try
                 {
-                    await _processor.ProcessRecordsAsync(new ProcessRecordsInput(batch.Records, batch.MillisBehindLatest, checkpointer) { StopRequested = stopping }, workCts.Token).ConfigureAwait(false);
+                    await _processor.ProcessRecordsAsync(new ProcessRecordsInput(batch.Records, batch.MillisBehindLatest, checkpointer) { StopRequested = stopping }, batchCts.Token).ConfigureAwait(false);
                 }
                 catch (LeaseLostException)
                 {
                     return await LoseLeaseAsync(aborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (batchCts.IsCancellationRequested && !workCts.IsCancellationRequested)
+                {
+                    // Suspended mid-batch: what was not checkpointed comes again once the lease is ours again.
+                    ShardsLog.BatchInterrupted(_logger, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
+                    fetcher.ResetTo(checkpointer.LastCheckpoint);
+                    checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
+                    continue;
                 }
                 catch (Exception ex) when (!workCts.IsCancellationRequested)
                 {
@@ -254,6 +286,18 @@ internal sealed class ShardConsumer
         await _processor.LeaseLostAsync(new LeaseLostInput(), aborted).ConfigureAwait(false);
         ShardsLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "lease lost");
         return ConsumerOutcome.LeaseLost;
+    }
+
+    private async Task WaitWhileSuspendedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _lease.WhenResumed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping, or the lease was lost while suspended: the loop decides.
+        }
     }
 
     // True when the stream exists but no longer lists this shard; false when the stream itself is gone.
