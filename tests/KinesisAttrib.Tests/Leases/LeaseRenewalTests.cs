@@ -7,7 +7,11 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace KinesisAttrib.Tests.Leases;
 
-/// <summary>Renewal under a slow or unresponsive lease table: one slow request must not cost other leases, and a hung one must not keep a lease past the self-fence.</summary>
+/// <summary>
+/// Renewal under a slow or unresponsive lease table: one slow request must not cost other leases, a hung one must not
+/// keep a lease's shard running past the self-fence (the lease is suspended), and a suspended lease is resumed by a
+/// renewal that succeeds (nobody took it) or lost by one that is refused.
+/// </summary>
 public sealed class LeaseRenewalTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -58,7 +62,7 @@ public sealed class LeaseRenewalTests
     }
 
     [Fact]
-    public async Task HungRenewal_IsAbandoned_AndTheLeaseGivenUpAtTheSelfFence_BeforeAnotherWorkerCanTakeIt()
+    public async Task HungRenewal_IsAbandoned_AndTheLeaseSuspendedAtTheSelfFence_BeforeAnotherWorkerCanTakeIt()
     {
         var time = new FakeTimeProvider();
         var (store, a) = await WorkerWithAsync(time, "s-0");
@@ -71,17 +75,22 @@ public sealed class LeaseRenewalTests
 
         // The request never answers (a connection that hangs until the SDK's own timeout).
         time.Advance(Settings.SelfFenceAfter - Settings.RenewalInterval - TimeSpan.FromMilliseconds(1));
-        Assert.False(held.IsLost);
+        Assert.False(held.IsSuspended);
+        var suspended = held.Suspended;
         time.Advance(TimeSpan.FromMilliseconds(1));
 
         await pass.WaitAsync(Timeout);
-        Assert.True(held.IsLost, "the owner gave the lease up at F - F/16 although its renewal request never answered");
-        Assert.True(held.Lost.IsCancellationRequested);
-        Assert.Empty(a.HeldLeases);
+        Assert.True(held.IsSuspended, "the owner stopped the shard at F - F/16 although its renewal request never answered");
+        Assert.True(suspended.IsCancellationRequested);
+        Assert.False(held.WhenResumed.IsCompleted);
+
+        // Kept, not given up: the next conditional write decides whether it is still ours.
+        Assert.False(held.IsLost);
+        Assert.Same(held, a.HeldLeases.Single());
     }
 
     [Fact]
-    public async Task Renewal_WaitingBehindAHungCheckpoint_GivesTheLeaseUpAtTheSelfFence()
+    public async Task Renewal_WaitingBehindAHungCheckpoint_SuspendsTheLeaseAtTheSelfFence()
     {
         var time = new FakeTimeProvider();
         var (store, a) = await WorkerWithAsync(time, "s-0");
@@ -95,32 +104,62 @@ public sealed class LeaseRenewalTests
         time.Advance(Settings.SelfFenceAfter - Settings.RenewalInterval);
         await pass.WaitAsync(Timeout);
 
-        Assert.True(held.IsLost, "the lease is given up although the renewal could not even start");
+        Assert.True(held.IsSuspended, "the shard is stopped although the renewal could not even start");
+        Assert.False(held.IsLost);
         Assert.False(checkpoint.IsCompleted);
     }
 
     [Fact]
-    public async Task ALateFenceOfAnOldHeldLease_DoesNotDropTheLeaseTakenAgainUnderTheSameKey()
+    public async Task SuspendedLease_IsResumedByTheNextRenewalThatSucceeds_WhenNobodyTookIt()
     {
         var time = new FakeTimeProvider();
         var (store, a) = await WorkerWithAsync(time, "s-0");
-        var old = a.HeldLeases.Single();
+        var held = a.HeldLeases.Single();
         store.StallFirstRenewal();
         time.Advance(Settings.RenewalInterval);
         var pass = a.RenewLeasesAsync(CancellationToken.None);
         await store.FirstRenewalStalled.Task.WaitAsync(Timeout);
-
-        // Fenced by the pass of a later tick, then taken again (the table still names this worker) ...
         time.Advance(Settings.SelfFenceAfter - Settings.RenewalInterval);
-        await a.RenewLeasesAsync(CancellationToken.None);
-        Assert.True(old.IsLost);
-        Assert.Single(await a.TakeLeasesAsync(CancellationToken.None));
-        var again = a.HeldLeases.Single();
-
-        // ... while the abandoned renewal of the old instance finishes: the new one stays held.
         await pass.WaitAsync(Timeout);
-        Assert.Same(again, a.HeldLeases.Single());
-        Assert.False(again.IsLost);
+        Assert.True(held.IsSuspended);
+        var counter = held.Current.LeaseCounter;
+
+        // The table answers again: the renewal, conditional on the counter, proves the lease still ours.
+        time.Advance(Settings.RetryInterval);
+        await a.RenewLeasesAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.False(held.IsSuspended);
+        Assert.True(held.WhenResumed.IsCompleted);
+        Assert.False(held.Suspended.IsCancellationRequested);
+        Assert.False(held.IsLost);
+        Assert.True(held.Current.LeaseCounter > counter);
+        store.ReleaseStalledRenewal();
+    }
+
+    [Fact]
+    public async Task SuspendedLease_IsLost_WhenAnotherWorkerTookItMeanwhile()
+    {
+        var time = new FakeTimeProvider();
+        var (store, a) = await WorkerWithAsync(time, "s-0");
+        var held = a.HeldLeases.Single();
+        var b = new LeaseCoordinator(store, "b", Settings, time, NullLogger.Instance, LeaseKeys.SingleStream);
+        await b.TakeLeasesAsync(CancellationToken.None);
+        store.StallFirstRenewal();
+        time.Advance(Settings.RenewalInterval);
+        var pass = a.RenewLeasesAsync(CancellationToken.None);
+        await store.FirstRenewalStalled.Task.WaitAsync(Timeout);
+        time.Advance(Settings.SelfFenceAfter - Settings.RenewalInterval);
+        await pass.WaitAsync(Timeout);
+        Assert.True(held.IsSuspended);
+
+        // b saw the counter unchanged for the failover time, after a had stopped the shard, and takes it.
+        time.Advance(Settings.RetryInterval);
+        Assert.Single(await b.TakeLeasesAsync(CancellationToken.None));
+
+        await a.RenewLeasesAsync(CancellationToken.None).WaitAsync(Timeout);
+        Assert.True(held.IsLost);
+        Assert.Empty(a.HeldLeases);
+        store.ReleaseStalledRenewal();
     }
 
     [Fact]

@@ -1,0 +1,126 @@
+using System.Text;
+using KinesisAttrib.Tests.TestSupport;
+using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
+
+namespace KinesisAttrib.Tests.Leases;
+
+/// <summary>
+/// The lease table fails while records flow (issue 15): a checkpoint that cannot be written is retried by itself and
+/// the handler never runs again on records it completed; an outage longer than the failover time suspends the leases
+/// and resumes them where they were; only a worker whose lease was really taken meanwhile gives it up.
+/// </summary>
+public sealed class LeaseTableOutageTests
+{
+    private static Dictionary<string, int> DeliveriesByPayload(params RecordingSink[] sinks) =>
+        sinks.SelectMany(s => s.ByShard().Values.SelectMany(l => l))
+            .GroupBy(r => Encoding.UTF8.GetString(r.Data.Span))
+            .ToDictionary(g => g.Key, g => g.Count());
+
+    private static void AssertEachExactlyOnce(Dictionary<string, int> deliveries, int count)
+    {
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"r{i}").ToHashSet(), deliveries.Keys.ToHashSet());
+        var repeated = deliveries.Where(d => d.Value > 1).Select(d => d.Key).ToList();
+        Assert.True(repeated.Count == 0, $"{repeated.Count} records were delivered more than once, e.g. {string.Join(", ", repeated.Take(5))}");
+    }
+
+    [Fact]
+    public async Task FailedCheckpointWrites_AreRetried_AndTheHandlerNeverRunsAgainOnItsRecords()
+    {
+        var arranged = await CreateAsync(shards: 2);
+        var store = new SwitchableLeaseStore(arranged.Store);
+        await arranged.PutAsync(0, 200);
+        var sink = new RecordingSink();
+        store.FailCheckpoints(6);
+
+        await using var running = arranged.Start(() => new RecordingProcessor(sink), store: store);
+        await sink.WhenCountReaches(200, TestTimeout);
+        await arranged.PutAsync(200, 200);
+        await sink.WhenCountReaches(400, TestTimeout);
+        await running.StopAsync();
+
+        Assert.True(store.FailedCalls >= 6);
+        AssertEachExactlyOnce(DeliveriesByPayload(sink), 400);
+        foreach (var (shardId, records) in sink.ByShard())
+        {
+            Assert.Equal(records[^1].SequenceNumber, (await arranged.Store.GetLeaseAsync(shardId))!.Checkpoint.SequenceNumber);
+        }
+    }
+
+    [Fact]
+    public async Task CheckpointWhoseAnswerWasLost_StandsWithoutLosingTheLease()
+    {
+        var arranged = await CreateAsync(shards: 1);
+        var store = new SwitchableLeaseStore(arranged.Store);
+        await arranged.PutAsync(0, 150);
+        var sink = new RecordingSink();
+        store.LoseCheckpointAnswers(3);
+
+        await using var running = arranged.Start(() => new RecordingProcessor(sink), store: store);
+        await sink.WhenCountReaches(150, TestTimeout);
+        await arranged.PutAsync(150, 150);
+        await sink.WhenCountReaches(300, TestTimeout);
+        await running.StopAsync();
+
+        AssertEachExactlyOnce(DeliveriesByPayload(sink), 300);
+        Assert.DoesNotContain(sink.Endings, e => e.Ending == "LeaseLost");
+    }
+
+    [Fact]
+    public async Task OutageLongerThanTheFailoverTime_SuspendsTheLeases_AndResumesThemWithNoRecordDeliveredTwice()
+    {
+        var arranged = await CreateAsync(shards: 4);
+        var store = new SwitchableLeaseStore(arranged.Store);
+        var sinks = new[] { new RecordingSink(), new RecordingSink() };
+        await using var a = arranged.Start(() => new RecordingProcessor(sinks[0]), FastOptions("a"), store: store);
+        await using var b = arranged.Start(() => new RecordingProcessor(sinks[1]), FastOptions("b"), store: store);
+        await arranged.PutAsync(0, 400);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sinks.Sum(s => s.Count) >= 400), TestTimeout, "the first records are handled");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(a.Scheduler.HeldShards.Count == 2 && b.Scheduler.HeldShards.Count == 2), TestTimeout, "the shards are balanced");
+
+        // Three failover times without the table, while records keep arriving.
+        store.Unreachable = true;
+        var failover = FastOptions().FailoverTime;
+        for (var round = 0; round < 6; round++)
+        {
+            await arranged.PutAsync(400 + (round * 100), 100);
+            await Task.Delay(failover / 2);
+        }
+
+        store.Unreachable = false;
+        await Eventually.WaitUntilAsync(() => Task.FromResult(DeliveriesByPayload(sinks).Count >= 1000), TestTimeout, "every record is handled after the outage");
+        await a.StopAsync();
+        await b.StopAsync();
+
+        AssertEachExactlyOnce(DeliveriesByPayload(sinks), 1000);
+        Assert.DoesNotContain(sinks.SelectMany(s => s.Endings), e => e.Ending == "LeaseLost");
+    }
+
+    [Fact]
+    public async Task Partition_WhereAnotherWorkerTakesTheLeases_RedeliversOnlyTheBatchesInFlight()
+    {
+        var arranged = await CreateAsync(shards: 2);
+        var cutOff = new SwitchableLeaseStore(arranged.Store);
+        var sinks = new[] { new RecordingSink(), new RecordingSink() };
+        await using var a = arranged.Start(() => new RecordingProcessor(sinks[0]), FastOptions("a"), store: cutOff);
+        await arranged.PutAsync(0, 200);
+        await sinks[0].WhenCountReaches(200, TestTimeout);
+        await using var b = arranged.Start(() => new RecordingProcessor(sinks[1]), FastOptions("b"));
+        await Eventually.WaitUntilAsync(() => Task.FromResult(a.Scheduler.HeldShards.Count == 1 && b.Scheduler.HeldShards.Count == 1), TestTimeout, "the shards are balanced");
+
+        // Only a loses the table; b sees a's lease expire and takes it.
+        cutOff.Unreachable = true;
+        await arranged.PutAsync(200, 200);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(b.Scheduler.HeldShards.Count == 2), TestTimeout, "b takes a's lease");
+        cutOff.Unreachable = false;
+        await Eventually.WaitUntilAsync(() => Task.FromResult(DeliveriesByPayload(sinks).Count >= 400), TestTimeout, "every record is handled");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(sinks[0].Endings.Any(e => e.Ending == "LeaseLost")), TestTimeout, "a gives up the lease b took");
+        await a.StopAsync();
+        await b.StopAsync();
+
+        var deliveries = DeliveriesByPayload(sinks);
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => $"r{i}").ToHashSet(), deliveries.Keys.ToHashSet());
+
+        // a stopped at the first checkpoint it could not write: only that batch (at most MaxRecords) comes twice.
+        Assert.InRange(deliveries.Count(d => d.Value > 1), 0, FastOptions().MaxRecords);
+    }
+}
