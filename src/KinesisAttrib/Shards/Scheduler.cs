@@ -139,6 +139,7 @@ public sealed class Scheduler
         var renewer = RenewLoopAsync(renewCts.Token);
         var lastSync = _time.GetTimestamp();
         var lastCleanup = lastSync;
+        FailureStreak? coordinationFailures = null;
         try
         {
             while (!loopCts.IsCancellationRequested)
@@ -164,10 +165,20 @@ public sealed class Scheduler
                     // Stopped while a sync, take or cleanup was in flight: a graceful stop still returns normally.
                     break;
                 }
+                catch (Exception ex) when (ServiceErrors.IsTransient(ex, loopCts.Token))
+                {
+                    // An outage: one line when it starts, one when it ends (the next cycle that works).
+                    coordinationFailures ??= new FailureStreak(_logger, _time, ServiceErrors.ServiceOf(ex), "lease coordination (shard sync, lease scan)", $"application '{_applicationName}', stream '{_streamName}', worker '{_options.WorkerId}'");
+                    coordinationFailures.Failed(ex);
+                    await WaitAsync(_options.TakerInterval, loopCts.Token).ConfigureAwait(false);
+                    continue;
+                }
                 catch (Exception ex) when (!loopCts.IsCancellationRequested)
                 {
                     ShardsLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
                 }
+
+                coordinationFailures?.Succeeded();
 
                 await WaitAsync(_options.TakerInterval, loopCts.Token).ConfigureAwait(false);
             }

@@ -97,6 +97,7 @@ internal sealed class ShardConsumer
         await _processor.InitializeAsync(initialization, workCts.Token).ConfigureAwait(false);
 
         var failures = 0;
+        FailureStreak? readFailures = null;
         while (true)
         {
             // A hard stop ends the consumer at once: no further read, no lifecycle call.
@@ -140,12 +141,22 @@ internal sealed class ShardConsumer
             }
             catch (KinesisException ex) when (ex is not ResourceNotFoundException)
             {
-                ShardsLog.ReadFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
+                if (ex.IsRetryable)
+                {
+                    readFailures ??= new FailureStreak(_logger, _time, "Kinesis", "GetRecords", $"application '{_shard.ApplicationName}', stream '{_shard.StreamName}', shard '{_shard.ShardId}'");
+                    readFailures.Failed(ex);
+                }
+                else
+                {
+                    ShardsLog.ReadFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
+                }
+
                 await DelayAsync(ReadBackoff.Delay(++failures), readCts.Token).ConfigureAwait(false);
                 continue;
             }
 
             failures = 0;
+            readFailures?.Succeeded();
 
             // Suspended while reading: the batch waits (it is still the next one) until the lease is ours again.
             while (_lease.IsSuspended && !readCts.IsCancellationRequested)

@@ -4,6 +4,7 @@ using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Shards;
+using Microsoft.Extensions.Logging;
 
 namespace KinesisAttrib.IntegrationTests.TestSupport;
 
@@ -18,7 +19,7 @@ internal sealed class Worker : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort = new();
 
-    public Worker(string id, string application, string stream, IKinesisClient kinesis, IAmazonDynamoDB dynamo, DeliveryLog log)
+    public Worker(string id, string application, string stream, IKinesisClient kinesis, IAmazonDynamoDB dynamo, DeliveryLog log, ILoggerFactory? loggers = null)
     {
         Id = id;
         var options = new KinesisAttribOptions
@@ -34,7 +35,7 @@ internal sealed class Worker : IDisposable
             ProcessingRetryDelay = TimeSpan.FromMilliseconds(50),
             MaxRecords = 200,
         };
-        Scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => new LoggingProcessor(log, id), kinesis, new DynamoDbLeaseStore(dynamo, application), options);
+        Scheduler = new Scheduler(application, stream, InitialPosition.TrimHorizon, () => new LoggingProcessor(log, id), kinesis, new DynamoDbLeaseStore(dynamo, application), options, loggers);
         Run = Task.Run(() => Scheduler.RunAsync(_stop.Token, _abort.Token));
     }
 
