@@ -1,4 +1,5 @@
 using System.Text;
+using KinesisAttrib.Processing;
 using KinesisAttrib.Tests.TestSupport;
 using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
 
@@ -66,6 +67,34 @@ public sealed class LeaseTableOutageTests
     }
 
     [Fact]
+    public async Task TwoPhaseCheckpoints_ThroughAShortOutage_PrepareAndCommitEachRecordOnce()
+    {
+        var arranged = await CreateAsync(shards: 2);
+        var store = new SwitchableLeaseStore(arranged.Store);
+        var sink = new RecordingSink();
+        var prepared = new List<string>();
+        await using var running = arranged.Start(() => new TwoPhaseProcessor(sink, prepared), store: store);
+        await arranged.PutAsync(0, 200);
+        await sink.WhenCountReaches(200, TestTimeout);
+
+        // Shorter than the failover time: the leases stay, each prepare and commit waits for the table.
+        store.Unreachable = true;
+        await arranged.PutAsync(200, 200);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(store.FailedCalls >= 4), TestTimeout, "writes fail while the table is unreachable");
+        store.Unreachable = false;
+        await sink.WhenCountReaches(400, TestTimeout);
+        await running.StopAsync();
+
+        AssertEachExactlyOnce(DeliveriesByPayload(sink), 400);
+        lock (prepared)
+        {
+            Assert.Equal(prepared.Count, prepared.Distinct().Count());
+        }
+
+        Assert.All(await arranged.Store.ListLeasesAsync(), l => Assert.Null(l.PendingCheckpoint));
+    }
+
+    [Fact]
     public async Task OutageLongerThanTheFailoverTime_SuspendsTheLeases_AndResumesThemWithNoRecordDeliveredTwice()
     {
         var arranged = await CreateAsync(shards: 4);
@@ -122,5 +151,40 @@ public sealed class LeaseTableOutageTests
 
         // a stopped at the first checkpoint it could not write: only that batch (at most MaxRecords) comes twice.
         Assert.InRange(deliveries.Count(d => d.Value > 1), 0, FastOptions().MaxRecords);
+    }
+
+    /// <summary>Prepares a checkpoint at the end of each batch, then commits it; records each prepared position.</summary>
+    private sealed class TwoPhaseProcessor(RecordingSink sink, List<string> prepared) : IShardRecordProcessor
+    {
+        private readonly RecordingProcessor _inner = new(sink);
+        private string _shardId = "";
+
+        public ValueTask InitializeAsync(InitializationInput input, CancellationToken cancellationToken)
+        {
+            _shardId = input.ShardId;
+            return _inner.InitializeAsync(input, cancellationToken);
+        }
+
+        public async ValueTask ProcessRecordsAsync(ProcessRecordsInput input, CancellationToken cancellationToken)
+        {
+            foreach (var record in input.Records)
+            {
+                sink.Add(_shardId, record);
+            }
+
+            var pending = await input.Checkpointer.PrepareCheckpointAsync([1, 2, 3], cancellationToken);
+            lock (prepared)
+            {
+                prepared.Add($"{_shardId}@{pending.PendingCheckpoint}");
+            }
+
+            await pending.CheckpointAsync(cancellationToken);
+        }
+
+        public ValueTask LeaseLostAsync(LeaseLostInput input, CancellationToken cancellationToken) => _inner.LeaseLostAsync(input, cancellationToken);
+
+        public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken) => _inner.ShardEndedAsync(input, cancellationToken);
+
+        public ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken) => _inner.ShutdownRequestedAsync(input, cancellationToken);
     }
 }
