@@ -17,6 +17,7 @@ namespace KinesisAttrib.Shards;
 public sealed class Scheduler
 {
     private readonly string _applicationName;
+    private readonly InitialPosition _initialPosition;
     private readonly string _streamName;
     private readonly Func<IShardRecordProcessor> _processorFactory;
     private readonly IKinesisClient _kinesis;
@@ -83,6 +84,7 @@ public sealed class Scheduler
         _keys = multiStreamLeaseKeys ? LeaseKeys.ForStream(streamName) : LeaseKeys.SingleStream;
         _coordinator = new LeaseCoordinator(leaseStore, options.WorkerId, options.Leases, _time, _logger, _keys);
         _syncer = new ShardSyncer(kinesis, leaseStore, streamName, initialPosition, _keys, _logger);
+        _initialPosition = initialPosition;
         _cleaner = new LeaseCleaner(leaseStore, _keys, options.CompletedLeaseRetention, _time, _logger);
     }
 
@@ -120,6 +122,8 @@ public sealed class Scheduler
     public async Task RunAsync(CancellationToken stopping, CancellationToken aborted = default)
     {
         using var loopCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
+
+        using var scope = ShardsLog.SchedulerScope(_logger, _applicationName, _streamName, _options.WorkerId);
         try
         {
             await _leaseStore.EnsureTableAsync(loopCts.Token).ConfigureAwait(false);
@@ -131,7 +135,18 @@ public sealed class Scheduler
             return;
         }
 
-        ShardsLog.SchedulerStarted(_logger, _applicationName, _streamName, _options.WorkerId);
+        ShardsLog.SchedulerStarted(
+            _logger,
+            _applicationName,
+            _streamName,
+            _options.WorkerId,
+            _leaseStore is DynamoDbLeaseStore dynamo ? dynamo.TableName : _leaseStore.GetType().Name,
+            "polling",
+            _initialPosition.ToString(),
+            _options.Leases.FailoverTime.TotalSeconds,
+            _options.TakerInterval.TotalSeconds,
+            _options.Consumer.MaxRecords,
+            _options.Consumer.IdleTimeBetweenReads.TotalMilliseconds);
 
         // Renewals go on until the consumers have stopped: a graceful stop lets each finish its batch and checkpoint,
         // which can take longer than the failover time, and the leases must not expire meanwhile.
@@ -268,7 +283,7 @@ public sealed class Scheduler
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
-            ShardsLog.ProcessingFailed(_logger, ex, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
+            ShardsLog.ProcessingFailed(_logger, ex, _applicationName, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
             try
             {
                 await _coordinator.ReleaseAsync(running.Lease, CancellationToken.None).ConfigureAwait(false);

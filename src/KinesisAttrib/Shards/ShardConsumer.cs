@@ -65,6 +65,9 @@ internal sealed class ShardConsumer
     /// <param name="aborted">Hard stop: everything is cancelled.</param>
     public async Task<ConsumerOutcome> RunAsync(CancellationToken stopping, CancellationToken aborted)
     {
+        // Every line logged for this shard (the processor's and the handler's too) carries its shard, inside the
+        // scheduler's scope (application, stream, worker).
+        using var scope = ShardsLog.ShardScope(_logger, _shard.ShardId);
         try
         {
             return await RunCoreAsync(stopping, aborted).ConfigureAwait(false);
@@ -88,7 +91,7 @@ internal sealed class ShardConsumer
         var hashKeyRange = HashKeyRange.FromDecimal(_lease.Current.StartingHashKey, _lease.Current.EndingHashKey);
         var fetcher = _publishers.Create(_shard, checkpointer.LastCheckpoint, hashKeyRange);
 
-        ShardsLog.ConsumerStarting(_logger, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
+        ShardsLog.ConsumerStarting(_logger, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
         var initialization = new InitializationInput(_shard, checkpointer.LastCheckpoint)
         {
             PendingCheckpoint = _lease.Current.PendingCheckpoint,
@@ -136,7 +139,7 @@ internal sealed class ShardConsumer
                     throw;
                 }
 
-                ShardsLog.ShardExpired(_logger, ex, _shard.StreamName, _shard.ShardId);
+                ShardsLog.ShardExpired(_logger, ex, _shard.ApplicationName, _shard.StreamName, _shard.ShardId);
                 batch = new FetchResult([], null, IsShardEnd: true, ChildShards: null);
             }
             catch (KinesisException ex) when (ex is not ResourceNotFoundException)
@@ -148,7 +151,7 @@ internal sealed class ShardConsumer
                 }
                 else
                 {
-                    ShardsLog.ReadFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
+                    ShardsLog.ReadFailed(_logger, ex, _shard.ApplicationName, _shard.StreamName, _shard.ShardId);
                 }
 
                 await DelayAsync(ReadBackoff.Delay(++failures), readCts.Token).ConfigureAwait(false);
@@ -187,7 +190,7 @@ internal sealed class ShardConsumer
                 catch (OperationCanceledException) when (batchCts.IsCancellationRequested && !workCts.IsCancellationRequested)
                 {
                     // Suspended mid-batch: what was not checkpointed comes again once the lease is ours again.
-                    ShardsLog.BatchInterrupted(_logger, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
+                    ShardsLog.BatchInterrupted(_logger, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
                     fetcher.ResetTo(checkpointer.LastCheckpoint);
                     checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
                     continue;
@@ -195,7 +198,7 @@ internal sealed class ShardConsumer
                 catch (Exception ex) when (!workCts.IsCancellationRequested)
                 {
                     // Redeliver from the last checkpoint: the failed record and everything after it come again.
-                    ShardsLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
+                    ShardsLog.ProcessingFailed(_logger, ex, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
                     // Still LATEST (nothing checkpointed yet), the fetcher rereads from the first record it returned.
                     fetcher.ResetTo(checkpointer.LastCheckpoint);
                     checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
@@ -235,7 +238,7 @@ internal sealed class ShardConsumer
                     catch (Exception ex) when (!workCts.IsCancellationRequested)
                     {
                         // Nothing to redeliver: every record delivered so far was handled; only its checkpoint waits.
-                        ShardsLog.IdleFailed(_logger, ex, _shard.StreamName, _shard.ShardId);
+                        ShardsLog.IdleFailed(_logger, ex, _shard.ApplicationName, _shard.StreamName, _shard.ShardId);
                     }
                 }
 
@@ -257,7 +260,7 @@ internal sealed class ShardConsumer
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            ShardsLog.ProcessingFailed(_logger, ex, _shard.StreamName, _shard.ShardId, "SHARD_END");
+            ShardsLog.ProcessingFailed(_logger, ex, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, "SHARD_END");
 
             // SHARD_END was recorded before the failure: the shard is finished (there is nothing to read again, and a
             // rewind to SHARD_END cannot open an iterator), so its children may start.
@@ -269,11 +272,11 @@ internal sealed class ShardConsumer
 
         if (!checkpointer.LastCheckpoint.IsShardEnd)
         {
-            ShardsLog.ShardEndNotCheckpointed(_logger, _shard.StreamName, _shard.ShardId);
+            ShardsLog.ShardEndNotCheckpointed(_logger, _shard.ApplicationName, _shard.StreamName, _shard.ShardId);
             return false;
         }
 
-        ShardsLog.ShardEnded(_logger, _shard.StreamName, _shard.ShardId);
+        ShardsLog.ShardEnded(_logger, _shard.ApplicationName, _shard.StreamName, _shard.ShardId);
         return true;
     }
 
@@ -288,14 +291,14 @@ internal sealed class ShardConsumer
             return await LoseLeaseAsync(aborted).ConfigureAwait(false);
         }
 
-        ShardsLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "shutdown");
+        ShardsLog.ConsumerStopped(_logger, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, "shutdown");
         return ConsumerOutcome.ShutDown;
     }
 
     private async Task<ConsumerOutcome> LoseLeaseAsync(CancellationToken aborted)
     {
         await _processor.LeaseLostAsync(new LeaseLostInput(), aborted).ConfigureAwait(false);
-        ShardsLog.ConsumerStopped(_logger, _shard.StreamName, _shard.ShardId, "lease lost");
+        ShardsLog.ConsumerStopped(_logger, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, "lease lost");
         return ConsumerOutcome.LeaseLost;
     }
 
