@@ -63,4 +63,7 @@ internal static partial class ShardsLog
 
     [LoggerMessage(233, LogLevel.Warning, "Lease coordination for application {ApplicationName} failed; retrying")]
     public static partial void LeaseCoordinationFailed(ILogger logger, Exception exception, string applicationName);
+
+    [LoggerMessage(234, LogLevel.Warning, "Releasing lease {LeaseKey} of application {ApplicationName} failed ({Error}); it expires on its own after the failover time")]
+    public static partial void ReleaseFailed(ILogger logger, string leaseKey, string applicationName, string error);
 }

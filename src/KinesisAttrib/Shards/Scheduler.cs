@@ -266,7 +266,7 @@ public sealed class Scheduler
             if (outcome is ConsumerOutcome.ShardEnded or ConsumerOutcome.ShutDown)
             {
                 // Give the lease back: a finished shard needs no owner, and on shutdown a successor starts at once.
-                await _coordinator.ReleaseAsync(running.Lease, aborted).ConfigureAwait(false);
+                await ReleaseAsync(running.Lease, aborted).ConfigureAwait(false);
             }
 
             if (outcome == ConsumerOutcome.ShardEnded)
@@ -284,15 +284,7 @@ public sealed class Scheduler
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
             ShardsLog.ProcessingFailed(_logger, ex, _applicationName, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
-            try
-            {
-                await _coordinator.ReleaseAsync(running.Lease, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception releaseError)
-            {
-                // The lease expires on its own; a faulted consumer task would make the whole graceful stop throw.
-                ShardsLog.LeaseCoordinationFailed(_logger, releaseError, _applicationName);
-            }
+            await ReleaseAsync(running.Lease, CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
@@ -372,21 +364,31 @@ public sealed class Scheduler
         }
     }
 
+    // A release that fails is not retried: the lease expires on its own after the failover time, and a faulted
+    // consumer task would make the whole graceful stop throw. An outage is one line; anything else is unexpected.
+    private async Task ReleaseAsync(HeldLease held, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _coordinator.ReleaseAsync(held, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ServiceErrors.IsTransient(ex, cancellationToken))
+        {
+            ShardsLog.ReleaseFailed(_logger, held.LeaseKey, _applicationName, FailureStreak.Describe(ex));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ShardsLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
+        }
+    }
+
     // On a graceful stop, leases held without a consumer (waiting for their parents, or a stolen one's start delay)
     // are given back too, so a successor takes them at its next cycle instead of after the failover time.
     private async Task ReleaseUnstartedAsync(CancellationToken aborted)
     {
         foreach (var held in _coordinator.HeldLeases.ToList())
         {
-            try
-            {
-                await _coordinator.ReleaseAsync(held, aborted).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // It expires on its own after the failover time.
-                ShardsLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
-            }
+            await ReleaseAsync(held, aborted).ConfigureAwait(false);
         }
     }
 
