@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -23,6 +24,10 @@ internal sealed class UnmatchedJsonObjectCheck
     // An array, not a set: the span lookups of sets need .NET 9, and payload types have few properties; comparing the
     // lengths first makes a miss cheap.
     private readonly string[] _known;
+
+    // The same names as UTF-8 when all are ASCII (nearly always): a name that is not escaped is then compared as bytes,
+    // without unescaping it to chars first. Null when some name is not ASCII.
+    private readonly byte[][]? _asciiKnown;
     private readonly JsonReaderOptions _readerOptions;
     private readonly string _typeName;
     private readonly StringComparison _comparison;
@@ -30,6 +35,7 @@ internal sealed class UnmatchedJsonObjectCheck
     private UnmatchedJsonObjectCheck(string[] known, JsonSerializerOptions options, string typeName)
     {
         _known = known;
+        _asciiKnown = known.All(name => Ascii.IsValid(name)) ? [.. known.Select(name => Encoding.ASCII.GetBytes(name))] : null;
         _readerOptions = new JsonReaderOptions
         {
             AllowTrailingCommas = options.AllowTrailingCommas,
@@ -99,6 +105,25 @@ internal sealed class UnmatchedJsonObjectCheck
 
     private bool IsKnown(ref Utf8JsonReader reader)
     {
+        if (_asciiKnown is not null && !reader.ValueIsEscaped)
+        {
+            var raw = reader.ValueSpan;
+            var ignoreCase = _comparison == StringComparison.OrdinalIgnoreCase;
+            foreach (var known in _asciiKnown)
+            {
+                if (known.Length == raw.Length && (ignoreCase ? Ascii.EqualsIgnoreCase(raw, known) : raw.SequenceEqual(known)))
+                {
+                    return true;
+                }
+            }
+
+            // Bytes decide unless case is ignored and the name has non-ASCII letters, whose case folding may reach ASCII.
+            if (!ignoreCase || Ascii.IsValid(raw))
+            {
+                return false;
+            }
+        }
+
         var length = reader.ValueSpan.Length;
         Span<char> name = length <= StackNameLength ? stackalloc char[StackNameLength] : new char[length];
         name = name[..reader.CopyString(name)];

@@ -94,6 +94,7 @@ public sealed partial class JsonRecordDeserializerTests
     [Theory]
     [InlineData("""{"unknown":1,"id":"o-1"}""", "o-1")]
     [InlineData("""{"\u0069d":"o-1"}""", "o-1")]
+    [InlineData("""{"\u0049D":"o-1"}""", "o-1")]
     [InlineData("""{}""", null)]
     public void AnObjectWithOneKnownPropertyOrNoneAtAll_Decodes(string json, string? id)
     {
