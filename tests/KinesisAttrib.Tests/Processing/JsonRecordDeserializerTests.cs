@@ -105,6 +105,15 @@ public sealed partial class JsonRecordDeserializerTests
     }
 
     [Fact]
+    public void NonAsciiNames_AreComparedAsText()
+    {
+        // A non-ASCII property name turns the byte comparison off; a non-ASCII JSON name falls back to text under ignore-case.
+        Assert.Equal("xl", JsonRecordDeserializer.FromContext<Sized>(OrdinaryJsonContext.Default).Deserialize(Record("""{"GRÖßE":"xl"}""")).Größe);
+        Assert.Throws<JsonException>(() => JsonRecordDeserializer.FromContext<Sized>(OrdinaryJsonContext.Default).Deserialize(Record("""{"size":"xl"}""")));
+        Assert.Throws<JsonException>(() => JsonRecordDeserializer.FromContext<OrderClass>(OrdinaryJsonContext.Default).Deserialize(Record("""{"ïd":"o-1"}""")));
+    }
+
+    [Fact]
     public void ALongUnknownName_IsComparedToo()
     {
         var longName = new string('x', 300);
@@ -162,6 +171,11 @@ public sealed partial class JsonRecordDeserializerTests
         public Dictionary<string, JsonElement>? Extra { get; set; }
     }
 
+    public sealed class Sized
+    {
+        public string? Größe { get; set; }
+    }
+
     public sealed class Unlisted
     {
         public string? Id { get; set; }
@@ -171,6 +185,7 @@ public sealed partial class JsonRecordDeserializerTests
     [JsonSerializable(typeof(OrderClass))]
     [JsonSerializable(typeof(OrderRecord))]
     [JsonSerializable(typeof(WithExtras))]
+    [JsonSerializable(typeof(Sized))]
     [JsonSerializable(typeof(int[]))]
     internal sealed partial class OrdinaryJsonContext : JsonSerializerContext;
 
