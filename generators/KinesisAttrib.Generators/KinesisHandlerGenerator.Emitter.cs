@@ -205,12 +205,16 @@ public sealed partial class KinesisHandlerGenerator
             PayloadFormatKind.Record => KnownTypeNames.RecordDeserializers + ".Record",
             PayloadFormatKind.Custom => $"{KnownTypeNames.RecordDeserializers}.Create<{handler.Deserializer}>(services)",
             _ => handler.Settings.JsonSerializerContext is { } context
-                ? $"{KnownTypeNames.JsonRecordDeserializer}.FromContext<{handler.PayloadType}>({context}.Default{AllowNull(handler)})"
-                : $"{KnownTypeNames.JsonRecordDeserializer}.CreateReflectionBased<{handler.PayloadType}>({AllowNull(handler).TrimStart(',', ' ')})",
+                ? $"{KnownTypeNames.JsonRecordDeserializer}.FromContext<{handler.PayloadType}>({context}.Default, {JsonArguments(handler)})"
+                : $"{KnownTypeNames.JsonRecordDeserializer}.CreateReflectionBased<{handler.PayloadType}>({JsonArguments(handler)})",
         };
 
-        /// <summary>A handler that takes a nullable payload (<c>Order?</c>) gets JSON <c>null</c> as null, not as a failure.</summary>
-        private static string AllowNull(HandlerSpec handler) => handler.PayloadIsNullable ? ", allowNull: true" : "";
+        /// <summary>
+        /// A handler that takes a nullable payload (<c>Order?</c>) gets JSON <c>null</c> as null, not as a failure. Name
+        /// matching is read from the effective settings the constructor receives, so the one value in them decides it.
+        /// </summary>
+        private static string JsonArguments(HandlerSpec handler) =>
+            $"allowNull: {(handler.PayloadIsNullable ? "true" : "false")}, caseSensitive: settings.JsonPropertyNamesCaseSensitive";
 
         /// <summary>The name of the processor's static field holding every setting of its handler.</summary>
         private const string DeclaredSettings = "DeclaredSettings";
@@ -268,6 +272,11 @@ public sealed partial class KinesisHandlerGenerator
                 if (settings.CheckpointIntervalSeconds is { } seconds && seconds != RuntimeContract.DefaultCheckpointIntervalSeconds)
                 {
                     writer.WriteLine($"CheckpointInterval = {KnownTypeNames.TimeSpan}.FromSeconds({Number(seconds)}),");
+                }
+
+                if (settings.JsonPropertyNamesCaseSensitive is true)
+                {
+                    writer.WriteLine("JsonPropertyNamesCaseSensitive = true,");
                 }
 
                 if (settings.DeserializationFailurePolicy is { } policy && policy != RuntimeContract.DefaultFailurePolicy)

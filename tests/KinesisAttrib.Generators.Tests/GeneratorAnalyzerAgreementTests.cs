@@ -32,6 +32,7 @@ public sealed class GeneratorAnalyzerAgreementTests
     [InlineData("[KinesisHandler(\"s\", CheckpointMode = CheckpointMode.Periodic, CheckpointIntervalSeconds = 5)] public void M(Order order) { }", true)]
     [InlineData("[KinesisHandler(\"s\", InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = \"2025-01-31T00:00:00+01:00\")] public void M(Order order) { }", true)]
     [InlineData("[KinesisHandler(\"s\", Deserializer = typeof(OrderDeserializer), MaxRecords = 10, IdleTimeBetweenReadsMilliseconds = 0)] public void M(Order order) { }", true)]
+    [InlineData("[KinesisHandler(\"s\", JsonPropertyNamesCaseSensitive = true)] public void M(Order order) { }", true)]
     [InlineData("public void M(Order? order, IStore? store, IStore? other = null) { }", true)]
     [InlineData("public void M(IReadOnlyList<Order?> orders) { }", true)]
     [InlineData("public void M(int? value) { }", true)]

@@ -232,7 +232,7 @@ public sealed class KinesisHandlerGeneratorBaselineTests
             {{TestSources.Usings}}
 
             [assembly: KinesisHandlerDefaults(ApplicationName = "shop", JsonSerializerContext = typeof(Sample.OrderJsonContext), MaxRecords = 500,
-                CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 100, CheckpointIntervalSeconds = 30)]
+                CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 100, CheckpointIntervalSeconds = 30, JsonPropertyNamesCaseSensitive = true)]
 
             namespace Sample
             {
@@ -245,7 +245,7 @@ public sealed class KinesisHandlerGeneratorBaselineTests
 
                     [KinesisHandler("orders", ApplicationName = "manual", CheckpointMode = CheckpointMode.Manual,
                         IdleTimeBetweenReadsMilliseconds = 250, InitialPosition = InitialPosition.AtTimestamp, InitialTimestamp = "2025-01-31T00:00:00Z",
-                        DeserializationFailurePolicy = DeserializationFailurePolicy.SkipAndLog)]
+                        DeserializationFailurePolicy = DeserializationFailurePolicy.SkipAndLog, JsonPropertyNamesCaseSensitive = false)]
                     public static void Overrides(Order order, KinesisAttrib.Handlers.IRecordProcessorCheckpointer checkpointer) { }
                 }
 

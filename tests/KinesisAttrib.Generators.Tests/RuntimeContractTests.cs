@@ -119,6 +119,8 @@ public sealed class RuntimeContractTests
         var handler = new KinesisHandlerAttribute("s");
         var defaults = new KinesisHandlerDefaultsAttribute();
         Assert.Equal(RuntimeContract.DefaultPayloadFormat, (int)handler.PayloadFormat);
+        Assert.Equal(RuntimeContract.DefaultJsonPropertyNamesCaseSensitive, handler.JsonPropertyNamesCaseSensitive);
+        Assert.Equal(RuntimeContract.DefaultJsonPropertyNamesCaseSensitive, defaults.JsonPropertyNamesCaseSensitive);
         foreach (var (initialPosition, checkpointMode, everyRecords, intervalSeconds, policy, retries, ageSeconds, delay, maxDelay) in new[]
         {
             (handler.InitialPosition, handler.CheckpointMode, handler.CheckpointEveryRecords, handler.CheckpointIntervalSeconds, handler.DeserializationFailurePolicy,
@@ -148,6 +150,7 @@ public sealed class RuntimeContractTests
         Assert.Equal(RuntimeContract.DefaultCheckpointEveryRecords, settings.CheckpointEveryRecords);
         Assert.Equal(TimeSpan.FromSeconds(RuntimeContract.DefaultCheckpointIntervalSeconds), settings.CheckpointInterval);
         Assert.Equal(RuntimeContract.DefaultFailurePolicy, (int)settings.DeserializationFailurePolicy);
+        Assert.Equal(RuntimeContract.DefaultJsonPropertyNamesCaseSensitive, settings.JsonPropertyNamesCaseSensitive);
         Assert.Equal(RuntimeContract.DefaultMaxRetryAttempts, settings.MaxRetryAttempts);
         Assert.Equal(TimeSpan.FromSeconds(RuntimeContract.DefaultMaxRecordAgeSeconds), settings.MaxRecordAge);
         Assert.Equal(TimeSpan.FromMilliseconds(RuntimeContract.DefaultRetryDelayMilliseconds), settings.RetryDelay);

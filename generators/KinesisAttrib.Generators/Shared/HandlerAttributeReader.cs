@@ -50,6 +50,9 @@ internal static class HandlerAttributeReader
                 case RuntimeContract.DeserializationFailurePolicyProperty when value is int policy:
                     settings = settings with { DeserializationFailurePolicy = policy };
                     break;
+                case RuntimeContract.JsonPropertyNamesCaseSensitiveProperty when value is bool caseSensitive:
+                    settings = settings with { JsonPropertyNamesCaseSensitive = caseSensitive };
+                    break;
                 case RuntimeContract.MaxRetryAttemptsProperty when value is int retries:
                     settings = settings with { MaxRetryAttempts = retries };
                     break;

@@ -20,6 +20,7 @@ internal static class RuntimeContract
     public const string IdleTimeBetweenReadsMillisecondsProperty = "IdleTimeBetweenReadsMilliseconds";
     public const string PayloadFormatProperty = "PayloadFormat";
     public const string JsonSerializerContextProperty = "JsonSerializerContext";
+    public const string JsonPropertyNamesCaseSensitiveProperty = "JsonPropertyNamesCaseSensitive";
     public const string DeserializerProperty = "Deserializer";
     public const string DeserializationFailurePolicyProperty = "DeserializationFailurePolicy";
     public const string MaxRetryAttemptsProperty = "MaxRetryAttempts";
@@ -62,6 +63,7 @@ internal static class RuntimeContract
     public const int DefaultMaxRecordAgeSeconds = 0;
     public const int DefaultRetryDelayMilliseconds = 1000;
     public const int DefaultMaxRetryDelayMilliseconds = 30_000;
+    public const bool DefaultJsonPropertyNamesCaseSensitive = false;
 
     /// <summary>The largest MaxRecords Kinesis GetRecords accepts (the runtime validates its options the same way).</summary>
     public const int MaxRecordsLimit = 10_000;
@@ -93,6 +95,7 @@ internal static class RuntimeContract
         new(IdleTimeBetweenReadsMillisecondsProperty, "System.Int32"),
         new(PayloadFormatProperty, KnownTypeNames.PayloadFormatMetadata, OnDefaults: false),
         new(JsonSerializerContextProperty, "System.Type"),
+        new(JsonPropertyNamesCaseSensitiveProperty, "System.Boolean"),
         new(DeserializerProperty, "System.Type", OnDefaults: false),
         new(DeserializationFailurePolicyProperty, KnownTypeNames.DeserializationFailurePolicyMetadata),
         new(MaxRetryAttemptsProperty, "System.Int32"),

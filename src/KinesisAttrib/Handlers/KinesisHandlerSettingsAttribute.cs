@@ -50,6 +50,14 @@ public abstract class KinesisHandlerSettingsAttribute : Attribute
     /// </summary>
     public Type? JsonSerializerContext { get; set; }
 
+    /// <summary>
+    /// JSON payloads: whether property names must match the payload type's exactly (strict). Default false: they match
+    /// ignoring case, as ASP.NET Core reads JSON, with or without <see cref="JsonSerializerContext"/> and whatever the
+    /// context's <c>PropertyNameCaseInsensitive</c> says; the context's other options (naming policy, converters) apply
+    /// either way. A record that is a JSON object none of whose properties matches is a deserialization failure.
+    /// </summary>
+    public bool JsonPropertyNamesCaseSensitive { get; set; }
+
     /// <summary>What happens to a record that fails to deserialize. Default <see cref="DeserializationFailurePolicy.StopShard"/>.</summary>
     public DeserializationFailurePolicy DeserializationFailurePolicy { get; set; } = DeserializationFailurePolicy.StopShard;
 

@@ -40,6 +40,9 @@ public sealed record HandlerSettings
     /// <summary>With <see cref="CheckpointMode.Periodic"/>: when this long passed since the last checkpoint (zero: no time limit).</summary>
     public TimeSpan CheckpointInterval { get; init; }
 
+    /// <summary>JSON payloads: whether property names must match exactly; false (the default) matches them ignoring case.</summary>
+    public bool JsonPropertyNamesCaseSensitive { get; init; }
+
     /// <summary>What happens to a record that fails to deserialize.</summary>
     public DeserializationFailurePolicy DeserializationFailurePolicy { get; init; } = DeserializationFailurePolicy.StopShard;
 
