@@ -52,4 +52,14 @@ internal static partial class ShardsLog
 
     [LoggerMessage(233, LogLevel.Warning, "Lease coordination for application {ApplicationName} failed; retrying")]
     public static partial void LeaseCoordinationFailed(ILogger logger, Exception exception, string applicationName);
+
+    // Start-up (creating the lease table and the first shard sync).
+    [LoggerMessage(240, LogLevel.Warning, "Starting application {ApplicationName} on stream {StreamName} failed; retrying for up to {RetryTime}: {Error}")]
+    public static partial void StartupRetrying(ILogger logger, string applicationName, string streamName, string error, TimeSpan retryTime);
+
+    [LoggerMessage(241, LogLevel.Debug, "Starting application {ApplicationName} on stream {StreamName} failed again (attempt {Attempt}): {Error}")]
+    public static partial void StartupRetryingAgain(ILogger logger, string applicationName, string streamName, int attempt, string error);
+
+    [LoggerMessage(242, LogLevel.Information, "Application {ApplicationName} on stream {StreamName} started after {Elapsed} of retries")]
+    public static partial void StartupRecovered(ILogger logger, string applicationName, string streamName, TimeSpan elapsed);
 }

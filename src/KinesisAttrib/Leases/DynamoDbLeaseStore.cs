@@ -42,6 +42,11 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
     /// <summary>The DynamoDB table holding the leases.</summary>
     public string TableName { get; }
 
+    /// <summary>Where the client sends its requests, for error messages: the configured URL, else the region's endpoint.</summary>
+    internal string Endpoint => _client.Config.ServiceURL is { Length: > 0 } url
+        ? url.TrimEnd('/')
+        : $"https://dynamodb.{_client.Config.RegionEndpoint?.SystemName ?? _client.Config.AuthenticationRegion}.amazonaws.com";
+
     /// <inheritdoc />
     /// <remarks>
     /// Creates the table with on-demand (<c>PAY_PER_REQUEST</c>) billing and the hash key <c>leaseKey</c> when it

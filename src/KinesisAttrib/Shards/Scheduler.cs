@@ -1,3 +1,4 @@
+using KinesisAttrib.Common;
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
@@ -122,8 +123,7 @@ public sealed class Scheduler
         using var loopCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
         try
         {
-            await _leaseStore.EnsureTableAsync(loopCts.Token).ConfigureAwait(false);
-            await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+            await StartAsync(loopCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
@@ -164,6 +164,11 @@ public sealed class Scheduler
                     // Stopped while a sync, take or cleanup was in flight: a graceful stop still returns normally.
                     break;
                 }
+                catch (LeaseTableStreamMismatchException ex)
+                {
+                    // Another stream's leases appeared in the table while running: as fatal as at start.
+                    throw Fatal(ex, transient: false, TimeSpan.Zero);
+                }
                 catch (Exception ex) when (!loopCts.IsCancellationRequested)
                 {
                     ShardsLog.LeaseCoordinationFailed(_logger, ex, _applicationName);
@@ -194,6 +199,55 @@ public sealed class Scheduler
 
         aborted.ThrowIfCancellationRequested();
     }
+
+    // Creates the lease table if needed and syncs the shards once. Transient failures (unreachable, throttled, 5xx) are
+    // retried for StartupRetryTime, logged once as a warning; anything else, or running out of time, is fatal and
+    // described for an operator (service, endpoint, application, stream).
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), jitter: 0.2);
+        var started = _time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _leaseStore.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+                await _syncer.SyncAsync(cancellationToken).ConfigureAwait(false);
+                if (attempt > 1)
+                {
+                    ShardsLog.StartupRecovered(_logger, _applicationName, _streamName, _time.GetElapsedTime(started));
+                }
+
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var transient = StartupFailure.IsTransient(ex, cancellationToken);
+                var elapsed = _time.GetElapsedTime(started);
+                var remaining = _options.StartupRetryTime - elapsed;
+                if (!transient || remaining <= TimeSpan.Zero)
+                {
+                    throw Fatal(ex, transient, elapsed);
+                }
+
+                var error = StartupFailure.Describe(ex, _applicationName, _streamName, _kinesis, _leaseStore, transient: false, TimeSpan.Zero).Message;
+                if (attempt == 1)
+                {
+                    ShardsLog.StartupRetrying(_logger, _applicationName, _streamName, error, _options.StartupRetryTime);
+                }
+                else
+                {
+                    ShardsLog.StartupRetryingAgain(_logger, _applicationName, _streamName, attempt, error);
+                }
+
+                var delay = backoff.Delay(attempt);
+                await Task.Delay(delay < remaining ? delay : remaining, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private InvalidOperationException Fatal(Exception exception, bool transient, TimeSpan retriedFor) =>
+        StartupFailure.Describe(exception, _applicationName, _streamName, _kinesis, _leaseStore, transient, retriedFor);
 
     private async Task StartConsumersAsync(CancellationToken stopping, CancellationToken aborted, CancellationToken cancellationToken)
     {
