@@ -294,6 +294,24 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
+    public Task<bool> SetStreamNameAsync(string leaseKey, string streamName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseKey);
+        ArgumentException.ThrowIfNullOrEmpty(streamName);
+        return WrittenAsync(_client.UpdateItemAsync(
+            new UpdateItemRequest
+            {
+                TableName = TableName,
+                Key = A.KeyOf(leaseKey),
+                UpdateExpression = "SET #stream = :stream",
+                ConditionExpression = "attribute_exists(#key) AND attribute_not_exists(#stream)",
+                ExpressionAttributeNames = new(StringComparer.Ordinal) { ["#key"] = A.LeaseKey, ["#stream"] = A.StreamName },
+                ExpressionAttributeValues = new(StringComparer.Ordinal) { [":stream"] = new AttributeValue { S = streamName } },
+            },
+            cancellationToken));
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
