@@ -4,6 +4,7 @@ using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
+using KinesisAttrib.Retrieval;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,6 +32,7 @@ public sealed class Scheduler
     private readonly LeaseKeys _keys;
     private readonly Dictionary<string, RunningConsumer> _consumers = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Exception? _fatal;
 
     /// <summary>Creates a scheduler.</summary>
     /// <param name="applicationName">The application (consumer) name.</param>
@@ -133,6 +135,10 @@ public sealed class Scheduler
 
         ShardsLog.SchedulerStarted(_logger, _applicationName, _streamName, _options.WorkerId);
 
+        // A fatal error stops the consumers as a graceful stop does (finish the batch, checkpoint, release) before
+        // RunAsync throws it.
+        using var consumersStopping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+
         // Renewals go on until the consumers have stopped: a graceful stop lets each finish its batch and checkpoint,
         // which can take longer than the failover time, and the leases must not expire meanwhile.
         using var renewCts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -143,6 +149,12 @@ public sealed class Scheduler
         {
             while (!loopCts.IsCancellationRequested)
             {
+                if (Volatile.Read(ref _fatal) is { } fatal)
+                {
+                    await consumersStopping.CancelAsync().ConfigureAwait(false);
+                    throw Fatal(fatal, transient: false, TimeSpan.Zero);
+                }
+
                 try
                 {
                     if (_time.GetElapsedTime(lastSync) >= _options.ShardSyncInterval)
@@ -152,7 +164,7 @@ public sealed class Scheduler
                     }
 
                     await _coordinator.TakeLeasesAsync(loopCts.Token).ConfigureAwait(false);
-                    await StartConsumersAsync(stopping, aborted, loopCts.Token).ConfigureAwait(false);
+                    await StartConsumersAsync(consumersStopping.Token, aborted, loopCts.Token).ConfigureAwait(false);
                     if (_time.GetElapsedTime(lastCleanup) >= _options.LeaseCleanupInterval)
                     {
                         await _cleaner.CleanUpAsync(_coordinator.LastScan, loopCts.Token).ConfigureAwait(false);
@@ -167,7 +179,8 @@ public sealed class Scheduler
                 catch (LeaseTableStreamMismatchException ex)
                 {
                     // Another stream's leases appeared in the table while running: as fatal as at start.
-                    throw Fatal(ex, transient: false, TimeSpan.Zero);
+                    Volatile.Write(ref _fatal, ex);
+                    continue;
                 }
                 catch (Exception ex) when (!loopCts.IsCancellationRequested)
                 {
@@ -311,6 +324,12 @@ public sealed class Scheduler
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
+            if (ex is CheckpointNotInStreamException)
+            {
+                // Not transient: retaking the lease would fail the same way at every taker cycle. Stop the scheduler.
+                Interlocked.CompareExchange(ref _fatal, ex, null);
+            }
+
             ShardsLog.ProcessingFailed(_logger, ex, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
             try
             {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Amazon.Runtime;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
+using KinesisAttrib.Retrieval;
 
 namespace KinesisAttrib.Shards;
 
@@ -19,7 +20,7 @@ internal static class StartupFailure
     /// </summary>
     public static bool IsTransient(Exception exception, CancellationToken cancellationToken) => exception switch
     {
-        LeaseTableStreamMismatchException => false,
+        LeaseTableStreamMismatchException or CheckpointNotInStreamException => false,
         KinesisException kinesis => kinesis.IsRetryable,
         AmazonServiceException service => IsTransient(service),
 
@@ -71,6 +72,15 @@ internal static class StartupFailure
                 + $"{(mismatch.LeaseKeys.Count > 3 ? ", …" : "")}). A lease table belongs to one stream, and its checkpoints mean nothing in another. "
                 + $"Give this consumer its own lease table: another ApplicationName (or KinesisAttrib:Applications:{{name}}:LeaseTableName) for stream '{streamName}'. "
                 + $"To move the application to the new stream and drop the old checkpoints, delete {LeaseTable(leaseStore)} instead";
+            return new InvalidOperationException($"{subject}: {what}.", exception);
+        }
+
+        if (exception is CheckpointNotInStreamException notInStream)
+        {
+            what = $"{LeaseTable(leaseStore)} holds checkpoint {notInStream.SequenceNumber} for shard '{notInStream.ShardId}', which Kinesis at "
+                + $"{KinesisEndpoint(kinesis)} refuses as a position in this stream ({cause}). The table probably holds another stream's checkpoints, "
+                + "written before leases recorded their stream. Give this consumer its own lease table (another ApplicationName or "
+                + "KinesisAttrib:Applications:{name}:LeaseTableName), or delete the table to start the stream over";
             return new InvalidOperationException($"{subject}: {what}.", exception);
         }
 

@@ -7,6 +7,7 @@ using KinesisAttrib.Processing;
 using KinesisAttrib.Shards;
 using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -90,14 +91,61 @@ public sealed class LeaseTableStreamTests
         Assert.All(await leases.Create("archive").ListLeasesAsync(), l => Assert.Equal("orders-a", l.StreamName));
     }
 
-    private static IHost Build(InMemoryKinesisClient kinesis, InMemoryLeaseStoreFactory leases, string stream, RecordingSink sink)
+    [Fact]
+    public async Task Host_WhoseStoredCheckpointKinesisRefuses_FailsAfterOneAttempt_NamingTheCheckpointAndTheFix()
+    {
+        // A table from before leases named their stream, holding another stream's checkpoint for a matching shard id:
+        // Kinesis answers InvalidArgumentException, which used to be retried five times a second for ever.
+        var kinesis = new InMemoryKinesisClient();
+        await kinesis.CreateStreamAsync("orders", 1);
+        var refusing = new RefusingKinesisClient(kinesis);
+        var leases = new InMemoryLeaseStoreFactory();
+        const string foreignCheckpoint = "49590338271490256608559692538361571095921575989136588898";
+        await leases.Create("archive").CreateLeaseIfNotExistsAsync(new Lease { LeaseKey = "shardId-000000000000", Checkpoint = new ExtendedSequenceNumber(foreignCheckpoint) });
+        var sink = new RecordingSink();
+        using var host = Build(kinesis, leases, "orders", sink, refusing);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
+
+        Assert.StartsWith("KinesisAttrib application 'archive', stream 'orders': the lease table", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"holds checkpoint {foreignCheckpoint} for shard 'shardId-000000000000'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("another ApplicationName", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, refusing.Refusals);
+        Assert.Equal(0, sink.Count);
+    }
+
+    private static IHost Build(InMemoryKinesisClient kinesis, InMemoryLeaseStoreFactory leases, string stream, RecordingSink sink, IKinesisClient? client = null)
     {
         var builder = RuntimeHost.CreateBuilder(kinesis, leases, o => o.StreamNames["orders"] = stream);
+        if (client is not null)
+        {
+            builder.Services.AddSingleton(client);
+        }
+
         builder.Services.AddKinesisHandler(new KinesisHandlerDescriptor
         {
             Settings = new HandlerSettings { StreamName = "orders", ApplicationName = "archive", HandlerName = "Archive" },
             CreateProcessor = (_, _) => new RecordingProcessor(sink),
         });
         return builder.Build();
+    }
+
+    // Refuses every sequence number, as Kinesis refuses one of another stream.
+    private sealed class RefusingKinesisClient(IKinesisClient inner) : ForwardingKinesisClient(inner)
+    {
+        private int _refusals;
+
+        public int Refusals => Volatile.Read(ref _refusals);
+
+        public override Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default)
+        {
+            if (request.StartingSequenceNumber is null)
+            {
+                return base.GetShardIteratorAsync(request, cancellationToken);
+            }
+
+            Interlocked.Increment(ref _refusals);
+            return Task.FromException<string>(new KinesisException("InvalidArgumentException", $"StartingSequenceNumber {request.StartingSequenceNumber} used in GetShardIterator on shard {request.ShardId} in stream {request.StreamName} is invalid because it did not come from this stream."));
+        }
     }
 }
