@@ -77,7 +77,7 @@ internal static class StartupFailure
 
         if (exception is CheckpointNotInStreamException notInStream)
         {
-            what = $"{LeaseTable(leaseStore)} holds checkpoint {notInStream.SequenceNumber} for shard '{notInStream.ShardId}', which Kinesis at "
+            what = $"{LeaseTable(leaseStore)} holds checkpoint {notInStream.SequenceNumber} for shard '{notInStream.ShardId}', which "
                 + $"{KinesisEndpoint(kinesis)} refuses as a position in this stream ({cause}). The table probably holds another stream's checkpoints, "
                 + "written before leases recorded their stream. Give this consumer its own lease table (another ApplicationName or "
                 + "KinesisAttrib:Applications:{name}:LeaseTableName), or delete the table to start the stream over";
@@ -86,7 +86,7 @@ internal static class StartupFailure
 
         if (exception is KinesisException kinesisError)
         {
-            var at = $"Kinesis at {KinesisEndpoint(kinesis)}";
+            var at = KinesisEndpoint(kinesis);
             what = kinesisError switch
             {
                 ResourceNotFoundException => $"the stream does not exist in {at}: {cause}",
@@ -110,8 +110,8 @@ internal static class StartupFailure
         : $"the lease table ({store.GetType().Name})";
 
     private static string KinesisEndpoint(IKinesisClient kinesis) => kinesis is KinesisHttpClient http
-        ? http.Endpoint.ToString().TrimEnd('/')
-        : $"{kinesis.GetType().Name}";
+        ? $"Kinesis at {http.Endpoint.ToString().TrimEnd('/')}"
+        : $"Kinesis ({kinesis.GetType().Name})";
 
     private static string Seconds(TimeSpan time) => time < TimeSpan.FromSeconds(1) ? $"{time.TotalMilliseconds:F0} ms" : $"{time.TotalSeconds:F0} s";
 
