@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Amazon.DynamoDBv2;
@@ -9,6 +10,7 @@ using KinesisAttrib.Testing;
 using KinesisAttrib.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KinesisAttrib.Tests.Hosting;
 
@@ -113,6 +115,31 @@ public sealed class FatalErrorTests
     }
 
     [Fact]
+    public async Task Start_RetryingATransientFailure_LogsOneWarningWithoutStackTrace_ThenDebug_ThenRecovery()
+    {
+        var kinesis = await StreamAsync();
+        var stores = new FailingStoreFactory(failures: 3, () => new HttpRequestException("Connection refused (127.0.0.1:1)"));
+        var log = new RecordingLoggerProvider();
+        var builder = RuntimeHost.CreateBuilder(kinesis, new InMemoryLeaseStoreFactory(), o => o.StartupRetryTime = TimeSpan.FromSeconds(20));
+        builder.Services.AddSingleton<ILeaseStoreFactory>(stores);
+        builder.Services.AddKinesisHandler(Descriptor(new RecordingSink()));
+        builder.Logging.AddProvider(log).SetMinimumLevel(LogLevel.Debug);
+        using var host = builder.Build();
+        var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
+
+        await host.StartAsync();
+        await Eventually.WaitUntilAsync(() => Task.FromResult(log.Entries.Any(e => e.Id == 242)), Timeout, "the start-up recovery log");
+        await host.StopAsync();
+
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal(240, warning.Id);
+        Assert.Null(warning.Exception);
+        Assert.Contains("Connection refused", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(2, log.Entries.Count(e => e.Id == 241 && e.Level == LogLevel.Debug));
+        Assert.Null(runtime.Failure);
+    }
+
+    [Fact]
     public void Options_RejectANegativeStartupRetryTime()
     {
         var options = new KinesisAttribOptions { StartupRetryTime = TimeSpan.FromSeconds(-1) };
@@ -152,6 +179,30 @@ public sealed class FatalErrorTests
         {
             public override Task EnsureTableAsync(CancellationToken cancellationToken = default) =>
                 factory.NextFailure() is { } failure ? Task.FromException(failure) : base.EnsureTableAsync(cancellationToken);
+        }
+    }
+
+    private sealed class RecordingLoggerProvider : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<(int Id, LogLevel Level, string Message, Exception? Exception)> _entries = new();
+
+        public IReadOnlyList<(int Id, LogLevel Level, string Message, Exception? Exception)> Entries => [.. _entries];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(RecordingLoggerProvider provider) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                provider._entries.Enqueue((eventId.Id, logLevel, formatter(state, exception), exception));
         }
     }
 }
