@@ -118,7 +118,9 @@ public sealed class Scheduler
 
     /// <summary>
     /// Runs until <paramref name="stopping"/> fires (graceful stop, returns normally) or <paramref name="aborted"/>
-    /// fires (hard stop). Throws when the stream or the lease table cannot be reached at start.
+    /// fires (hard stop). Transient failures at start are retried for the options' <c>StartupRetryTime</c>; an
+    /// unrecoverable error (a missing stream, access denied, an unreachable lease table, a lease table of another
+    /// stream) throws an <see cref="InvalidOperationException"/> naming the service, the application and the stream.
     /// </summary>
     public async Task RunAsync(CancellationToken stopping, CancellationToken aborted = default)
     {
@@ -152,7 +154,7 @@ public sealed class Scheduler
                 if (Volatile.Read(ref _fatal) is { } fatal)
                 {
                     await consumersStopping.CancelAsync().ConfigureAwait(false);
-                    throw Fatal(fatal, transient: false, TimeSpan.Zero);
+                    throw Fatal(fatal, transient: false, gaveUpAfter: null);
                 }
 
                 try
@@ -240,10 +242,10 @@ public sealed class Scheduler
                 var remaining = _options.StartupRetryTime - elapsed;
                 if (!transient || remaining <= TimeSpan.Zero)
                 {
-                    throw Fatal(ex, transient, elapsed);
+                    throw Fatal(ex, transient, transient ? elapsed : null);
                 }
 
-                var error = StartupFailure.Describe(ex, _applicationName, _streamName, _kinesis, _leaseStore, transient: false, TimeSpan.Zero).Message;
+                var error = StartupFailure.Describe(ex, _applicationName, _streamName, _kinesis, _leaseStore, transient: true, gaveUpAfter: null).Message;
                 if (attempt == 1)
                 {
                     ShardsLog.StartupRetrying(_logger, _applicationName, _streamName, error, _options.StartupRetryTime);
@@ -259,8 +261,8 @@ public sealed class Scheduler
         }
     }
 
-    private InvalidOperationException Fatal(Exception exception, bool transient, TimeSpan retriedFor) =>
-        StartupFailure.Describe(exception, _applicationName, _streamName, _kinesis, _leaseStore, transient, retriedFor);
+    private InvalidOperationException Fatal(Exception exception, bool transient, TimeSpan? gaveUpAfter) =>
+        StartupFailure.Describe(exception, _applicationName, _streamName, _kinesis, _leaseStore, transient, gaveUpAfter);
 
     private async Task StartConsumersAsync(CancellationToken stopping, CancellationToken aborted, CancellationToken cancellationToken)
     {

@@ -60,11 +60,11 @@ internal static class StartupFailure
         IKinesisClient kinesis,
         ILeaseStore leaseStore,
         bool transient,
-        TimeSpan retriedFor)
+        TimeSpan? gaveUpAfter)
     {
         var subject = $"KinesisAttrib application '{applicationName}', stream '{streamName}'";
         var cause = Innermost(exception).Message.TrimEnd('.');
-        var gaveUp = transient ? $" (gave up after retrying for {Seconds(retriedFor)})" : "";
+        var gaveUp = gaveUpAfter is { } retried ? $" (gave up after retrying for {Seconds(retried)})" : "";
         string what;
         if (exception is LeaseTableStreamMismatchException mismatch)
         {
