@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
@@ -28,8 +27,9 @@ public static class OrderPipelineApp
     /// <param name="stdout">Progress and summaries.</param>
     /// <param name="stderr">Errors and usage.</param>
     /// <param name="credentials">Explicit AWS credentials (tests); null for AWS's default chain.</param>
+    /// <param name="configure">Adjusts the runtime's options after the command line (tests: a short start-up retry).</param>
     /// <param name="cancellationToken">Stops the command as Ctrl+C would.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, AWSCredentials? credentials = null, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, AWSCredentials? credentials = null, Action<KinesisAttribOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -50,7 +50,7 @@ public static class OrderPipelineApp
             return command.Verb switch
             {
                 "produce" => await ProduceAsync(command, stdout, credentials, cancellationToken),
-                "consume" => await ConsumeAsync(command, stdout, stderr, credentials, cancellationToken),
+                "consume" => await ConsumeAsync(command, stdout, stderr, credentials, configure, cancellationToken),
                 _ => await RunEmbeddedAsync(command, stdout, stderr, cancellationToken),
             };
         }
@@ -82,15 +82,10 @@ public static class OrderPipelineApp
         return 0;
     }
 
-    private static async Task<int> ConsumeAsync(CommandLine command, TextWriter stdout, TextWriter stderr, AWSCredentials? credentials, CancellationToken cancellationToken)
+    private static async Task<int> ConsumeAsync(CommandLine command, TextWriter stdout, TextWriter stderr, AWSCredentials? credentials, Action<KinesisAttribOptions>? configure, CancellationToken cancellationToken)
     {
-        using (var probe = new KinesisHttpClient(new KinesisClientOptions { ServiceUrl = command.KinesisEndpoint, Region = command.EffectiveRegion, Credentials = credentials }))
-        {
-            await probe.DescribeStreamSummaryAsync(command.Stream!, cancellationToken);
-        }
-
-        await ProbeDynamoDbAsync(command, credentials, cancellationToken);
-
+        // No probes of our own: a missing stream or an unreachable lease table fails the host (the library retries
+        // what may pass, then StopAsync throws an error naming the service, endpoint, application and stream).
         var builder = CreateBuilder(command, credentials);
         builder.Services.Configure<KinesisAttribOptions>(o =>
         {
@@ -99,6 +94,7 @@ public static class OrderPipelineApp
             o.DynamoDbEndpoint = command.DynamoDbEndpoint;
             o.Region = command.EffectiveRegion;
             o.Credentials = credentials;
+            configure?.Invoke(o);
         });
         using var host = builder.Build();
         var progress = host.Services.GetRequiredService<PipelineProgress>();
@@ -124,34 +120,25 @@ public static class OrderPipelineApp
         {
         }
 
-        await host.StopAsync(CancellationToken.None);
-        var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
-        await PrintSummaryAsync(stdout, progress, watch.Elapsed);
-        if (runtime.Failure is { } failure)
+        Exception? failure = null;
+        try
         {
-            await stderr.WriteLineAsync($"error: {Describe(command, failure)}: {Innermost(failure).Message}");
+            await host.StopAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The library failed the host (as host.Run() would throw); the summary still shows what was done.
+            failure = ex;
+        }
+
+        await PrintSummaryAsync(stdout, progress, watch.Elapsed);
+        if (failure is not null)
+        {
+            await stderr.WriteLineAsync($"error: {failure.Message}");
             return 1;
         }
 
         return 0;
-    }
-
-    // Fails fast, with one line naming the endpoint, when the lease tables cannot be reached.
-    private static async Task ProbeDynamoDbAsync(CommandLine command, AWSCredentials? credentials, CancellationToken cancellationToken)
-    {
-        var config = new AmazonDynamoDBConfig { MaxErrorRetry = 1, Timeout = TimeSpan.FromSeconds(10) };
-        if (command.DynamoDbEndpoint is { } endpoint)
-        {
-            config.ServiceURL = endpoint.ToString();
-            config.AuthenticationRegion = command.EffectiveRegion ?? "us-east-1";
-        }
-        else if (command.EffectiveRegion is { } region)
-        {
-            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
-        }
-
-        using var dynamo = credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
-        await dynamo.ListTablesAsync(new Amazon.DynamoDBv2.Model.ListTablesRequest { Limit = 1 }, cancellationToken);
     }
 
     private static async Task<int> RunEmbeddedAsync(CommandLine command, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -172,11 +159,10 @@ public static class OrderPipelineApp
         await OrderGenerator.PutAsync(kinesis, OrderStreams.Orders, 0, EmbeddedOrders, cancellationToken);
 
         using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
-        var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
         var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         while (progress.DistinctOrders("archive") < EmbeddedOrders || progress.DistinctOrders("totals") < EmbeddedOrders)
         {
-            if (runtime.Failure is not null || stopping.IsCancellationRequested || !await ticker.WaitForNextTickAsync(cancellationToken))
+            if (stopping.IsCancellationRequested || !await ticker.WaitForNextTickAsync(cancellationToken))
             {
                 break;
             }

@@ -148,6 +148,24 @@ public sealed class InMemoryLeaseStore : ILeaseStore
     }
 
     /// <inheritdoc />
+    public Task<bool> SetStreamNameAsync(string leaseKey, string streamName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseKey);
+        ArgumentException.ThrowIfNullOrEmpty(streamName);
+        Count();
+        lock (_gate)
+        {
+            if (!_leases.TryGetValue(leaseKey, out var stored) || stored.StreamName is not null)
+            {
+                return Task.FromResult(false);
+            }
+
+            _leases[leaseKey] = stored with { StreamName = streamName };
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);

@@ -66,4 +66,5 @@ internal static partial class ShardsLog
 
     [LoggerMessage(234, LogLevel.Warning, "Releasing lease {LeaseKey} of application {ApplicationName} failed ({Error}); it expires on its own after the failover time")]
     public static partial void ReleaseFailed(ILogger logger, string leaseKey, string applicationName, string error);
+
 }

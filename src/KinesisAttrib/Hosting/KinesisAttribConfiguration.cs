@@ -67,6 +67,8 @@ public static class KinesisAttribConfiguration
         [nameof(KinesisAttribOptions.LeaseCleanupInterval)] = (c, o) => o.LeaseCleanupInterval = Time(c),
         [nameof(KinesisAttribOptions.KinesisRequestTimeout)] = (c, o) => o.KinesisRequestTimeout = Time(c),
         [nameof(KinesisAttribOptions.KinesisMaxAttempts)] = (c, o) => o.KinesisMaxAttempts = Integer(c),
+        [nameof(KinesisAttribOptions.StartupRetryTime)] = (c, o) => o.StartupRetryTime = Time(c),
+        [nameof(KinesisAttribOptions.FailHostOnFatalError)] = (c, o) => o.FailHostOnFatalError = Boolean(c),
         [nameof(KinesisAttribOptions.StreamNames)] = (c, o) =>
         {
             foreach (var stream in c.GetChildren())

@@ -95,6 +95,21 @@ public sealed class KinesisAttribOptions
     public int KinesisMaxAttempts { get; set; } = 3;
 
     /// <summary>
+    /// How long a consumer keeps retrying transient failures at start (a connection refused, a 5xx, throttling, a
+    /// timeout of Kinesis or the lease table) before it gives up and fails the host. Permanent failures (a missing
+    /// stream, access denied, a validation error) fail at once. Zero gives up at the first failure. Default 1 minute.
+    /// </summary>
+    public TimeSpan StartupRetryTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// When a consumer stops on an unrecoverable error (a missing stream, access denied, an unreachable lease table,
+    /// a lease table of another stream), the host is stopped and <c>IHost.RunAsync</c>/<c>StopAsync</c> throw that
+    /// error, so the process exits with a non-zero code. False keeps the host's exit successful: the error is only
+    /// logged and kept in <see cref="KinesisAttribRuntime.Failure"/>. Default true.
+    /// </summary>
+    public bool FailHostOnFatalError { get; set; } = true;
+
+    /// <summary>
     /// Per-application overrides, keyed by application name (ordinal), e.g. from configuration section
     /// <c>KinesisAttrib:Applications:{name}</c>. They win over the handler's attribute, which wins over these options.
     /// </summary>
@@ -132,6 +147,8 @@ public sealed class KinesisAttribOptions
             LeaseCleanupInterval = LeaseCleanupInterval,
             KinesisRequestTimeout = KinesisRequestTimeout,
             KinesisMaxAttempts = KinesisMaxAttempts,
+            StartupRetryTime = StartupRetryTime,
+            FailHostOnFatalError = FailHostOnFatalError,
         };
         foreach (var (name, stream) in StreamNames)
         {
@@ -160,7 +177,10 @@ public sealed class KinesisAttribOptions
             new ShardConsumerOptions(MaxRecords, IdleTimeBetweenReads, ProcessingRetryDelay),
             ShardSyncInterval,
             LeaseCleanupInterval,
-            CompletedLeaseRetention);
+            CompletedLeaseRetention)
+        {
+            StartupRetryTime = StartupRetryTime,
+        };
     }
 
     /// <summary>Lets a <see cref="Scheduler"/> run by hand take these options as they are (see <see cref="ToSchedulerOptions"/>).</summary>
@@ -196,5 +216,6 @@ public sealed class KinesisAttribOptions
         Require(LeaseCleanupInterval > TimeSpan.Zero, nameof(LeaseCleanupInterval), LeaseCleanupInterval, "greater than zero");
         Require(KinesisRequestTimeout > TimeSpan.Zero, nameof(KinesisRequestTimeout), KinesisRequestTimeout, "greater than zero");
         Require(KinesisMaxAttempts is >= 1 and <= 10, nameof(KinesisMaxAttempts), KinesisMaxAttempts, "1 to 10");
+        Require(StartupRetryTime >= TimeSpan.Zero && StartupRetryTime <= TimeSpan.FromHours(1), nameof(StartupRetryTime), StartupRetryTime, "zero to 1 hour");
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
@@ -13,7 +14,9 @@ namespace KinesisAttrib.Hosting;
 /// The hosted runtime: one <see cref="Scheduler"/> per (application, stream) of the registered handlers. Starts
 /// them with the host; on host stop each finishes the batch in hand, checkpoints, and releases its leases within
 /// <see cref="KinesisAttribOptions.ShutdownTimeout"/>. When a scheduler fails (e.g. the stream does not exist) the
-/// failure is logged, kept in <see cref="Failure"/>, and the host is asked to stop.
+/// failure is logged, kept in <see cref="Failure"/>, and the host is asked to stop; <see cref="StopAsync"/> then throws
+/// it, so <c>IHost.Run</c>/<c>RunAsync</c>/<c>StopAsync</c> throw and the process exits non-zero (unless
+/// <see cref="KinesisAttribOptions.FailHostOnFatalError"/> is false).
 /// </summary>
 public sealed class KinesisAttribRuntime : IHostedService, IDisposable
 {
@@ -102,6 +105,12 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Throws the first scheduler failure (see <see cref="Failure"/>) after every scheduler has stopped, unless
+    /// <see cref="KinesisAttribOptions.FailHostOnFatalError"/> is false. The Generic Host rethrows a single hosted
+    /// service's stop failure from <c>StopAsync</c>, and so from <c>Run</c>/<c>RunAsync</c>: that is how a fatal error
+    /// reaches the process's exit code (.NET 10 does not do it for a failed <c>BackgroundService</c>).
+    /// </remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -113,6 +122,11 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
         {
             await _aborted.CancelAsync().ConfigureAwait(false);
             await _running.ConfigureAwait(false);
+        }
+
+        if (Failure is { } failure && _options.FailHostOnFatalError)
+        {
+            ExceptionDispatchInfo.Throw(failure);
         }
     }
 

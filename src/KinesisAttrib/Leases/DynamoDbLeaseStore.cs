@@ -42,6 +42,11 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
     /// <summary>The DynamoDB table holding the leases.</summary>
     public string TableName { get; }
 
+    /// <summary>Where the client sends its requests, for error messages: the configured URL, else the region's endpoint.</summary>
+    internal string Endpoint => _client.Config.ServiceURL is { Length: > 0 } url
+        ? url.TrimEnd('/')
+        : $"https://dynamodb.{_client.Config.RegionEndpoint?.SystemName ?? _client.Config.AuthenticationRegion}.amazonaws.com";
+
     /// <inheritdoc />
     /// <remarks>
     /// Creates the table with on-demand (<c>PAY_PER_REQUEST</c>) billing and the hash key <c>leaseKey</c> when it
@@ -284,6 +289,24 @@ public sealed class DynamoDbLeaseStore : ILeaseStore
                     [":children"] = children,
                     [":shardEnd"] = new AttributeValue { S = ExtendedSequenceNumber.ShardEnd.SequenceNumber },
                 },
+            },
+            cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> SetStreamNameAsync(string leaseKey, string streamName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(leaseKey);
+        ArgumentException.ThrowIfNullOrEmpty(streamName);
+        return WrittenAsync(_client.UpdateItemAsync(
+            new UpdateItemRequest
+            {
+                TableName = TableName,
+                Key = A.KeyOf(leaseKey),
+                UpdateExpression = "SET #stream = :stream",
+                ConditionExpression = "attribute_exists(#key) AND attribute_not_exists(#stream)",
+                ExpressionAttributeNames = new(StringComparer.Ordinal) { ["#key"] = A.LeaseKey, ["#stream"] = A.StreamName },
+                ExpressionAttributeValues = new(StringComparer.Ordinal) { [":stream"] = new AttributeValue { S = streamName } },
             },
             cancellationToken));
     }

@@ -72,6 +72,13 @@ public interface ILeaseStore
     /// </summary>
     Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records the stream a lease belongs to (<see cref="Lease.StreamName"/>) if the lease exists and names no stream yet
+    /// (it was written by an older version or by the Java KCL). Owner and counter are left alone, as for
+    /// <see cref="UpdateChildShardIdsAsync"/>, so no concurrent conditional write fails because of it. Returns whether it was written.
+    /// </summary>
+    Task<bool> SetStreamNameAsync(string leaseKey, string streamName, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a lease if its stored counter equals <paramref name="lease"/>'s. Returns whether it was deleted.</summary>
     Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default);
 }

@@ -48,6 +48,14 @@ public sealed record Lease
     /// </summary>
     public string? HandoffRequestedBy { get; init; }
 
+    /// <summary>
+    /// The stream the lease belongs to (<c>kinesisattribStream</c>; not a KCL attribute, which a Java KCL ignores). A
+    /// lease table serves one stream per lease key schema: a consumer that finds leases of another stream stops instead
+    /// of reading its stream from another stream's checkpoints. Null for a lease written by an older version or by the
+    /// Java KCL; the shard sync adopts such leases and records the stream (docs/design/failure-handling.md).
+    /// </summary>
+    public string? StreamName { get; init; }
+
     /// <summary>The shard's lowest hash key (<c>startingHashKey</c>).</summary>
     public string? StartingHashKey { get; init; }
 

@@ -30,6 +30,10 @@ internal static class LeaseAttributes
     public const string HandoffRequestedBy = "handoffRequestedBy";
     public const string EndingHashKey = "endingHashKey";
 
+    // Not KCL: the stream the lease belongs to (see Lease.StreamName). Not the KCL's multi-stream "streamName", whose
+    // value is "account:stream:epoch" and which a KCL multi-stream application would read.
+    public const string StreamName = "kinesisattribStream";
+
     public static Dictionary<string, AttributeValue> KeyOf(string leaseKey) =>
         new(StringComparer.Ordinal) { [LeaseKey] = new AttributeValue { S = leaseKey } };
 
@@ -85,6 +89,11 @@ internal static class LeaseAttributes
             item[EndingHashKey] = new AttributeValue { S = lease.EndingHashKey };
         }
 
+        if (lease.StreamName is not null)
+        {
+            item[StreamName] = new AttributeValue { S = lease.StreamName };
+        }
+
         return item;
     }
 
@@ -111,6 +120,7 @@ internal static class LeaseAttributes
             StartingHashKey = GetString(item, StartingHashKey),
             EndingHashKey = GetString(item, EndingHashKey),
             HandoffRequestedBy = GetString(item, HandoffRequestedBy),
+            StreamName = GetString(item, StreamName),
         };
     }
 

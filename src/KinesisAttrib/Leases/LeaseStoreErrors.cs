@@ -9,7 +9,8 @@ internal static class LeaseStoreErrors
     private static readonly HashSet<string> s_throttling = new(StringComparer.Ordinal)
     {
         "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "Throttling",
-        "TransactionConflictException", "InternalServerError", "ServiceUnavailable",
+        "TransactionConflictException", "InternalServerError", "ServiceUnavailable", "LimitExceededException",
+        "RequestTimeout", "RequestTimeoutException",
     };
 
     /// <summary>
@@ -28,7 +29,7 @@ internal static class LeaseStoreErrors
         {
             switch (ex)
             {
-                case AmazonServiceException service when (int)service.StatusCode >= 500 || s_throttling.Contains(service.ErrorCode ?? "") || service.Retryable is not null:
+                case AmazonServiceException service when (int)service.StatusCode >= 500 || service.StatusCode == System.Net.HttpStatusCode.TooManyRequests || s_throttling.Contains(service.ErrorCode ?? "") || service.Retryable is not null:
                 case HttpRequestException or IOException or SocketException or TimeoutException:
                 case OperationCanceledException: // a client-side timeout: the caller's token is not cancelled
                     return true;

@@ -238,15 +238,30 @@ internal sealed class PollingRecordFetcher : IRecordsPublisher
 
     private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
-    private Task<string> GetIteratorAsync(CancellationToken cancellationToken)
+    private async Task<string> GetIteratorAsync(CancellationToken cancellationToken)
+    {
+        var request = IteratorRequest();
+        try
+        {
+            return await _kinesis.GetShardIteratorAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KinesisException ex) when (ex.ErrorType == "InvalidArgumentException" && request.StartingSequenceNumber is { } sequence)
+        {
+            // Kinesis refuses a sequence number that is not of this shard (e.g. a checkpoint of another stream whose
+            // shard ids match): retrying cannot help, so it is not a KinesisException the consumer retries.
+            throw new CheckpointNotInStreamException(_streamName, _shardId, sequence, ex);
+        }
+    }
+
+    private GetShardIteratorRequest IteratorRequest()
     {
         if (_lastReadSequence is { } lastRead)
         {
             // The iterator expired: every user record of the last record read has been returned.
-            return _kinesis.GetShardIteratorAsync(AfterSequenceNumber(lastRead), cancellationToken);
+            return AfterSequenceNumber(lastRead);
         }
 
-        var request = _position.SequenceNumber switch
+        return _position.SequenceNumber switch
         {
             "TRIM_HORIZON" => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.TrimHorizon },
             "LATEST" when _firstReadAfterLatest is { } first => new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = ShardIteratorType.AtSequenceNumber, StartingSequenceNumber = first },
@@ -257,7 +272,6 @@ internal sealed class PollingRecordFetcher : IRecordsPublisher
             _ when IsKnownOrdinaryRecord(_position) => AfterSequenceNumber(_position.SequenceNumber),
             _ => OpenAtCheckpoint(_position),
         };
-        return _kinesis.GetShardIteratorAsync(request, cancellationToken);
     }
 
     // True when the record at a checkpoint is known to hold nothing after it: this fetcher read it (checkpoints only

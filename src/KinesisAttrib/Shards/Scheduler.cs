@@ -1,8 +1,10 @@
+using KinesisAttrib.Common;
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Processing;
+using KinesisAttrib.Retrieval;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,6 +33,7 @@ public sealed class Scheduler
     private readonly LeaseKeys _keys;
     private readonly Dictionary<string, RunningConsumer> _consumers = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Exception? _fatal;
 
     /// <summary>Creates a scheduler.</summary>
     /// <param name="applicationName">The application (consumer) name.</param>
@@ -117,7 +120,9 @@ public sealed class Scheduler
 
     /// <summary>
     /// Runs until <paramref name="stopping"/> fires (graceful stop, returns normally) or <paramref name="aborted"/>
-    /// fires (hard stop). Throws when the stream or the lease table cannot be reached at start.
+    /// fires (hard stop). Transient failures at start are retried for the options' <c>StartupRetryTime</c>; an
+    /// unrecoverable error (a missing stream, access denied, an unreachable lease table, a lease table of another
+    /// stream) throws an <see cref="InvalidOperationException"/> naming the service, the application and the stream.
     /// </summary>
     public async Task RunAsync(CancellationToken stopping, CancellationToken aborted = default)
     {
@@ -126,8 +131,7 @@ public sealed class Scheduler
         using var scope = ShardsLog.SchedulerScope(_logger, _applicationName, _streamName, _options.WorkerId);
         try
         {
-            await _leaseStore.EnsureTableAsync(loopCts.Token).ConfigureAwait(false);
-            await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+            await StartAsync(loopCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
@@ -148,6 +152,10 @@ public sealed class Scheduler
             _options.Consumer.MaxRecords,
             _options.Consumer.IdleTimeBetweenReads.TotalMilliseconds);
 
+        // A fatal error stops the consumers as a graceful stop does (finish the batch, checkpoint, release) before
+        // RunAsync throws it.
+        using var consumersStopping = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+
         // Renewals go on until the consumers have stopped: a graceful stop lets each finish its batch and checkpoint,
         // which can take longer than the failover time, and the leases must not expire meanwhile.
         using var renewCts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -159,6 +167,12 @@ public sealed class Scheduler
         {
             while (!loopCts.IsCancellationRequested)
             {
+                if (Volatile.Read(ref _fatal) is { } fatal)
+                {
+                    await consumersStopping.CancelAsync().ConfigureAwait(false);
+                    throw Fatal(fatal, transient: false, gaveUpAfter: null);
+                }
+
                 try
                 {
                     if (_time.GetElapsedTime(lastSync) >= _options.ShardSyncInterval)
@@ -168,7 +182,7 @@ public sealed class Scheduler
                     }
 
                     await _coordinator.TakeLeasesAsync(loopCts.Token).ConfigureAwait(false);
-                    await StartConsumersAsync(stopping, aborted, loopCts.Token).ConfigureAwait(false);
+                    await StartConsumersAsync(consumersStopping.Token, aborted, loopCts.Token).ConfigureAwait(false);
                     if (_time.GetElapsedTime(lastCleanup) >= _options.LeaseCleanupInterval)
                     {
                         await _cleaner.CleanUpAsync(_coordinator.LastScan, loopCts.Token).ConfigureAwait(false);
@@ -179,6 +193,12 @@ public sealed class Scheduler
                 {
                     // Stopped while a sync, take or cleanup was in flight: a graceful stop still returns normally.
                     break;
+                }
+                catch (LeaseTableStreamMismatchException ex)
+                {
+                    // Another stream's leases appeared in the table while running: as fatal as at start.
+                    Volatile.Write(ref _fatal, ex);
+                    continue;
                 }
                 catch (Exception ex) when (ServiceErrors.IsTransient(ex, loopCts.Token))
                 {
@@ -220,6 +240,44 @@ public sealed class Scheduler
 
         aborted.ThrowIfCancellationRequested();
     }
+
+    // Creates the lease table if needed and syncs the shards once. Transient failures (unreachable, throttled, 5xx) are
+    // retried for StartupRetryTime, logged once as a warning; anything else, or running out of time, is fatal and
+    // described for an operator (service, endpoint, application, stream).
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), jitter: 0.2);
+        var started = _time.GetTimestamp();
+        FailureStreak? failures = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _leaseStore.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+                await _syncer.SyncAsync(cancellationToken).ConfigureAwait(false);
+                failures?.Succeeded();
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var transient = ServiceErrors.IsTransient(ex, cancellationToken);
+                var elapsed = _time.GetElapsedTime(started);
+                var remaining = _options.StartupRetryTime - elapsed;
+                if (!transient || remaining <= TimeSpan.Zero)
+                {
+                    throw Fatal(ex, transient, transient ? elapsed : null);
+                }
+
+                failures ??= new FailureStreak(_logger, _time, ServiceErrors.ServiceOf(ex), $"start-up (lease table, shard sync; retried for up to {_options.StartupRetryTime.TotalSeconds:0} s)", $"application '{_applicationName}', stream '{_streamName}'");
+                failures.Failed(StartupFailure.Describe(ex, _applicationName, _streamName, _kinesis, _leaseStore, transient: true, gaveUpAfter: null));
+                var delay = backoff.Delay(attempt);
+                await Task.Delay(delay < remaining ? delay : remaining, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private InvalidOperationException Fatal(Exception exception, bool transient, TimeSpan? gaveUpAfter) =>
+        StartupFailure.Describe(exception, _applicationName, _streamName, _kinesis, _leaseStore, transient, gaveUpAfter);
 
     private async Task StartConsumersAsync(CancellationToken stopping, CancellationToken aborted, CancellationToken cancellationToken)
     {
@@ -283,6 +341,12 @@ public sealed class Scheduler
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
+            if (ex is CheckpointNotInStreamException)
+            {
+                // Not transient: retaking the lease would fail the same way at every taker cycle. Stop the scheduler.
+                Interlocked.CompareExchange(ref _fatal, ex, null);
+            }
+
             ShardsLog.ProcessingFailed(_logger, ex, _applicationName, _streamName, running.Lease.LeaseKey, running.Lease.Current.Checkpoint.ToString());
             await ReleaseAsync(running.Lease, CancellationToken.None).ConfigureAwait(false);
         }

@@ -32,6 +32,9 @@ public sealed class SchedulerOptions
 
     internal TimeSpan CompletedLeaseRetention { get; }
 
+    /// <summary>How long start-up retries transient failures of Kinesis or the lease table before it gives up.</summary>
+    internal TimeSpan StartupRetryTime { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the lease table is scanned for leases to take.</summary>
     internal TimeSpan TakerInterval => Leases.TakerInterval ?? Leases.FailoverTime;
 }

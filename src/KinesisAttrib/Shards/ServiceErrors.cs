@@ -7,10 +7,12 @@ namespace KinesisAttrib.Shards;
 internal static class ServiceErrors
 {
     /// <summary>True for an outage, throttling or a 5xx of either service; false for cancellation and for answers that will not change.</summary>
-    public static bool IsTransient(Exception exception, CancellationToken cancellationToken) =>
-        exception is KinesisException kinesis
-            ? kinesis.IsRetryable && !cancellationToken.IsCancellationRequested
-            : LeaseStoreErrors.IsTransient(exception, cancellationToken);
+    public static bool IsTransient(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        LeaseTableStreamMismatchException or Retrieval.CheckpointNotInStreamException => false,
+        KinesisException kinesis => kinesis.IsRetryable && !cancellationToken.IsCancellationRequested,
+        _ => LeaseStoreErrors.IsTransient(exception, cancellationToken),
+    };
 
     /// <summary>The service an exception came from, for a log line.</summary>
     public static string ServiceOf(Exception exception) => exception is KinesisException ? "Kinesis" : "DynamoDB";

@@ -43,6 +43,7 @@ internal sealed class ShardSyncer
         var leases = (await _leases.ListLeasesAsync(cancellationToken).ConfigureAwait(false))
             .Where(l => _keys.Owns(l.LeaseKey))
             .ToList();
+        await CheckStreamAsync(leases, cancellationToken).ConfigureAwait(false);
         var existing = leases.Select(l => _keys.ShardIdOf(l.LeaseKey)).ToHashSet(StringComparer.Ordinal);
         var inStream = shards.ToDictionary(s => s.ShardId, StringComparer.Ordinal);
 
@@ -139,6 +140,23 @@ internal sealed class ShardSyncer
         }
     }
 
+    // A lease table is bound to its stream: leases written for another stream (the application was pointed at a new
+    // stream under the same lease table) stop the scheduler, whose shard ids would otherwise match the old stream's
+    // and read from its checkpoints. Leases that name no stream (an older version, the Java KCL) are adopted.
+    private async Task CheckStreamAsync(List<Lease> leases, CancellationToken cancellationToken)
+    {
+        var foreign = leases.Where(l => l.StreamName is not null && !string.Equals(l.StreamName, _streamName, StringComparison.Ordinal)).ToList();
+        if (foreign.Count > 0)
+        {
+            throw new LeaseTableStreamMismatchException(_streamName, foreign[0].StreamName!, [.. foreign.Select(l => l.LeaseKey)]);
+        }
+
+        foreach (var lease in leases.Where(l => l.StreamName is null))
+        {
+            await _leases.SetStreamNameAsync(lease.LeaseKey, _streamName, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private Task<bool> CreateAsync(string shardId, IReadOnlyList<string> parents, bool hasLiveParent, string? startingHashKey, string? endingHashKey, CancellationToken cancellationToken)
     {
         var start = hasLiveParent ? ExtendedSequenceNumber.TrimHorizon : _initialPosition switch
@@ -154,6 +172,7 @@ internal sealed class ShardSyncer
             ParentShardIds = [.. parents],
             StartingHashKey = startingHashKey,
             EndingHashKey = endingHashKey,
+            StreamName = _streamName,
         };
         return _leases.CreateLeaseIfNotExistsAsync(lease, cancellationToken);
     }

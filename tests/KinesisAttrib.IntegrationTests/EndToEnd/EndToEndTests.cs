@@ -87,16 +87,16 @@ public sealed class EndToEndTests(EmulatorFixture emulators)
     }
 
     [Fact]
-    public async Task Runtime_WhenTheStreamDoesNotExist_RecordsAFailureNamingIt()
+    public async Task Runtime_WhenTheStreamDoesNotExist_RecordsAFailureNamingIt_AndStopAsyncThrowsIt()
     {
         var collector = new ReadingCollector();
         using var host = BuildHost(EmulatorFixture.UniqueName("e2e"), EmulatorFixture.UniqueName("missing"), "worker-a", collector);
         await host.StartAsync();
         var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
         await runtime.Completion.WaitAsync(Timeout);
-        await host.StopAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StopAsync());
 
-        Assert.NotNull(runtime.Failure);
-        Assert.Contains("missing-", runtime.Failure!.Message, StringComparison.Ordinal);
+        Assert.Same(runtime.Failure, error);
+        Assert.Contains("missing-", error.Message, StringComparison.Ordinal);
     }
 }

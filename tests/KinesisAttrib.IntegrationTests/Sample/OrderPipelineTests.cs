@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using KinesisAttrib.Hosting;
 using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
 using OrderPipeline;
@@ -83,11 +84,14 @@ public sealed class OrderPipelineTests(EmulatorFixture emulators)
     }
 
     [Fact]
-    public async Task Consume_OfAMissingStream_PrintsOneLineNamingItAndExitsOne()
+    public async Task Consume_OfAMissingStream_FailsTheHostWithOneLineNamingKinesisTheStreamAndTheApplication_AndExitsOne()
     {
+        // The sample no longer checks the stream itself: the 1 comes from the library failing the host.
         var (code, _, stderr) = await RunAsync(["consume", "--stream", "no-such-stream", "--kinesis-endpoint", emulators.KinesisEndpoint.ToString(), "--dynamodb-endpoint", emulators.DynamoDbEndpoint.ToString()]);
         Assert.Equal(1, code);
-        Assert.Contains("no-such-stream", stderr, StringComparison.Ordinal);
+        Assert.Contains("stream 'no-such-stream'", stderr, StringComparison.Ordinal);
+        Assert.Contains($"Kinesis at {emulators.KinesisEndpoint.ToString().TrimEnd('/')}", stderr, StringComparison.Ordinal);
+        Assert.Matches("application '(archive|totals)'", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
@@ -107,18 +111,21 @@ public sealed class OrderPipelineTests(EmulatorFixture emulators)
         using var kinesis = EmulatorStreams.CreateKinesisClient(emulators);
         await EmulatorStreams.CreateActiveStreamAsync(kinesis, stream, 1);
 
-        var (code, _, stderr) = await RunAsync(["consume", "--stream", stream, "--kinesis-endpoint", emulators.KinesisEndpoint.ToString(), "--dynamodb-endpoint", "http://127.0.0.1:9"]);
+        var (code, _, stderr) = await RunAsync(
+            ["consume", "--stream", stream, "--kinesis-endpoint", emulators.KinesisEndpoint.ToString(), "--dynamodb-endpoint", "http://127.0.0.1:9"],
+            o => o.StartupRetryTime = TimeSpan.FromSeconds(2));
 
         Assert.Equal(1, code);
-        Assert.Contains("DynamoDB at http://127.0.0.1:9", stderr, StringComparison.Ordinal);
+        Assert.Contains("in DynamoDB at http://127.0.0.1:9 could not be reached", stderr, StringComparison.Ordinal);
+        Assert.Contains($"stream '{stream}'", stderr, StringComparison.Ordinal);
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args, Action<KinesisAttribOptions>? configure = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await OrderPipelineApp.RunAsync(args, stdout, stderr, EmulatorFixture.Credentials).WaitAsync(TimeSpan.FromMinutes(2));
+        var code = await OrderPipelineApp.RunAsync(args, stdout, stderr, EmulatorFixture.Credentials, configure).WaitAsync(TimeSpan.FromMinutes(2));
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

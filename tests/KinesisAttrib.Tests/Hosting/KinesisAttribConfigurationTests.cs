@@ -43,6 +43,8 @@ public sealed class KinesisAttribConfigurationTests
             ("KinesisAttrib:MaxRecords", "500"),
             ("KinesisAttrib:ProcessingRetryDelay", "00:00:03"),
             ("KinesisAttrib:ShutdownTimeout", "00:01:00"),
+            ("KinesisAttrib:StartupRetryTime", "00:00:15"),
+            ("KinesisAttrib:FailHostOnFatalError", "false"),
             ("KinesisAttrib:StreamNames:orders", "orders-prod"),
             ("KinesisAttrib:Applications:billing:MaxRecords", "100"),
             ("KinesisAttrib:Applications:billing:IdleTimeBetweenReads", "00:00:02"),
@@ -57,6 +59,7 @@ public sealed class KinesisAttribConfigurationTests
         Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(7)), (options.LeaseRenewalInterval!.Value, options.LeaseTakerInterval!.Value));
         Assert.Equal((TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(250)), (options.ShardSyncInterval, options.IdleTimeBetweenReads));
         Assert.Equal((500, TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(1)), (options.MaxRecords, options.ProcessingRetryDelay, options.ShutdownTimeout));
+        Assert.Equal((TimeSpan.FromSeconds(15), false), (options.StartupRetryTime, options.FailHostOnFatalError));
         Assert.Equal("orders-prod", options.StreamNames["orders"]);
         var billing = options.Applications["billing"];
         Assert.Equal((100, TimeSpan.FromSeconds(2), "billing-leases"), (billing.MaxRecords!.Value, billing.IdleTimeBetweenReads!.Value, billing.LeaseTableName));

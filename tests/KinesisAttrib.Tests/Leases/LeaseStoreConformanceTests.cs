@@ -285,6 +285,39 @@ public abstract class LeaseStoreConformanceTests
     }
 
     [Fact]
+    public async Task SetStreamName_RecordsTheStreamOfALeaseThatNamesNone_Once_WithoutTouchingOwnerOrCounter()
+    {
+        var store = await CreateStoreAsync();
+        var lease = await CreateAsync(store, NewLease() with { LeaseOwner = WorkerA, LeaseCounter = 5 });
+
+        Assert.True(await store.SetStreamNameAsync(ShardId, "orders"));
+        Assert.False(await store.SetStreamNameAsync(ShardId, "payments"));
+        Assert.False(await store.SetStreamNameAsync("shardId-000000000099", "orders"));
+
+        var stored = await store.GetLeaseAsync(ShardId);
+        Assert.NotNull(stored);
+        Assert.Equal("orders", stored.StreamName);
+        Assert.Equal(WorkerA, stored.LeaseOwner);
+        Assert.Equal(5, stored.LeaseCounter);
+        Assert.Null(await store.GetLeaseAsync("shardId-000000000099"));
+
+        // The owner's view is still current, and later writes keep the stream.
+        Assert.NotNull(await store.RenewLeaseAsync(lease));
+        Assert.Equal("orders", (await store.GetLeaseAsync(ShardId))!.StreamName);
+    }
+
+    [Fact]
+    public async Task CreateLease_KeepsTheStreamItNames()
+    {
+        var store = await CreateStoreAsync();
+
+        await CreateAsync(store, NewLease() with { StreamName = "orders" });
+
+        Assert.Equal("orders", (await store.GetLeaseAsync(ShardId))!.StreamName);
+        Assert.Equal("orders", Assert.Single(await store.ListLeasesAsync()).StreamName);
+    }
+
+    [Fact]
     public async Task DeleteLease_IsConditionalOnTheCounter()
     {
         var store = await CreateStoreAsync();
@@ -497,5 +530,6 @@ public abstract class LeaseStoreConformanceTests
         Assert.Equal(expected.StartingHashKey, actual.StartingHashKey);
         Assert.Equal(expected.EndingHashKey, actual.EndingHashKey);
         Assert.Equal(expected.HandoffRequestedBy, actual.HandoffRequestedBy);
+        Assert.Equal(expected.StreamName, actual.StreamName);
     }
 }

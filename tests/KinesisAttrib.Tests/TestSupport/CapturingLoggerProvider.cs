@@ -8,7 +8,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExterna
 {
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public ConcurrentQueue<(LogLevel Level, EventId Event, string Message, IReadOnlyList<string> Scopes)> Entries { get; } = new();
+    public ConcurrentQueue<(LogLevel Level, EventId Event, string Message, Exception? Exception, IReadOnlyList<string> Scopes)> Entries { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -29,7 +29,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExterna
         {
             var scopes = new List<string>();
             owner._scopes.ForEachScope((scope, list) => list.Add(scope?.ToString() ?? ""), scopes);
-            owner.Entries.Enqueue((logLevel, eventId, formatter(state, exception), scopes));
+            owner.Entries.Enqueue((logLevel, eventId, formatter(state, exception), exception, scopes));
         }
     }
 }

@@ -36,6 +36,8 @@ internal abstract class ForwardingLeaseStore(ILeaseStore inner) : ILeaseStore
 
     public virtual Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => Inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken);
 
+    public virtual Task<bool> SetStreamNameAsync(string leaseKey, string streamName, CancellationToken cancellationToken = default) => Inner.SetStreamNameAsync(leaseKey, streamName, cancellationToken);
+
     public virtual Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => Inner.DeleteLeaseAsync(lease, cancellationToken);
 }
 

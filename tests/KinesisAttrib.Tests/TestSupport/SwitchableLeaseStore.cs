@@ -73,5 +73,7 @@ internal sealed class SwitchableLeaseStore(ILeaseStore inner) : ForwardingLeaseS
 
     public override Task<bool> UpdateChildShardIdsAsync(string leaseKey, IReadOnlyList<string> childShardIds, CancellationToken cancellationToken = default) => Call(() => Inner.UpdateChildShardIdsAsync(leaseKey, childShardIds, cancellationToken));
 
+    public override Task<bool> SetStreamNameAsync(string leaseKey, string streamName, CancellationToken cancellationToken = default) => Call(() => Inner.SetStreamNameAsync(leaseKey, streamName, cancellationToken));
+
     public override Task<bool> DeleteLeaseAsync(Lease lease, CancellationToken cancellationToken = default) => Call(() => Inner.DeleteLeaseAsync(lease, cancellationToken));
 }
