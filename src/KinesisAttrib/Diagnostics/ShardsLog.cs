@@ -67,4 +67,7 @@ internal static partial class ShardsLog
     [LoggerMessage(234, LogLevel.Warning, "Releasing lease {LeaseKey} of application {ApplicationName} failed ({Error}); it expires on its own after the failover time")]
     public static partial void ReleaseFailed(ILogger logger, string leaseKey, string applicationName, string error);
 
+
+    [LoggerMessage(235, LogLevel.Critical, "Scheduler for application {ApplicationName} on stream {StreamName} failed: {Reason}")]
+    public static partial void SchedulerFailedDescribed(ILogger logger, string applicationName, string streamName, string reason);
 }

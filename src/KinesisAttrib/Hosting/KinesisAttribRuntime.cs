@@ -98,7 +98,16 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
         }
         catch (Exception ex)
         {
-            ShardsLog.SchedulerFailed(_logger, ex, scheduler.ApplicationName, scheduler.StreamName);
+            if (ex is DescribedFailureException described)
+            {
+                // The message names the service, endpoint and fix; a stack trace would only bury it.
+                ShardsLog.SchedulerFailedDescribed(_logger, scheduler.ApplicationName, scheduler.StreamName, described.Message);
+            }
+            else
+            {
+                ShardsLog.SchedulerFailed(_logger, ex, scheduler.ApplicationName, scheduler.StreamName);
+            }
+
             Failure ??= ex;
             _lifetime?.StopApplication();
         }

@@ -276,7 +276,7 @@ public sealed class Scheduler
         }
     }
 
-    private InvalidOperationException Fatal(Exception exception, bool transient, TimeSpan? gaveUpAfter) =>
+    private DescribedFailureException Fatal(Exception exception, bool transient, TimeSpan? gaveUpAfter) =>
         StartupFailure.Describe(exception, _applicationName, _streamName, _kinesis, _leaseStore, transient, gaveUpAfter);
 
     private async Task StartConsumersAsync(CancellationToken stopping, CancellationToken aborted, CancellationToken cancellationToken)

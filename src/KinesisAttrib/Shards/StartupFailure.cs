@@ -15,7 +15,7 @@ internal static class StartupFailure
     /// The error a consumer stops with: <c>KinesisAttrib application 'a', stream 's': the lease table 't' in DynamoDB at
     /// http://… could not be reached: Connection refused</c>. The original exception is its inner exception.
     /// </summary>
-    public static InvalidOperationException Describe(
+    public static DescribedFailureException Describe(
         Exception exception,
         string applicationName,
         string streamName,
@@ -34,7 +34,7 @@ internal static class StartupFailure
                 + $"{(mismatch.LeaseKeys.Count > 3 ? ", …" : "")}). A lease table belongs to one stream, and its checkpoints mean nothing in another. "
                 + $"Give this consumer its own lease table: another ApplicationName (or KinesisAttrib:Applications:{{name}}:LeaseTableName) for stream '{streamName}'. "
                 + $"To move the application to the new stream and drop the old checkpoints, delete {LeaseTable(leaseStore)} instead";
-            return new InvalidOperationException($"{subject}: {what}.", exception);
+            return new DescribedFailureException($"{subject}: {what}.", exception);
         }
 
         if (exception is CheckpointNotInStreamException notInStream)
@@ -43,7 +43,7 @@ internal static class StartupFailure
                 + $"{KinesisEndpoint(kinesis)} refuses as a position in this stream ({cause}). The table probably holds another stream's checkpoints, "
                 + "written before leases recorded their stream. Give this consumer its own lease table (another ApplicationName or "
                 + "KinesisAttrib:Applications:{name}:LeaseTableName), or delete the table to start the stream over";
-            return new InvalidOperationException($"{subject}: {what}.", exception);
+            return new DescribedFailureException($"{subject}: {what}.", exception);
         }
 
         if (exception is KinesisException kinesisError)
@@ -64,7 +64,7 @@ internal static class StartupFailure
                 : $"{LeaseTable(leaseStore)} could not be created or read: {cause}";
         }
 
-        return new InvalidOperationException($"{subject}: {what}.", exception);
+        return new DescribedFailureException($"{subject}: {what}.", exception);
     }
 
     private static string LeaseTable(ILeaseStore store) => store is DynamoDbLeaseStore dynamo
@@ -88,3 +88,9 @@ internal static class StartupFailure
         return exception;
     }
 }
+
+/// <summary>
+/// A consumer's fatal error with a message that already says everything an operator needs (service, endpoint,
+/// application, stream, cause, fix): logged without a stack trace. Users catch it as <see cref="InvalidOperationException"/>.
+/// </summary>
+internal sealed class DescribedFailureException(string message, Exception innerException) : InvalidOperationException(message, innerException);

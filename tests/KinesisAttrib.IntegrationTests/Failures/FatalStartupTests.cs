@@ -41,7 +41,7 @@ public sealed class FatalStartupTests(EmulatorFixture emulators)
         var application = EmulatorFixture.UniqueName("fatal");
         using var host = BuildHost(application, "no-such-stream", new ReadingCollector());
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
 
         Assert.StartsWith(
             $"KinesisAttrib application '{application}', stream 'no-such-stream': the stream does not exist in Kinesis at {emulators.KinesisEndpoint.ToString().TrimEnd('/')}",
@@ -58,7 +58,7 @@ public sealed class FatalStartupTests(EmulatorFixture emulators)
         await EmulatorStreams.CreateActiveStreamAsync(kinesis, stream, 1);
         using var host = BuildHost(application, stream, new ReadingCollector(), new Uri("http://127.0.0.1:1"), TimeSpan.FromSeconds(2));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
 
         Assert.StartsWith(
             $"KinesisAttrib application '{application}', stream '{stream}': the lease table '{application}' in DynamoDB at http://127.0.0.1:1 could not be reached",
@@ -89,7 +89,7 @@ public sealed class FatalStartupTests(EmulatorFixture emulators)
 
         var nothing = new ReadingCollector();
         using var onSecond = BuildHost(application, second, nothing);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => onSecond.RunAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => onSecond.RunAsync().WaitAsync(Timeout));
 
         Assert.StartsWith($"KinesisAttrib application '{application}', stream '{second}': the lease table '{application}' in DynamoDB", error.Message, StringComparison.Ordinal);
         Assert.Contains($"holds the leases of stream '{first}'", error.Message, StringComparison.Ordinal);

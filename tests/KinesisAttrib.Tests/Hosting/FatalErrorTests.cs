@@ -37,7 +37,7 @@ public sealed class FatalErrorTests
         var runtime = host.Services.GetRequiredService<KinesisAttribRuntime>();
 
         // The default start-up retry time is a minute: finishing well within it shows a missing stream is not retried.
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
 
         Assert.StartsWith("KinesisAttrib application 'archive', stream 'orders': the stream does not exist in Kinesis", error.Message, StringComparison.Ordinal);
         Assert.IsType<ResourceNotFoundException>(error.InnerException);
@@ -67,7 +67,7 @@ public sealed class FatalErrorTests
         var stores = new FailingStoreFactory(failures: int.MaxValue, () => new HttpRequestException("Connection refused (127.0.0.1:1)"));
         using var host = Build(kinesis, stores, new RecordingSink(), TimeSpan.FromMilliseconds(600));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
 
         Assert.Contains("KinesisAttrib application 'archive', stream 'orders': the lease table", error.Message, StringComparison.Ordinal);
         Assert.Contains("could not be reached (gave up after retrying for", error.Message, StringComparison.Ordinal);
@@ -86,7 +86,7 @@ public sealed class FatalErrorTests
         });
         using var host = Build(kinesis, stores, new RecordingSink(), TimeSpan.FromMinutes(1));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
 
         Assert.Contains("could not be created or read: User is not authorized", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, stores.Calls);

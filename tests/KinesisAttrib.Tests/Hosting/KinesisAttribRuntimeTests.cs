@@ -46,7 +46,7 @@ public sealed class KinesisAttribRuntimeTests
         builder.Services.AddKinesisHandler(Descriptor("Second", "app", new RecordingSink()));
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.StartAsync());
 
         Assert.Contains("First", error.Message, StringComparison.Ordinal);
         Assert.Contains("Second", error.Message, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class KinesisAttribRuntimeTests
         builder.Services.AddKinesisHandler(Descriptor("Nameless", null, new RecordingSink()));
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.StartAsync());
         Assert.Contains("ApplicationName", error.Message, StringComparison.Ordinal);
     }
 }

@@ -83,7 +83,7 @@ public sealed class LeaseTableStreamTests
         }
 
         using var second = Build(kinesis, leases, "orders-b", new RecordingSink());
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => second.RunAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => second.RunAsync().WaitAsync(Timeout));
 
         Assert.StartsWith("KinesisAttrib application 'archive', stream 'orders-b': the lease table", error.Message, StringComparison.Ordinal);
         Assert.Contains("holds the leases of stream 'orders-a' (shardId-000000000000)", error.Message, StringComparison.Ordinal);
@@ -105,7 +105,7 @@ public sealed class LeaseTableStreamTests
         var sink = new RecordingSink();
         using var host = Build(kinesis, leases, "orders", sink, refusing);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.RunAsync().WaitAsync(Timeout));
 
         Assert.StartsWith("KinesisAttrib application 'archive', stream 'orders': the lease table", error.Message, StringComparison.Ordinal);
         Assert.Contains($"holds checkpoint {foreignCheckpoint} for shard 'shardId-000000000000'", error.Message, StringComparison.Ordinal);

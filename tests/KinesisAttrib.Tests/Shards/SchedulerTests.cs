@@ -420,7 +420,7 @@ public sealed class SchedulerTests
     {
         var arranged = new SchedulerArrangement(new InMemoryKinesisClient(), "orders", new InMemoryLeaseStore());
         var scheduler = arranged.NewScheduler(() => new RecordingProcessor(new RecordingSink()));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => scheduler.RunAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => scheduler.RunAsync(CancellationToken.None));
         Assert.StartsWith("KinesisAttrib application 'app', stream 'orders': the stream does not exist in Kinesis", error.Message, StringComparison.Ordinal);
         Assert.IsType<ResourceNotFoundException>(error.InnerException);
     }
