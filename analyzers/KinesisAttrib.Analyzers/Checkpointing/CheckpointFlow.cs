@@ -65,7 +65,7 @@ internal sealed class CheckpointFlow
                     continue;
                 }
 
-                exits.Add(new UncoveredExit(block, branch));
+                exits.Add(new UncoveredExit(graph, block, branch));
             }
         }
 
@@ -397,8 +397,10 @@ internal sealed class CheckpointFlow
 }
 
 /// <summary>An edge into the exit block along which the handler has not checkpointed.</summary>
-internal sealed class UncoveredExit(BasicBlock source, ControlFlowBranch branch)
+internal sealed class UncoveredExit(ControlFlowGraph graph, BasicBlock source, ControlFlowBranch branch)
 {
+    public ControlFlowGraph Graph { get; } = graph;
+
     public BasicBlock Source { get; } = source;
 
     public ControlFlowBranch Branch { get; } = branch;

@@ -263,6 +263,69 @@ public sealed class ManualCheckpointMissingTests
             """),
         Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtEnd));
 
+    // Issue 21: a switch section or catch block whose only statement is `return;` is an exit of its own, named by line.
+    [Theory]
+    [InlineData("case \"b\":")]
+    [InlineData("default:")]
+    [InlineData("case \"b\" when orders.Count > 1:")]
+    public Task Switch_SectionThatOnlyReturns_IsReportedAtItsReturn(string label) => VerifyAsync(
+        Batch($$"""
+            {
+                    switch (orders[0].Id)
+                    {
+                        case "a":
+                            await SaveAsync(orders, ct);
+                            break;
+                        {{label}}
+                            {|#1:return;|}
+                    }
+
+                    await checkpointer.CheckpointAsync(ct);
+                }
+            """),
+        Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtLine(BodyLine + 7)));
+
+    [Theory]
+    [InlineData("catch (TimeoutException)")]
+    [InlineData("catch (TimeoutException ex) when (ex.Message.Length > 0)")]
+    [InlineData("catch (Exception ex)")]
+    [InlineData("catch")]
+    public Task Catch_ThatOnlyReturns_IsReportedAtItsReturn(string clause) => VerifyAsync(
+        Batch($$"""
+            {
+                    try
+                    {
+                        await SaveAsync(orders, ct);
+                    }
+                    {{clause}}
+                    {
+                        {|#1:return;|}
+                    }
+
+                    await checkpointer.CheckpointAsync(ct);
+                }
+            """),
+        Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtLine(BodyLine + 7)));
+
+    [Fact]
+    public Task Catch_ThatOnlyReturns_InsideAnotherTry_IsReportedAtItsReturn() => VerifyAsync(
+        Batch("""
+            {
+                    try
+                    {
+                        try { await SaveAsync(orders, ct); } catch (TimeoutException) { throw; }
+                        Log("saved");
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        {|#1:return;|}
+                    }
+
+                    await checkpointer.CheckpointAsync(ct);
+                }
+            """),
+        Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtLine(BodyLine + 8)));
+
     [Fact]
     public Task Switch_WhereEveryCaseCheckpoints_IsNotReported() => VerifyAsync(Batch("""
         {
