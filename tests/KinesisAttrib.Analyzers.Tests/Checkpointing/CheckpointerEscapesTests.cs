@@ -53,6 +53,7 @@ public sealed class CheckpointerEscapesTests
     [InlineData("var writer = s_channel.Writer; {|#1:writer.TryWrite(checkpointer)|};", "is added to 'writer'")]
     [InlineData("{|#1:_work.Enqueue(() => checkpointer.CheckpointAsync().AsTask())|};", "is captured by a delegate added to '_work'")]
     [InlineData("{|#1:_byShard.GetOrAdd(\"shard\", _ => checkpointer)|};", "is captured by a delegate added to '_byShard'")]
+    [InlineData("var work = {|#1:Task.Run(async () => await checkpointer.CheckpointAsync())|};", "is captured by a delegate passed to 'Task.Run' whose task is not awaited")]
     [InlineData("{|#1:ct.Register(() => Log(checkpointer.ShardId))|};", "is captured by a callback registered with 'CancellationToken.Register' whose registration is never disposed")]
     [InlineData("{|#1:Later()|}; async void Later() { await Task.Delay(1000); await checkpointer.CheckpointAsync(); }", "is used by async void local function 'Later', which nobody can await")]
     public Task EscapingCheckpointer_IsReported(string statement, string how) => VerifyAsync(
