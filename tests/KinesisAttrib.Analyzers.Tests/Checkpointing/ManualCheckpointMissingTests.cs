@@ -468,6 +468,33 @@ public sealed class ManualCheckpointMissingTests
             }
         """));
 
+    // Issue 21: a helper in the same file is looked into (one level): it counts only when it checkpoints on all its paths.
+    private static string WithHelper(string helper, string call) => Members($$"""
+            {{helper}}
+
+            [KinesisHandler("s", CheckpointMode = CheckpointMode.Manual)]
+            public async Task {|#0:M|}(IReadOnlyList<Order> orders, IRecordProcessorCheckpointer checkpointer, CancellationToken ct)
+            {
+                await SaveAsync(orders, ct);
+                {{call}}
+            {|#1:}|}
+        """);
+
+    [Theory]
+    [InlineData("public static async Task MaybeCommitAsync(IRecordProcessorCheckpointer cp, bool really, CancellationToken ct) { if (really) { await cp.CheckpointAsync(ct); } }", "await MaybeCommitAsync(checkpointer, orders.Count > 5, ct);")]
+    [InlineData("private static void Describe(IRecordProcessorCheckpointer cp) => Log(cp.ShardId);", "Describe(checkpointer);")]
+    [InlineData("private static Task PrepareOnlyAsync(IRecordProcessorCheckpointer cp, CancellationToken ct) => cp.PrepareCheckpointAsync(ct).AsTask();", "await PrepareOnlyAsync(checkpointer, ct);")]
+    public Task HelperThatDoesNotCheckpointOnAllPaths_DoesNotCount(string helper, string call) => VerifyAsync(
+        WithHelper(helper, call),
+        Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtEnd));
+
+    [Theory]
+    [InlineData("private static async Task CommitWithRetryAsync(IRecordProcessorCheckpointer cp, CancellationToken ct) { for (var i = 0; ; i++) { try { await cp.CheckpointAsync(ct); return; } catch (TimeoutException) when (i < 3) { await Task.Delay(100, ct); } } }", "await CommitWithRetryAsync(checkpointer, ct);")]
+    [InlineData("private static Task ViaAnotherHelperAsync(IRecordProcessorCheckpointer cp, CancellationToken ct) => CommitAsync(cp, ct);", "await ViaAnotherHelperAsync(checkpointer, ct);")]
+    [InlineData("private static Task GenericAsync<T>(T value, IRecordProcessorCheckpointer cp) => cp.CheckpointAsync().AsTask();", "await GenericAsync(1, checkpointer);")]
+    public Task HelperThatCheckpointsOnAllPaths_Counts(string helper, string call) => VerifyAsync(
+        WithHelper(helper, call).Replace("{|#1:}|}", "}", StringComparison.Ordinal).Replace("{|#0:M|}", "M", StringComparison.Ordinal));
+
     [Fact]
     public Task CheckpointerPassedOnlyToThrowIfNull_DoesNotCount() => VerifyAsync(
         Batch("""
