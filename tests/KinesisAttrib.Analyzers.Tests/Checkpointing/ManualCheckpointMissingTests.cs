@@ -495,6 +495,45 @@ public sealed class ManualCheckpointMissingTests
     public Task HelperThatCheckpointsOnAllPaths_Counts(string helper, string call) => VerifyAsync(
         WithHelper(helper, call).Replace("{|#1:}|}", "}", StringComparison.Ordinal).Replace("{|#0:M|}", "M", StringComparison.Ordinal));
 
+    // Known limits (docs/design/analyzers.md): no value tracking, so these correct handlers are still reported. The
+    // tests pin the documented behaviour; closing either would change them on purpose.
+    [Fact]
+    public Task SuccessFlagTestedInFinally_IsStillReported_AKnownLimit() => VerifyAsync(
+        Batch("""
+            {
+                    var saved = false;
+                    try
+                    {
+                        await SaveAsync(orders, ct);
+                        saved = true;
+                    }
+                    finally
+                    {
+                        if (saved)
+                        {
+                            await checkpointer.CheckpointAsync(ct);
+                        }
+                    }
+                {|#1:}|}
+            """),
+        Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtEnd));
+
+    [Fact]
+    public Task CheckpointOnTheLastIterationOnly_IsStillReported_AKnownLimit() => VerifyAsync(
+        Batch("""
+            {
+                    for (var i = 0; i < orders.Count; i++)
+                    {
+                        await SaveAsync(orders[i], ct);
+                        if (i == orders.Count - 1)
+                        {
+                            await checkpointer.CheckpointAsync(ct);
+                        }
+                    }
+                {|#1:}|}
+            """),
+        Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, AtEnd));
+
     [Fact]
     public Task CheckpointerPassedOnlyToThrowIfNull_DoesNotCount() => VerifyAsync(
         Batch("""
