@@ -81,8 +81,9 @@ internal sealed class CheckpointFlow
     /// <summary>
     /// Whether <paramref name="operation"/> checkpoints, or hands the checkpointer to code that can: a commit call; a call
     /// of a local function that checkpoints on all its paths; an argument passed to a parameter of a checkpointer type
-    /// (or of a type parameter, given the checkpointer); a lambda or local function delegate that uses the checkpointer;
-    /// the checkpointer stored anywhere but a local (KA2006 reports that).
+    /// (of a same-file helper only when the helper checkpoints on all its paths; of any other method, trusted) or of a
+    /// type parameter, given the checkpointer; a lambda or local function delegate that uses the checkpointer; the
+    /// checkpointer stored anywhere but a local (KA2006 reports that).
     /// </summary>
     public bool IsCheckpointPoint(IOperation operation, IReadOnlyDictionary<CaptureId, List<IOperation>>? captures = null)
     {
