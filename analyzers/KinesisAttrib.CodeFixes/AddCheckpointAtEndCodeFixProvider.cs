@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -14,10 +15,12 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace KinesisAttrib.CodeFixes;
 
 /// <summary>
-/// KA2001/KA2002: adds <c>await checkpointer.CheckpointAsync(cancellationToken);</c> as the last statement of an
-/// <c>async</c> handler with a block body (before trailing local functions), using the handler's CancellationToken
-/// when it has one. For KA2001 only when the paths without a checkpoint all reach the end of the body (a checkpoint
-/// there fixes them all); for KA2002 the checkpointer parameter is added too, before the CancellationToken.
+/// KA2001/KA2002: adds <c>await checkpointer.CheckpointAsync(cancellationToken);</c> where the paths without one leave
+/// an <c>async</c> handler with a block body: as the last statement (before trailing local functions), and for KA2001
+/// before each <c>return;</c> the diagnostic names, using the handler's CancellationToken when it has one. For KA2001
+/// only when every such exit is the end of the body or a plain <c>return;</c> outside <c>catch</c>/<c>finally</c>
+/// (<see cref="CheckpointAnalyzer.FixAtExitsProperty"/>); for KA2002 the checkpointer parameter is added too, before
+/// the CancellationToken.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddCheckpointAtEndCodeFixProvider))]
 public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
@@ -34,7 +37,7 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
     {
         var diagnostic = context.Diagnostics[0];
         var adding = diagnostic.Id == DiagnosticIds.ManualWithoutCheckpointer;
-        if (!adding && (!diagnostic.Properties.TryGetValue(CheckpointAnalyzer.FixAtEndProperty, out var atEnd) || atEnd != "true"))
+        if (!adding && (!diagnostic.Properties.TryGetValue(CheckpointAnalyzer.FixAtExitsProperty, out var atExits) || atExits != "true"))
         {
             return;
         }
@@ -60,21 +63,69 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
 
         var checkpointerName = checkpointer?.Name ?? "checkpointer";
         var call = $"await {checkpointerName}.{RuntimeContract.CheckpointAsyncMethod}({token?.Name});";
-        var title = adding ? $"Take an IRecordProcessorCheckpointer and add '{call}' at the end" : $"Add '{call}' at the end of the handler";
+
+        // The exits the diagnostic names: returns get the checkpoint before them, the closing brace at the end.
+        var returns = diagnostic.AdditionalLocations
+            .Select(l => root.FindNode(l.SourceSpan, getInnermostNodeForTie: true))
+            .OfType<ReturnStatementSyntax>()
+            .ToList();
+        var atEnd = adding || returns.Count < diagnostic.AdditionalLocations.Count;
+        var title = adding ? $"Take an IRecordProcessorCheckpointer and add '{call}' at the end"
+            : returns.Count == 0 ? $"Add '{call}' at the end of the handler"
+            : $"Add '{call}' where the handler finishes without it";
         context.RegisterCodeFix(
             CodeAction.Create(
                 title,
-                cancellationToken => FixAsync(context.Document, root, model, method, call, adding, token?.Name, cancellationToken),
+                cancellationToken => FixAsync(context.Document, root, model, method, call, returns, atEnd, adding, token?.Name, cancellationToken),
                 CodeFixIds.AddCheckpointAtEnd),
             diagnostic);
     }
 
     private static Task<Document> FixAsync(
-        Document document, SyntaxNode root, SemanticModel model, MethodDeclarationSyntax method, string call, bool addParameter, string? tokenName, CancellationToken cancellationToken)
+        Document document,
+        SyntaxNode root,
+        SemanticModel model,
+        MethodDeclarationSyntax method,
+        string call,
+        IReadOnlyList<ReturnStatementSyntax> returns,
+        bool atEnd,
+        bool addParameter,
+        string? tokenName,
+        CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var body = method.Body!;
         var newLine = root.ToFullString().Contains("\r\n") ? "\r\n" : "\n";
+        var tracked = method.TrackNodes(returns);
+        foreach (var original in returns)
+        {
+            // Before the return, on its own line with the return's indentation.
+            var current = tracked.GetCurrentNode(original)!;
+            var before = SyntaxFactory.ParseStatement(call)
+                .WithLeadingTrivia(SyntaxFactory.ParseLeadingTrivia(Indentation(current.GetLeadingTrivia())))
+                .WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine));
+            tracked = tracked.InsertNodesBefore(current, [before]);
+        }
+
+        var newMethod = atEnd ? WithCheckpointAtEnd(tracked, call, newLine) : tracked;
+        if (addParameter)
+        {
+            var simpleName = KnownTypeNames.SimpleName(KnownTypeNames.CheckpointerMetadata);
+            var typeName = model.LookupNamespacesAndTypes(method.SpanStart, name: simpleName).Any()
+                ? simpleName
+                : KnownTypeNames.CheckpointerMetadata;
+            var parameters = newMethod.ParameterList.Parameters.Select(p => p.ToString()).ToList();
+            var tokenIndex = tokenName is null ? -1 : newMethod.ParameterList.Parameters.IndexOf(p => p.Identifier.Text == tokenName);
+            parameters.Insert(tokenIndex < 0 ? parameters.Count : tokenIndex, typeName + " checkpointer");
+            newMethod = newMethod.WithParameterList(
+                SyntaxFactory.ParseParameterList("(" + string.Join(", ", parameters) + ")").WithTriviaFrom(newMethod.ParameterList));
+        }
+
+        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, newMethod)));
+    }
+
+    private static MethodDeclarationSyntax WithCheckpointAtEnd(MethodDeclarationSyntax method, string call, string newLine)
+    {
+        var body = method.Body!;
         var statements = body.Statements;
 
         // Before local functions declared at the end: they are not the "end" a reader looks for.
@@ -93,21 +144,7 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
             .WithLeadingTrivia(SyntaxFactory.ParseLeadingTrivia((index > 0 ? newLine : string.Empty) + indentation))
             .WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine));
 
-        var newMethod = method.WithBody(body.WithStatements(statements.Insert(index, statement)));
-        if (addParameter)
-        {
-            var simpleName = KnownTypeNames.SimpleName(KnownTypeNames.CheckpointerMetadata);
-            var typeName = model.LookupNamespacesAndTypes(method.SpanStart, name: simpleName).Any()
-                ? simpleName
-                : KnownTypeNames.CheckpointerMetadata;
-            var parameters = newMethod.ParameterList.Parameters.Select(p => p.ToString()).ToList();
-            var tokenIndex = tokenName is null ? -1 : newMethod.ParameterList.Parameters.IndexOf(p => p.Identifier.Text == tokenName);
-            parameters.Insert(tokenIndex < 0 ? parameters.Count : tokenIndex, typeName + " checkpointer");
-            newMethod = newMethod.WithParameterList(
-                SyntaxFactory.ParseParameterList("(" + string.Join(", ", parameters) + ")").WithTriviaFrom(newMethod.ParameterList));
-        }
-
-        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, newMethod)));
+        return method.WithBody(body.WithStatements(statements.Insert(index, statement)));
     }
 
     private static string Indentation(SyntaxTriviaList trivia) =>

@@ -3,7 +3,7 @@ using KinesisAttrib.Benchmarks.Suites;
 
 // One command for every figure in docs/benchmarks.md:
 //   dotnet run -c Release --project tests/KinesisAttrib.Benchmarks -- <suite> [options]
-// Suites: hotpath (interleaved rounds, then BenchmarkDotNet), e2e, failover, leasecost, scale, memory, all. Anything else goes to
+// Suites: hotpath (interleaved rounds, then BenchmarkDotNet), analyzercost (analyzers' own time, in rounds), e2e, failover, leasecost, scale, memory, all. Anything else goes to
 // BenchmarkDotNet, e.g. --filter '*GetRecords*'.
 var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -17,6 +17,11 @@ var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordinal
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(["--filter", "*HotPath*", .. bdnArgs]);
         }
 
+        return Task.CompletedTask;
+    },
+    ["analyzercost"] = rest =>
+    {
+        KinesisAttrib.Benchmarks.Analyzers.AnalyzerCostRounds.Run(rest);
         return Task.CompletedTask;
     },
     ["e2e"] = EndToEndSuite.RunAsync,

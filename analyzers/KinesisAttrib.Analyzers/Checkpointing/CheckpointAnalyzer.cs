@@ -4,7 +4,6 @@ using KinesisAttrib.Shared;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace KinesisAttrib.Analyzers.Checkpointing;
@@ -21,8 +20,12 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: where the handler's checkpoint mode comes from, <see cref="ModeFromAttribute"/> or <see cref="ModeFromAssembly"/>.</summary>
     public const string ModeSourceProperty = "ModeSource";
 
-    /// <summary>Diagnostic property of KA2001: "true" when a checkpoint at the end of the body fixes every uncovered path.</summary>
-    public const string FixAtEndProperty = "FixAtEnd";
+    /// <summary>
+    /// Diagnostic property of KA2001: "true" when a checkpoint at each place a path leaves fixes every uncovered path:
+    /// every additional location is the end of the body or a <c>return;</c> in a block or switch section (not in a
+    /// <c>catch</c> or <c>finally</c>, where a checkpoint is KA2007's or KA2008's).
+    /// </summary>
+    public const string FixAtExitsProperty = "FixAtExits";
 
     /// <summary>Diagnostic property: "true" when <c>[assembly: KinesisHandlerDefaults]</c> sets a checkpoint mode other than AfterEachBatch.</summary>
     public const string AssemblyDefaultIsNotAfterBatchProperty = "AssemblyDefaultIsNotAfterBatch";
@@ -161,7 +164,7 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
             if (!body.Descendants().Any(o => flow.IsCheckpointPoint(o)))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
-                    Descriptors.ManualCheckpointMissing, method.Locations[0], properties.Add(FixAtEndProperty, "false"), name, "no path through it checkpoints"));
+                    Descriptors.ManualCheckpointMissing, method.Locations[0], properties.Add(FixAtExitsProperty, "false"), name, "no path through it checkpoints"));
             }
 
             return;
@@ -175,7 +178,7 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
 
         var locations = exits.Select(e => ExitLocation(e, body)).Distinct().OrderBy(l => l.SourceSpan.Start).ToList();
         var endOfBody = EndOfBody(body);
-        var fixAtEnd = endOfBody is not null && locations.All(l => l == endOfBody);
+        var fixAtExits = endOfBody is not null && locations.All(l => l == endOfBody || IsFixableReturn(l, body));
         var line = locations[0].GetLineSpan().StartLinePosition.Line + 1;
         var path = locations[0] == endOfBody
             ? "the path that reaches the end of the method finishes without checkpointing"
@@ -189,44 +192,21 @@ public sealed class CheckpointAnalyzer : DiagnosticAnalyzer
             Descriptors.ManualCheckpointMissing,
             method.Locations[0],
             locations,
-            properties.Add(FixAtEndProperty, fixAtEnd ? "true" : "false"),
+            properties.Add(FixAtExitsProperty, fixAtExits ? "true" : "false"),
             name,
             path));
     }
 
-    /// <summary>
-    /// Where a path leaves: the return it takes, or the end of the body when it falls off it. The graph alone cannot tell
-    /// (a <c>return;</c> and the end of the body are both plain branches to the exit, and an <c>if</c> whose body only
-    /// returns is merged into its condition), so the syntax decides.
-    /// </summary>
-    private static Location ExitLocation(UncoveredExit exit, IMethodBodyOperation body)
-    {
-        var source = exit.Source;
-        var end = EndOfBody(body);
-        SyntaxNode? statement = null;
-        if (exit.Branch.Semantics == ControlFlowBranchSemantics.Return || (source.BranchValue is not null && source.ConditionalSuccessor is null))
-        {
-            // return value;
-            statement = StatementOf(source.BranchValue?.Syntax);
-        }
-        else if (source.ConditionalSuccessor is not null)
-        {
-            // When the condition holds the path goes straight out (`if (c) return;`); otherwise past the last statement.
-            statement = exit.Branch == source.FallThroughSuccessor ? StatementOf(source.BranchValue?.Syntax) : null;
-        }
-        else if (StatementOf(source.Operations.LastOrDefault()?.Syntax) is StatementSyntax last
-            && last.Parent is BlockSyntax block && block.Statements.IndexOf(last) is var index && index + 1 < block.Statements.Count
-            && block.Statements[index + 1] is ReturnStatementSyntax following)
-        {
-            // Do(); return;
-            statement = following;
-        }
+    /// <summary>Where a path leaves: the statement <see cref="ExitLocator"/> names, or the end of the body.</summary>
+    private static Location ExitLocation(UncoveredExit exit, IMethodBodyOperation body) =>
+        ExitLocator.Find(exit)?.GetLocation()
+        ?? EndOfBody(body)
+        ?? exit.Source.BranchValue?.Syntax.AncestorsAndSelf().FirstOrDefault(s => s is StatementSyntax or ArrowExpressionClauseSyntax)?.GetLocation()
+        ?? body.Syntax.GetLocation();
 
-        return statement?.GetLocation() ?? end ?? StatementOf(source.BranchValue?.Syntax)?.GetLocation() ?? body.Syntax.GetLocation();
-    }
-
-    private static SyntaxNode? StatementOf(SyntaxNode? syntax) =>
-        syntax?.AncestorsAndSelf().FirstOrDefault(s => s is StatementSyntax or ArrowExpressionClauseSyntax);
+    private static bool IsFixableReturn(Location location, IMethodBodyOperation body) =>
+        body.Syntax.FindNode(location.SourceSpan, getInnermostNodeForTie: true) is ReturnStatementSyntax { Expression: null, Parent: BlockSyntax or SwitchSectionSyntax } statement
+        && !statement.Ancestors().TakeWhile(a => a != body.Syntax).Any(a => a is CatchClauseSyntax or FinallyClauseSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
 
     private static Location? EndOfBody(IMethodBodyOperation body) =>
         body.BlockBody?.Syntax is BlockSyntax block ? block.CloseBraceToken.GetLocation() : null;

@@ -21,10 +21,16 @@ internal sealed class CheckpointFlow
     private readonly Dictionary<IMethodSymbol, ControlFlowGraph> _localFunctionGraphs = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, bool> _localFunctionChecks = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ControlFlowGraph, GraphState> _graphs = [];
+    private readonly Dictionary<IParameterSymbol, bool> _helperChecks = new(SymbolEqualityComparer.Default);
+    private readonly bool _looksIntoHelpers;
 
-    public CheckpointFlow(ControlFlowGraph graph, HandlerCheckpointInfo handler)
+    /// <param name="graph">The body's graph.</param>
+    /// <param name="handler">What is known about the checkpointer in that body.</param>
+    /// <param name="looksIntoHelpers">Whether a helper given the checkpointer is analysed (one level: inside a helper, helpers are trusted).</param>
+    public CheckpointFlow(ControlFlowGraph graph, HandlerCheckpointInfo handler, bool looksIntoHelpers = true)
     {
         _handler = handler;
+        _looksIntoHelpers = looksIntoHelpers;
         Graph = graph;
         CollectLocalFunctionGraphs(graph);
     }
@@ -65,7 +71,7 @@ internal sealed class CheckpointFlow
                     continue;
                 }
 
-                exits.Add(new UncoveredExit(block, branch));
+                exits.Add(new UncoveredExit(graph, block, branch));
             }
         }
 
@@ -75,8 +81,9 @@ internal sealed class CheckpointFlow
     /// <summary>
     /// Whether <paramref name="operation"/> checkpoints, or hands the checkpointer to code that can: a commit call; a call
     /// of a local function that checkpoints on all its paths; an argument passed to a parameter of a checkpointer type
-    /// (or of a type parameter, given the checkpointer); a lambda or local function delegate that uses the checkpointer;
-    /// the checkpointer stored anywhere but a local (KA2006 reports that).
+    /// (of a same-file helper only when the helper checkpoints on all its paths; of any other method, trusted) or of a
+    /// type parameter, given the checkpointer; a lambda or local function delegate that uses the checkpointer; the
+    /// checkpointer stored anywhere but a local (KA2006 reports that).
     /// </summary>
     public bool IsCheckpointPoint(IOperation operation, IReadOnlyDictionary<CaptureId, List<IOperation>>? captures = null)
     {
@@ -88,7 +95,7 @@ internal sealed class CheckpointFlow
             case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call:
                 return LocalFunctionCheckpoints(call.TargetMethod.OriginalDefinition);
             case IArgumentOperation { Parameter: { } parameter } argument:
-                return (symbols.IsCheckpointerType(parameter.Type) && !IsNullLiteral(argument.Value))
+                return (symbols.IsCheckpointerType(parameter.Type) && !IsNullLiteral(argument.Value) && (HelperCheckpoints(argument, parameter) ?? true))
                     || (parameter.Type is ITypeParameterSymbol && _handler.IsCheckpointerReference(argument.Value, captures));
             case IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation:
                 return _handler.IsCapturingLambda(operation.Syntax);
@@ -99,6 +106,41 @@ internal sealed class CheckpointFlow
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Whether a helper method given the checkpointer checkpoints with it on all its paths, when its body can be seen: an
+    /// ordinary, non-virtual method declared in the same file (its operations come from the same semantic model). Null
+    /// when it cannot be seen (another file, an interface, a virtual or extern method): then it is trusted to checkpoint.
+    /// </summary>
+    private bool? HelperCheckpoints(IArgumentOperation argument, IParameterSymbol parameter)
+    {
+        if (!_looksIntoHelpers
+            || argument.Parent is not IInvocationOperation { TargetMethod: var method }
+            || method.OriginalDefinition is not { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false, IsExtern: false } definition
+            || definition.ContainingType.TypeKind == TypeKind.Interface
+            || (argument.SemanticModel ?? Graph.OriginalOperation.SemanticModel) is not { } model
+            || definition.DeclaringSyntaxReferences is not [var reference]
+            || reference.SyntaxTree != model.SyntaxTree)
+        {
+            return null;
+        }
+
+        var helperParameter = definition.Parameters[parameter.Ordinal];
+        if (_helperChecks.TryGetValue(helperParameter, out var known))
+        {
+            return known;
+        }
+
+        if (model.GetOperation(reference.GetSyntax()) is not IMethodBodyOperation body)
+        {
+            return null;
+        }
+
+        var helper = new HandlerCheckpointInfo(helperParameter, batch: null, body, _handler.Symbols);
+        var checks = new CheckpointFlow(ControlFlowGraph.Create(body), helper, looksIntoHelpers: false).FindUncoveredExits().IsEmpty;
+        _helperChecks[helperParameter] = checks;
+        return checks;
     }
 
     private static bool IsNullLiteral(IOperation value) =>
@@ -397,8 +439,10 @@ internal sealed class CheckpointFlow
 }
 
 /// <summary>An edge into the exit block along which the handler has not checkpointed.</summary>
-internal sealed class UncoveredExit(BasicBlock source, ControlFlowBranch branch)
+internal sealed class UncoveredExit(ControlFlowGraph graph, BasicBlock source, ControlFlowBranch branch)
 {
+    public ControlFlowGraph Graph { get; } = graph;
+
     public BasicBlock Source { get; } = source;
 
     public ControlFlowBranch Branch { get; } = branch;

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -5,9 +6,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace KinesisAttrib.Analyzers.Checkpointing;
 
 /// <summary>
-/// KA2004: a checkpoint call whose task is dropped: used as a statement, or assigned to the discard <c>_</c> (also through
-/// <c>?.</c>, <c>ConfigureAwait</c> or <c>AsTask</c>). A task that is returned, stored or passed on may be awaited
-/// elsewhere and is not reported.
+/// KA2004: a checkpoint call whose task is dropped: used as a statement, assigned to the discard <c>_</c>, or kept in a
+/// local that is never read (also through <c>?.</c>, <c>ConfigureAwait</c> or <c>AsTask</c>). A task that is returned,
+/// stored elsewhere, passed on or read from its local may be awaited there and is not reported.
 /// </summary>
 internal static class UnawaitedCheckpointRule
 {
@@ -25,6 +26,20 @@ internal static class UnawaitedCheckpointRule
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.CheckpointNotAwaited, invocation.Syntax.GetLocation(), method.ContainingType.Name + "." + method.Name));
         }
+    }
+
+    /// <summary>Whether <paramref name="local"/> is read anywhere in the body that declares it (writes to it do not count).</summary>
+    private static bool IsRead(ILocalSymbol local, IOperation within)
+    {
+        var root = within;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return root.Descendants().OfType<ILocalReferenceOperation>().Any(reference =>
+            SymbolEqualityComparer.Default.Equals(reference.Local, local)
+            && !(reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference));
     }
 
     /// <summary>Whether the value of <paramref name="operation"/> (a task) is thrown away.</summary>
@@ -45,6 +60,10 @@ internal static class UnawaitedCheckpointRule
                     return true;
                 case ISimpleAssignmentOperation { Target: IDiscardOperation } assignment when assignment.Value == current:
                     return true;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when assignment.Value == current:
+                    return !IsRead(target.Local, assignment);
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    return !IsRead(declarator.Symbol, declarator);
                 default:
                     return false;
             }

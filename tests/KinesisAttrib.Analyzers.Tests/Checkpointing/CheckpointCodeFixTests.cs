@@ -77,6 +77,64 @@ public sealed class CheckpointCodeFixTests
             source);
     }
 
+    // Issue 21: the fix acts at the exit the diagnostic names, not at the end of the body.
+    [Fact]
+    public Task AddCheckpoint_BeforeTheReturnOfASwitchSection_AndAtTheEnd() => VerifyFixAsync<AddCheckpointAtEndCodeFixProvider>(
+        Batch("""
+            {
+                    switch (orders[0].Id)
+                    {
+                        case "a":
+                            await SaveAsync(orders, ct);
+                            await checkpointer.CheckpointAsync(ct);
+                            break;
+                        case "b":
+                            {|#1:return;|}
+                    }
+                {|#2:}|}
+            """),
+        [Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(Name, "the path that leaves at line 34 finishes without checkpointing (and 1 more)")],
+        Batch("""
+            {
+                    switch (orders[0].Id)
+                    {
+                        case "a":
+                            await SaveAsync(orders, ct);
+                            await checkpointer.CheckpointAsync(ct);
+                            break;
+                        case "b":
+                            await checkpointer.CheckpointAsync(ct);
+                            return;
+                    }
+
+                    await checkpointer.CheckpointAsync(ct);
+                }
+            """));
+
+    [Fact]
+    public Task AddCheckpoint_IsNotOffered_ForAReturnInACatch()
+    {
+        // A checkpoint there would mark the failed records done (KA2007): rethrowing is the fix, which is not mechanical.
+        var source = Batch("""
+            {
+                    try
+                    {
+                        await SaveAsync(orders, ct);
+                    }
+                    catch (TimeoutException)
+                    {
+                        {|#1:return;|}
+                    }
+
+                    await checkpointer.CheckpointAsync(ct);
+                }
+            """);
+        return VerifyFixAsync<AddCheckpointAtEndCodeFixProvider>(
+            source,
+            [Diagnostic(Descriptors.ManualCheckpointMissing).WithLocation(0).WithLocation(1).WithArguments(Name, "the path that leaves at line 33 finishes without checkpointing")],
+            source);
+    }
+
     [Fact]
     public Task AddCheckpointer_AndCheckpointAtEnd_ForAManualHandlerWithoutOne() => VerifyFixAsync<AddCheckpointAtEndCodeFixProvider>(
         Members("""

@@ -22,6 +22,20 @@ public sealed class CheckpointNotAwaitedTests
             """, settings: "ApplicationName = \"a\""),
         Diagnostic(Descriptors.CheckpointNotAwaited).WithLocation(1).WithArguments(call));
 
+    // Issue 21: a task kept in a local that nothing reads is as dropped as `_ =`.
+    [Theory]
+    [InlineData("var pending = {|#1:checkpointer.CheckpointAsync(ct)|};")]
+    [InlineData("var pending = {|#1:checkpointer.CheckpointAsync(ct)|}.AsTask(); pending = Task.CompletedTask;")]
+    [InlineData("ValueTask pending; pending = {|#1:checkpointer.CheckpointAsync(ct)|};")]
+    public Task CheckpointTaskKeptInALocalNeverRead_IsReported(string statement) => VerifyAsync(
+        Batch($$"""
+            {
+                    await SaveAsync(orders, ct);
+                    {{statement}}
+                }
+            """, settings: "ApplicationName = \"a\""),
+        Diagnostic(Descriptors.CheckpointNotAwaited).WithLocation(1).WithArguments("IRecordProcessorCheckpointer.CheckpointAsync"));
+
     [Fact]
     public Task DroppedCommitOfAPreparedCheckpoint_IsReported() => VerifyAsync(
         Batch("""
@@ -44,6 +58,13 @@ public sealed class CheckpointNotAwaitedTests
                 public static void Commit(IRecordProcessorCheckpointer checkpointer) => {|#1:checkpointer.CheckpointAsync()|};
             """),
         Diagnostic(Descriptors.CheckpointNotAwaited).WithLocation(1).WithArguments("IRecordProcessorCheckpointer.CheckpointAsync"));
+
+    [Theory]
+    [InlineData("var pending = checkpointer.CheckpointAsync(ct).AsTask(); await Task.WhenAll(pending, SaveAsync(orders, ct));")]
+    [InlineData("var pending = checkpointer.CheckpointAsync(ct); Log(\"saving\"); await pending;")]
+    [InlineData("Task pending; pending = checkpointer.CheckpointAsync(ct).AsTask(); var all = new List<Task> { pending }; await Task.WhenAll(all);")]
+    public Task CheckpointTaskKeptInALocalThatIsRead_IsNotReported(string statement) => VerifyAsync(
+        Batch("{ " + statement + " }", settings: "ApplicationName = \"a\""));
 
     [Fact]
     public Task AwaitedReturnedOrKeptCheckpoints_AreNotReported() => VerifyAsync(Members("""
