@@ -1,4 +1,3 @@
-using System.Text;
 using Amazon.DynamoDBv2;
 using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
@@ -63,34 +62,9 @@ public sealed class LeaseTableOutageTests(EmulatorFixture emulators, ITestOutput
         return (worker, proxy, logs);
     }
 
-    private async Task PutAsync(int from, int count)
-    {
-        for (var offset = 0; offset < count; offset += 100)
-        {
-            var entries = Enumerable.Range(from + offset, Math.Min(100, count - offset))
-                .Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"p{i}"), PartitionKey = $"key-{i % 20}" })
-                .ToList();
-            var response = await _kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = _stream, Records = entries });
-            Assert.Equal(0, response.FailedRecordCount);
-        }
-    }
+    private Task PutAsync(int from, int count) => EmulatorStreams.PutNumberedAsync(_kinesis, _stream, from, count);
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        while (!condition())
-        {
-            try
-            {
-                // Worker state changes raise no event; poll it.
-                await Task.Delay(50, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, what, Timeout);
 
     private void Report(string name, CountingLoggerProvider logs)
     {

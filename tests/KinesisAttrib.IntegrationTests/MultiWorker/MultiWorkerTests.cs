@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Numerics;
-using System.Text;
 using Amazon.DynamoDBv2;
 using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
@@ -44,34 +43,9 @@ public sealed class MultiWorkerTests(EmulatorFixture emulators, ITestOutputHelpe
         return [.. _workers];
     }
 
-    private async Task PutAsync(int from, int count, int keys = 20)
-    {
-        for (var offset = 0; offset < count; offset += 100)
-        {
-            var entries = Enumerable.Range(from + offset, Math.Min(100, count - offset))
-                .Select(i => new PutRecordsRequestEntry { Data = Encoding.UTF8.GetBytes($"p{i}"), PartitionKey = $"key-{i % keys}" })
-                .ToList();
-            var response = await _kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = _stream, Records = entries });
-            Assert.Equal(0, response.FailedRecordCount);
-        }
-    }
+    private Task PutAsync(int from, int count, int keys = 20) => EmulatorStreams.PutNumberedAsync(_kinesis, _stream, from, count, keys);
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? Timeout);
-        while (!condition())
-        {
-            try
-            {
-                // Worker state changes raise no event; poll it.
-                await Task.Delay(25, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Timed out waiting until {what}.");
-            }
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => Poll.UntilAsync(condition, what, timeout ?? Timeout);
 
     private static bool Balanced(IReadOnlyList<Worker> workers, int shards)
     {

@@ -22,6 +22,19 @@ internal static class EmulatorStreams
         }
     }
 
+    /// <summary>Puts payloads <c>p{from}</c> .. <c>p{from + count - 1}</c> over <paramref name="keys"/> partition keys, 100 per request.</summary>
+    public static async Task PutNumberedAsync(IKinesisClient kinesis, string stream, int from, int count, int keys = 20)
+    {
+        for (var offset = 0; offset < count; offset += 100)
+        {
+            var entries = Enumerable.Range(from + offset, Math.Min(100, count - offset))
+                .Select(i => new PutRecordsRequestEntry { Data = System.Text.Encoding.UTF8.GetBytes($"p{i}"), PartitionKey = $"key-{i % keys}" })
+                .ToList();
+            var response = await kinesis.PutRecordsAsync(new PutRecordsRequest { StreamName = stream, Records = entries });
+            Assert.Equal(0, response.FailedRecordCount);
+        }
+    }
+
     public static async Task PutReadingsAsync(IKinesisClient kinesis, string stream, int first, int count)
     {
         for (var offset = 0; offset < count; offset += 250)
