@@ -47,7 +47,7 @@ public class KinesisException : Exception
     /// <summary>Whether retrying the same call later may succeed (throttling, 5xx, transport, a garbled response).</summary>
     public virtual bool IsRetryable => ErrorType switch
     {
-        "LimitExceededException" or "InternalFailureException" or MalformedResponse => true,
+        "LimitExceededException" or "InternalFailureException" or MalformedResponse or EventStreamReader.MalformedEventStream => true,
         "AccessDeniedException" or "ExpiredNextTokenException" or "InvalidArgumentException" or "ResourceInUseException" => false,
 
         // KMS refusals (disabled, not found, access denied, ...) stay refused; only its throttling passes.
