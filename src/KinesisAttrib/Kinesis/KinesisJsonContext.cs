@@ -13,6 +13,7 @@ namespace KinesisAttrib.Kinesis;
 [JsonSerializable(typeof(GetShardIteratorWireResponse))]
 [JsonSerializable(typeof(GetRecordsWireRequest))]
 [JsonSerializable(typeof(GetRecordsWireResponse))]
+[JsonSerializable(typeof(SubscribeToShardEventWire))]
 [JsonSerializable(typeof(PutRecordsWireRequest))]
 [JsonSerializable(typeof(PutRecordsWireResponse))]
 [JsonSerializable(typeof(PutRecordWireRequest))]

@@ -159,34 +159,43 @@ internal static class KinesisWireMapper
         return new ListShardsResponse { Shards = shards, NextToken = response.NextToken };
     }
 
-    public static GetRecordsResponse FromWire(GetRecordsWireResponse response)
+    public static GetRecordsResponse FromWire(GetRecordsWireResponse response) => new()
     {
         // The records were read straight into the public model by KinesisRecordJsonConverter.
-        IReadOnlyList<KinesisRecord> records = response.Records ?? [];
+        Records = response.Records ?? [],
+        NextShardIterator = response.NextShardIterator,
+        MillisBehindLatest = response.MillisBehindLatest,
+        ChildShards = FromWire(response.ChildShards, "GetRecords"),
+    };
 
-        List<ChildShard>? children = null;
-        if (response.ChildShards is { } wireChildren)
+    public static SubscribeToShardEvent FromWire(SubscribeToShardEventWire response) => new()
+    {
+        Records = response.Records ?? [],
+        ContinuationSequenceNumber = response.ContinuationSequenceNumber ?? throw Malformed("SubscribeToShard", "ContinuationSequenceNumber"),
+        MillisBehindLatest = response.MillisBehindLatest,
+        ChildShards = FromWire(response.ChildShards, "SubscribeToShard"),
+    };
+
+    private static List<ChildShard>? FromWire(List<ChildShardWire>? wireChildren, string operation)
+    {
+        if (wireChildren is null)
         {
-            children = new List<ChildShard>(wireChildren.Count);
-            foreach (var child in wireChildren)
-            {
-                children.Add(new ChildShard
-                {
-                    ShardId = child.ShardId ?? throw Malformed("GetRecords", "ChildShards.ShardId"),
-                    StartingHashKey = child.HashKeyRange?.StartingHashKey,
-                    EndingHashKey = child.HashKeyRange?.EndingHashKey,
-                    ParentShards = child.ParentShards ?? [],
-                });
-            }
+            return null;
         }
 
-        return new GetRecordsResponse
+        var children = new List<ChildShard>(wireChildren.Count);
+        foreach (var child in wireChildren)
         {
-            Records = records,
-            NextShardIterator = response.NextShardIterator,
-            MillisBehindLatest = response.MillisBehindLatest,
-            ChildShards = children,
-        };
+            children.Add(new ChildShard
+            {
+                ShardId = child.ShardId ?? throw Malformed(operation, "ChildShards.ShardId"),
+                StartingHashKey = child.HashKeyRange?.StartingHashKey,
+                EndingHashKey = child.HashKeyRange?.EndingHashKey,
+                ParentShards = child.ParentShards ?? [],
+            });
+        }
+
+        return children;
     }
 
     public static PutRecordsResponse FromWire(PutRecordsWireResponse response, int requestCount, string? streamName = null)

@@ -131,6 +131,19 @@ internal sealed class GetRecordsWireResponse
     public List<ChildShardWire>? ChildShards { get; init; }
 }
 
+/// <summary>The JSON payload of a <c>SubscribeToShardEvent</c> frame.</summary>
+internal sealed class SubscribeToShardEventWire
+{
+    /// <summary>Read by <see cref="KinesisRecordJsonConverter"/> straight into the public model.</summary>
+    public List<KinesisRecord>? Records { get; init; }
+
+    public string? ContinuationSequenceNumber { get; init; }
+
+    public long? MillisBehindLatest { get; init; }
+
+    public List<ChildShardWire>? ChildShards { get; init; }
+}
+
 internal sealed class ChildShardWire
 {
     public string? ShardId { get; init; }

@@ -7,8 +7,8 @@ namespace KinesisAttrib.Tests.Kinesis;
 
 /// <summary>
 /// The event-stream framing of SubscribeToShard: frames built here byte by byte from the format's definition (prelude,
-/// headers of every value type, payload, two CRC-32s) decode to their headers and payload; every kind of damage is a
-/// typed, retryable error, never a skipped or half-read frame.
+/// headers of every value type, payload, two CRC-32s) decode to their headers and payload, and events to records and
+/// their continuation; every kind of damage is a typed, retryable error, never a skipped or half-read frame.
 /// </summary>
 public sealed class EventStreamReaderTests
 {
@@ -152,5 +152,76 @@ public sealed class EventStreamReaderTests
         var message = (await new EventStreamReader(new Trickle(Event(payload), 8192)).ReadAsync(CancellationToken.None))!.Value;
 
         Assert.Equal(payload.Length, message.Payload.Length);
+    }
+
+    private static async Task<EventStreamMessage> ReadOneAsync(byte[] frame) =>
+        (await new EventStreamReader(new MemoryStream(frame)).ReadAsync(CancellationToken.None))!.Value;
+
+    [Fact]
+    public async Task ASubscribeToShardEvent_DecodesToRecordsAndTheContinuation()
+    {
+        var data = Convert.ToBase64String(Encoding.UTF8.GetBytes("order-1"));
+        var message = await ReadOneAsync(Event($$$"""
+            {"Records":[{"SequenceNumber":"4959","ApproximateArrivalTimestamp":1.7e9,"Data":"{{{data}}}","PartitionKey":"k1"}],
+             "ContinuationSequenceNumber":"4960","MillisBehindLatest":1200,
+             "ChildShards":[{"ShardId":"shardId-000000000002","ParentShards":["shardId-000000000000"],"HashKeyRange":{"StartingHashKey":"0","EndingHashKey":"99"}}]}
+            """));
+
+        var decoded = SubscribeToShardEvent.Decode(message, "orders")!;
+
+        var record = Assert.Single(decoded.Records);
+        Assert.Equal("4959", record.SequenceNumber);
+        Assert.Equal("order-1", Encoding.UTF8.GetString(record.Data.Span));
+        Assert.Equal("k1", record.PartitionKey);
+        Assert.Equal("4960", decoded.ContinuationSequenceNumber);
+        Assert.Equal(1200, decoded.MillisBehindLatest);
+        var child = Assert.Single(decoded.ChildShards!);
+        Assert.Equal("shardId-000000000002", child.ShardId);
+        Assert.Equal(["shardId-000000000000"], child.ParentShards);
+    }
+
+    [Fact]
+    public async Task AnInitialResponse_IsNoEvent()
+    {
+        var message = await ReadOneAsync(Frame([StringHeader(":message-type", "event"), StringHeader(":event-type", "initial-response")], Encoding.UTF8.GetBytes("{}")));
+
+        Assert.Null(SubscribeToShardEvent.Decode(message, "orders"));
+    }
+
+    [Fact]
+    public async Task ExceptionAndErrorFrames_ThrowTheTypedErrorTheyCarry()
+    {
+        var inUse = await ReadOneAsync(Frame([StringHeader(":message-type", "exception"), StringHeader(":exception-type", "ResourceInUseException")], Encoding.UTF8.GetBytes("""{"message":"another subscription"}""")));
+        var missing = await ReadOneAsync(Frame([StringHeader(":message-type", "exception"), StringHeader(":exception-type", "ResourceNotFoundException")], Encoding.UTF8.GetBytes("""{"message":"no consumer"}""")));
+        var error = await ReadOneAsync(Frame([StringHeader(":message-type", "error"), StringHeader(":error-code", "InternalFailure"), StringHeader(":error-message", "try again")], []));
+
+        var busy = Assert.Throws<KinesisException>(() => SubscribeToShardEvent.Decode(inUse, "orders"));
+        Assert.Equal("ResourceInUseException", busy.ErrorType);
+        Assert.Contains("another subscription", busy.Message, StringComparison.Ordinal);
+        Assert.False(busy.IsRetryable);
+        Assert.Throws<ResourceNotFoundException>(() => SubscribeToShardEvent.Decode(missing, "orders"));
+        var failure = Assert.Throws<KinesisException>(() => SubscribeToShardEvent.Decode(error, "orders"));
+        Assert.Equal("InternalFailure", failure.ErrorType);
+        Assert.Contains("try again", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("event", "SomethingNew", "{}")]
+    [InlineData("surprise", null, "{}")]
+    [InlineData("event", "SubscribeToShardEvent", "{not json")]
+    [InlineData("event", "SubscribeToShardEvent", """{"Records":[]}""")]
+    public async Task AnUnknownOrBrokenEvent_IsAMalformedStream_NotSkipped(string messageType, string? eventType, string payload)
+    {
+        var headers = new List<(string, byte, byte[])> { StringHeader(":message-type", messageType) };
+        if (eventType is not null)
+        {
+            headers.Add(StringHeader(":event-type", eventType));
+        }
+
+        var message = await ReadOneAsync(Frame(headers, Encoding.UTF8.GetBytes(payload)));
+
+        var error = Assert.Throws<KinesisException>(() => SubscribeToShardEvent.Decode(message, "orders"));
+        Assert.True(error.ErrorType is EventStreamReader.MalformedEventStream or "MalformedResponse", error.ErrorType);
+        Assert.True(error.IsRetryable);
     }
 }
