@@ -1,6 +1,8 @@
 using System.Text;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Processing;
 using KinesisAttrib.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
 
 namespace KinesisAttrib.Tests.Leases;
@@ -95,6 +97,30 @@ public sealed class LeaseTableOutageTests
     }
 
     [Fact]
+    public async Task PeriodicCheckpoints_ThatFail_AreRetried_AndTheHandlerNeverRunsAgainOnItsRecords()
+    {
+        var arranged = await CreateAsync(shards: 2);
+        var store = new SwitchableLeaseStore(arranged.Store);
+        await arranged.PutAsync(0, 300);
+        var sink = new RecordingSink();
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var settings = new HandlerSettings { CheckpointMode = CheckpointMode.Periodic, CheckpointEveryRecords = 40 };
+        store.FailCheckpoints(8);
+
+        await using var running = arranged.Start(() => new PeriodicProcessor(services, settings, sink), store: store);
+        await sink.WhenCountReaches(300, TestTimeout);
+        await running.StopAsync();
+
+        Assert.True(store.FailedCalls >= 8);
+        AssertEachExactlyOnce(DeliveriesByPayload(sink), 300);
+        foreach (var (shardId, records) in sink.ByShard())
+        {
+            // The stop checkpointed what the periodic mode had not yet.
+            Assert.Equal(records[^1].SequenceNumber, (await arranged.Store.GetLeaseAsync(shardId))!.Checkpoint.SequenceNumber);
+        }
+    }
+
+    [Fact]
     public async Task OutageLongerThanTheFailoverTime_SuspendsTheLeases_AndResumesThemWithNoRecordDeliveredTwice()
     {
         var arranged = await CreateAsync(shards: 4);
@@ -186,5 +212,16 @@ public sealed class LeaseTableOutageTests
         public ValueTask ShardEndedAsync(ShardEndedInput input, CancellationToken cancellationToken) => _inner.ShardEndedAsync(input, cancellationToken);
 
         public ValueTask ShutdownRequestedAsync(ShutdownRequestedInput input, CancellationToken cancellationToken) => _inner.ShutdownRequestedAsync(input, cancellationToken);
+    }
+
+    /// <summary>A per-record processor as the generator writes them, in periodic checkpoint mode.</summary>
+    private sealed class PeriodicProcessor(IServiceProvider services, HandlerSettings settings, RecordingSink sink)
+        : RecordHandlerProcessor<KinesisClientRecord>(services, RecordDeserializers.Record, settings)
+    {
+        protected override ValueTask HandleAsync(IServiceProvider services, KinesisClientRecord payload, RecordContext context, BatchContext batch, IRecordProcessorCheckpointer checkpointer, CancellationToken cancellationToken)
+        {
+            sink.Add(context.ShardId, payload);
+            return default;
+        }
     }
 }
