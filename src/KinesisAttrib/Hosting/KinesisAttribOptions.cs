@@ -83,6 +83,14 @@ public sealed class KinesisAttribOptions
     public TimeSpan LeaseCleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Whether the per-shard instruments of the <c>KinesisAttrib</c> meter (records consumed, process duration, lag,
+    /// record age, time blocked, failure policy) carry the shard id (<c>messaging.destination.partition.id</c>). Default
+    /// true. Turn it off on streams with many shards to keep one series per application and worker instead of one per
+    /// shard; the gauges then report the worst shard. See docs/observability.md.
+    /// </summary>
+    public bool MetricsIncludeShardId { get; set; } = true;
+
+    /// <summary>
     /// How long one Kinesis HTTP attempt may take before it is abandoned and retried, so a hung call never hangs a
     /// shard. Default 30 s.
     /// </summary>
@@ -130,6 +138,7 @@ public sealed class KinesisAttribOptions
             MaxLeasesToStealAtOneTime = MaxLeasesToStealAtOneTime,
             CompletedLeaseRetention = CompletedLeaseRetention,
             LeaseCleanupInterval = LeaseCleanupInterval,
+            MetricsIncludeShardId = MetricsIncludeShardId,
             KinesisRequestTimeout = KinesisRequestTimeout,
             KinesisMaxAttempts = KinesisMaxAttempts,
         };
@@ -160,7 +169,10 @@ public sealed class KinesisAttribOptions
             new ShardConsumerOptions(MaxRecords, IdleTimeBetweenReads, ProcessingRetryDelay),
             ShardSyncInterval,
             LeaseCleanupInterval,
-            CompletedLeaseRetention);
+            CompletedLeaseRetention)
+        {
+            MetricsIncludeShardId = MetricsIncludeShardId,
+        };
     }
 
     /// <summary>Lets a <see cref="Scheduler"/> run by hand take these options as they are (see <see cref="ToSchedulerOptions"/>).</summary>

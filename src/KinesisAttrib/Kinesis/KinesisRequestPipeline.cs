@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KinesisAttrib.Common;
+using KinesisAttrib.Diagnostics;
 
 namespace KinesisAttrib.Kinesis;
 
@@ -110,9 +111,17 @@ internal sealed class KinesisRequestPipeline : IDisposable
                 }
             }
 
+            var attemptStarted = _time.GetTimestamp();
             try
             {
-                return await SendOnceAsync(operation, streamName, body, responseType, attemptTimeout, cancellationToken).ConfigureAwait(false);
+                var response = await SendOnceAsync(operation, streamName, body, responseType, attemptTimeout, cancellationToken).ConfigureAwait(false);
+                KinesisAttribMetrics.RecordRequest("Kinesis", operation, "success", _time.GetElapsedTime(attemptStarted));
+                return response;
+            }
+            catch (KinesisException ex) when (RecordFailedAttempt(operation, ex, attemptStarted))
+            {
+                // Never entered: the filter only times the attempt, the clauses below handle it.
+                throw;
             }
             catch (KinesisException ex) when (ex.ClockSkewCorrected && !clockCorrected && attempt < _maxAttempts)
             {
@@ -138,6 +147,14 @@ internal sealed class KinesisRequestPipeline : IDisposable
                 throw;
             }
         }
+    }
+
+    // Times one failed attempt for kinesisattrib.client.request.duration; false, so it can run as an exception filter.
+    private bool RecordFailedAttempt(string operation, KinesisException error, long attemptStarted)
+    {
+        var outcome = IsThrottling(error) ? "throttled" : error.ErrorType == "RequestTimeout" ? "timeout" : "error";
+        KinesisAttribMetrics.RecordRequest("Kinesis", operation, outcome, _time.GetElapsedTime(attemptStarted));
+        return false;
     }
 
     // Errors raised below the operation (transport, credentials, decoding) learn here which call they ended.

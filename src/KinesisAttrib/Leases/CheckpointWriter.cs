@@ -47,6 +47,7 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
                 if (evicted is not null)
                 {
                     LeasesLog.LeaseReleased(logger, held.LeaseKey, workerId);
+                    heldLeases.Telemetry.LeaseTransition(held.IsHandoffRequested ? "handed_off" : "released");
                 }
             },
             cancellationToken);
@@ -63,6 +64,7 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
             }
             catch (Exception ex) when (LeaseStoreErrors.IsTransient(ex, cancellationToken))
             {
+                heldLeases.Telemetry.Checkpoint("failed");
                 failures ??= new FailureStreak(logger, time, "DynamoDB", what, $"lease {held.LeaseKey} of worker {workerId}");
                 failures.Failed(ex);
                 await Task.Delay(RetryBackoff.Delay(failures.Failures), time, cancellationToken).ConfigureAwait(false);
@@ -71,6 +73,7 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
 
             if (written)
             {
+                heldLeases.Telemetry.Checkpoint("success");
                 failures?.Succeeded();
                 return;
             }
@@ -106,6 +109,7 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
                     case not null:
                         return;
                     default:
+                        heldLeases.Telemetry.Checkpoint("refused");
                         throw new LeaseLostException(held.LeaseKey, $"The request to {what} for shard '{held.LeaseKey}' at {position} was refused: another worker took the lease from '{workerId}'.");
                 }
             },

@@ -21,7 +21,7 @@ public sealed class Scheduler
     private readonly string _streamName;
     private readonly Func<IShardRecordProcessor> _processorFactory;
     private readonly IKinesisClient _kinesis;
-    private readonly ILeaseStore _leaseStore;
+    private readonly InstrumentedLeaseStore _leaseStore;
     private readonly SchedulerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -29,6 +29,7 @@ public sealed class Scheduler
     private readonly ShardSyncer _syncer;
     private readonly LeaseCleaner _cleaner;
     private readonly LeaseKeys _keys;
+    private readonly SchedulerTelemetry _telemetry;
     private readonly Dictionary<string, RunningConsumer> _consumers = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -77,15 +78,19 @@ public sealed class Scheduler
         _streamName = streamName;
         _processorFactory = processorFactory;
         _kinesis = kinesis;
-        _leaseStore = leaseStore;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KinesisAttrib.Scheduler");
         _keys = multiStreamLeaseKeys ? LeaseKeys.ForStream(streamName) : LeaseKeys.SingleStream;
-        _coordinator = new LeaseCoordinator(leaseStore, options.WorkerId, options.Leases, _time, _logger, _keys);
-        _syncer = new ShardSyncer(kinesis, leaseStore, streamName, initialPosition, _keys, _logger);
+        _telemetry = new SchedulerTelemetry(applicationName, streamName, options.WorkerId, options.MetricsIncludeShardId, _time);
+
+        // Every lease-table request of this scheduler is timed, and its answers tell the readiness check the table is reachable.
+        _leaseStore = new InstrumentedLeaseStore(leaseStore, _telemetry, _time);
+        _coordinator = new LeaseCoordinator(_leaseStore, options.WorkerId, options.Leases, _time, _logger, _keys, _telemetry);
+        _telemetry.LeaseCounts = _coordinator.LeaseCounts;
+        _syncer = new ShardSyncer(kinesis, _leaseStore, streamName, initialPosition, _keys, _logger);
         _initialPosition = initialPosition;
-        _cleaner = new LeaseCleaner(leaseStore, _keys, options.CompletedLeaseRetention, _time, _logger);
+        _cleaner = new LeaseCleaner(_leaseStore, _keys, options.CompletedLeaseRetention, _time, _logger);
     }
 
     /// <summary>The application name.</summary>
@@ -112,6 +117,9 @@ public sealed class Scheduler
     /// <summary>The shards whose leases this worker holds now (including those waiting for their parents to finish).</summary>
     public IReadOnlyCollection<string> HeldShards => [.. _coordinator.HeldLeases.Where(h => !h.IsLost).Select(h => _keys.ShardIdOf(h.LeaseKey))];
 
+    /// <summary>What this scheduler reports to the meter and the health checks.</summary>
+    internal SchedulerTelemetry Telemetry => _telemetry;
+
     /// <summary>True when lease keys carry the stream name (<c>{streamName}:{shardId}</c>).</summary>
     public bool UsesMultiStreamLeaseKeys => _keys.IsMultiStream;
 
@@ -124,10 +132,12 @@ public sealed class Scheduler
         using var loopCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
 
         using var scope = ShardsLog.SchedulerScope(_logger, _applicationName, _streamName, _options.WorkerId);
+        using var registration = KinesisAttribMetrics.Register(_telemetry);
         try
         {
             await _leaseStore.EnsureTableAsync(loopCts.Token).ConfigureAwait(false);
             await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+            _telemetry.StreamAnswered();
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
@@ -140,7 +150,7 @@ public sealed class Scheduler
             _applicationName,
             _streamName,
             _options.WorkerId,
-            _leaseStore is DynamoDbLeaseStore dynamo ? dynamo.TableName : _leaseStore.GetType().Name,
+            _leaseStore.Inner is DynamoDbLeaseStore dynamo ? dynamo.TableName : _leaseStore.Inner.GetType().Name,
             "polling",
             _initialPosition.ToString(),
             _options.Leases.FailoverTime.TotalSeconds,
@@ -155,6 +165,7 @@ public sealed class Scheduler
         var lastSync = _time.GetTimestamp();
         var lastCleanup = lastSync;
         FailureStreak? coordinationFailures = null;
+        _telemetry.IsRunning = true;
         try
         {
             while (!loopCts.IsCancellationRequested)
@@ -164,6 +175,7 @@ public sealed class Scheduler
                     if (_time.GetElapsedTime(lastSync) >= _options.ShardSyncInterval)
                     {
                         await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+                        _telemetry.StreamAnswered();
                         lastSync = _time.GetTimestamp();
                     }
 
@@ -200,6 +212,7 @@ public sealed class Scheduler
         }
         finally
         {
+            _telemetry.IsRunning = false;
             try
             {
                 await StopConsumersAsync().ConfigureAwait(false);
@@ -246,7 +259,10 @@ public sealed class Scheduler
             }
 
             var shard = new ShardContext(_applicationName, _streamName, _keys.ShardIdOf(held.LeaseKey), _options.WorkerId);
-            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options.Consumer, _time, _logger, InitialTimestamp);
+            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options.Consumer, _time, _logger, InitialTimestamp)
+            {
+                Telemetry = _telemetry.StartShard(shard.ShardId),
+            };
             var running = new RunningConsumer(held, consumer);
             lock (_consumers)
             {
@@ -301,6 +317,7 @@ public sealed class Scheduler
                 _consumers.Remove(running.Lease.LeaseKey);
             }
 
+            _telemetry.StopShard(running.Consumer.Telemetry);
             Volatile.Read(ref _wake).TrySetResult();
         }
     }

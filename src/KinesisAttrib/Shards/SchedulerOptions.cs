@@ -32,6 +32,9 @@ public sealed class SchedulerOptions
 
     internal TimeSpan CompletedLeaseRetention { get; }
 
+    /// <summary>Whether per-shard instruments carry the shard id.</summary>
+    internal bool MetricsIncludeShardId { get; init; } = true;
+
     /// <summary>How often the lease table is scanned for leases to take.</summary>
     internal TimeSpan TakerInterval => Leases.TakerInterval ?? Leases.FailoverTime;
 }

@@ -54,6 +54,9 @@ internal sealed class ShardConsumer
         _logger = logger;
     }
 
+    /// <summary>Where this shard's reads and batches are reported (nothing when run without a scheduler).</summary>
+    public ShardTelemetry Telemetry { get; init; } = ShardTelemetry.None;
+
     /// <summary>The children the closed shard reported in its last GetRecords response (real Kinesis only), once it ended.</summary>
     public IReadOnlyList<ChildShard>? ChildShards { get; private set; }
 
@@ -96,6 +99,7 @@ internal sealed class ShardConsumer
         {
             PendingCheckpoint = _lease.Current.PendingCheckpoint,
             PendingCheckpointState = _lease.Current.PendingCheckpointState,
+            Telemetry = Telemetry,
         };
         await _processor.InitializeAsync(initialization, workCts.Token).ConfigureAwait(false);
 
@@ -160,6 +164,7 @@ internal sealed class ShardConsumer
 
             failures = 0;
             readFailures?.Succeeded();
+            Telemetry.Read(batch.MillisBehindLatest);
 
             // Suspended while reading: the batch waits (it is still the next one) until the lease is ours again.
             while (_lease.IsSuspended && !readCts.IsCancellationRequested)
@@ -179,9 +184,16 @@ internal sealed class ShardConsumer
                 // A suspension cancels the batch's work; the checkpointer writes with the hard-stop token instead.
                 using var batchCts = CancellationTokenSource.CreateLinkedTokenSource(workCts.Token, _lease.Suspended);
                 checkpointer.UseTokens(batchCts.Token, workCts.Token);
+                var started = _time.GetTimestamp();
                 try
                 {
                     await _processor.ProcessRecordsAsync(new ProcessRecordsInput(batch.Records, batch.MillisBehindLatest, checkpointer) { StopRequested = stopping }, batchCts.Token).ConfigureAwait(false);
+                    Telemetry.BatchProcessed(batch.Records.Count, _time.GetElapsedTime(started), batch.Records[^1].ApproximateArrivalTimestamp);
+                }
+                catch (Exception ex) when (Telemetry.BatchFailed(batch.Records.Count, _time.GetElapsedTime(started), ex))
+                {
+                    // Never entered: the filter only records the failed batch, the clauses below handle it.
+                    throw;
                 }
                 catch (LeaseLostException)
                 {
