@@ -65,20 +65,24 @@ internal static class KinesisAttribMetrics
     /// <summary>The registered schedulers (the health checks read them too).</summary>
     public static ICollection<SchedulerTelemetry> Schedulers => Running.Keys;
 
-    /// <summary>Records the duration of one request to Kinesis or the lease table.</summary>
-    public static void RecordRequest(string service, string operation, string outcome, TimeSpan duration)
+    /// <summary>
+    /// Records the duration of one request to Kinesis or the lease table, with <paramref name="context"/>'s attributes
+    /// (the scheduler's for lease-table requests; Kinesis requests carry their stream).
+    /// </summary>
+    public static void RecordRequest(string service, string operation, string outcome, TimeSpan duration, ReadOnlySpan<KeyValuePair<string, object?>> context = default)
     {
         if (!RequestDuration.Enabled)
         {
             return;
         }
 
-        RequestDuration.Record(
-            duration.TotalSeconds,
-            new KeyValuePair<string, object?>(TelemetryNames.RpcSystem, "aws-api"),
-            new KeyValuePair<string, object?>(TelemetryNames.RpcService, service),
-            new KeyValuePair<string, object?>(TelemetryNames.RpcMethod, operation),
-            new KeyValuePair<string, object?>(TelemetryNames.Outcome, outcome));
+        var tags = new KeyValuePair<string, object?>[context.Length + 4];
+        context.CopyTo(tags);
+        tags[^4] = new(TelemetryNames.RpcSystem, "aws-api");
+        tags[^3] = new(TelemetryNames.RpcService, service);
+        tags[^2] = new(TelemetryNames.RpcMethod, operation);
+        tags[^1] = new(TelemetryNames.Outcome, outcome);
+        RequestDuration.Record(duration.TotalSeconds, tags);
     }
 
     private static IEnumerable<Measurement<long>> ObserveLag() => PerShard(s => s.LagMilliseconds);

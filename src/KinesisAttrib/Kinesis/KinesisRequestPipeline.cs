@@ -115,10 +115,10 @@ internal sealed class KinesisRequestPipeline : IDisposable
             try
             {
                 var response = await SendOnceAsync(operation, streamName, body, responseType, attemptTimeout, cancellationToken).ConfigureAwait(false);
-                KinesisAttribMetrics.RecordRequest("Kinesis", operation, "success", _time.GetElapsedTime(attemptStarted));
+                RecordAttempt(operation, streamName, "success", attemptStarted);
                 return response;
             }
-            catch (KinesisException ex) when (RecordFailedAttempt(operation, ex, attemptStarted))
+            catch (KinesisException ex) when (RecordFailedAttempt(operation, streamName, ex, attemptStarted))
             {
                 // Never entered: the filter only times the attempt, the clauses below handle it.
                 throw;
@@ -150,11 +150,21 @@ internal sealed class KinesisRequestPipeline : IDisposable
     }
 
     // Times one failed attempt for kinesisattrib.client.request.duration; false, so it can run as an exception filter.
-    private bool RecordFailedAttempt(string operation, KinesisException error, long attemptStarted)
+    private bool RecordFailedAttempt(string operation, string? streamName, KinesisException error, long attemptStarted)
     {
-        var outcome = IsThrottling(error) ? "throttled" : error.ErrorType == "RequestTimeout" ? "timeout" : "error";
-        KinesisAttribMetrics.RecordRequest("Kinesis", operation, outcome, _time.GetElapsedTime(attemptStarted));
+        RecordAttempt(operation, streamName, IsThrottling(error) ? "throttled" : error.ErrorType == "RequestTimeout" ? "timeout" : "error", attemptStarted);
         return false;
+    }
+
+    private void RecordAttempt(string operation, string? streamName, string outcome, long attemptStarted)
+    {
+        if (!KinesisAttribMetrics.RequestDuration.Enabled)
+        {
+            return;
+        }
+
+        ReadOnlySpan<KeyValuePair<string, object?>> stream = streamName is null ? [] : [new(TelemetryNames.Stream, streamName)];
+        KinesisAttribMetrics.RecordRequest("Kinesis", operation, outcome, _time.GetElapsedTime(attemptStarted), stream);
     }
 
     // Errors raised below the operation (transport, credentials, decoding) learn here which call they ended.

@@ -62,12 +62,12 @@ internal sealed class InstrumentedLeaseStore(ILeaseStore inner, SchedulerTelemet
         {
             var result = await call().ConfigureAwait(false);
             telemetry.LeaseTableAnswered();
-            KinesisAttribMetrics.RecordRequest(_service, operation, "success", time.GetElapsedTime(started));
+            KinesisAttribMetrics.RecordRequest(_service, operation, "success", time.GetElapsedTime(started), telemetry.Tags);
             return result;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            KinesisAttribMetrics.RecordRequest(_service, operation, OutcomeOf(ex), time.GetElapsedTime(started));
+            KinesisAttribMetrics.RecordRequest(_service, operation, OutcomeOf(ex), time.GetElapsedTime(started), telemetry.Tags);
             throw;
         }
     }
