@@ -54,6 +54,22 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
 
     private async Task WriteAsync(HeldLease held, ExtendedSequenceNumber position, string what, Func<Lease, CancellationToken, Task<Lease?>> write, Func<Lease, bool> isThisWrite, CancellationToken cancellationToken)
     {
+        using var activity = KinesisAttribActivities.StartChild(what);
+        activity?.SetTag(TelemetryNames.Checkpoint, position.ToString());
+        try
+        {
+            await WriteWithRetriesAsync(held, position, what, write, isThisWrite, cancellationToken).ConfigureAwait(false);
+            KinesisAttribActivities.Succeeded(activity);
+        }
+        catch (Exception ex) when (KinesisAttribActivities.Failed(activity, ex, ex is LeaseLostException ? "refused" : "error"))
+        {
+            // Never entered: the filter only records the failure on the span.
+            throw;
+        }
+    }
+
+    private async Task WriteWithRetriesAsync(HeldLease held, ExtendedSequenceNumber position, string what, Func<Lease, CancellationToken, Task<Lease?>> write, Func<Lease, bool> isThisWrite, CancellationToken cancellationToken)
+    {
         FailureStreak? failures = null;
         while (true)
         {

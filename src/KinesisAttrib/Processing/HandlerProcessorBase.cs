@@ -198,6 +198,8 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
         }
 
         _telemetry.Retrying();
+        using var activity = KinesisAttribActivities.StartChild("retry");
+        activity?.SetTag(TelemetryNames.Attempt, failures + 1);
         var delay = new Backoff(Settings.RetryDelay, Settings.MaxRetryDelay, jitter: 0.2).Delay(failures);
         if (delay <= TimeSpan.Zero)
         {
@@ -245,14 +247,18 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
 
         for (var writeFailures = 1; ; writeFailures++)
         {
+            using var activity = KinesisAttribActivities.StartChild("send to destination");
+            activity?.SetTag(TelemetryNames.FailureReason, reason.ToString());
+            activity?.SetTag(TelemetryNames.Checkpoint, record.Position.ToString());
             try
             {
                 await destination.SendAsync(failed, cancellationToken).ConfigureAwait(false);
+                KinesisAttribActivities.Succeeded(activity);
                 _telemetry.SentToDestination(reason.ToString());
                 ProcessingLog.SentToDestination(_logger, error, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString(), reason.ToString(), attempts);
                 return;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !KinesisAttribActivities.Failed(activity, ex))
             {
                 ProcessingLog.DestinationFailed(_logger, ex, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString(), writeFailures);
                 if (!await WaitBeforeRetryAsync(writeFailures, input, cancellationToken).ConfigureAwait(false))

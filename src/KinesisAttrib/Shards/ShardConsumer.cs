@@ -185,14 +185,22 @@ internal sealed class ShardConsumer
                 using var batchCts = CancellationTokenSource.CreateLinkedTokenSource(workCts.Token, _lease.Suspended);
                 checkpointer.UseTokens(batchCts.Token, workCts.Token);
                 var started = _time.GetTimestamp();
+                using var activity = KinesisAttribActivities.StartProcess(Telemetry, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, batch.Records.Count, batch.Records[0].SequenceNumber, batch.Records[^1].SequenceNumber);
                 try
                 {
                     await _processor.ProcessRecordsAsync(new ProcessRecordsInput(batch.Records, batch.MillisBehindLatest, checkpointer) { StopRequested = stopping }, batchCts.Token).ConfigureAwait(false);
                     Telemetry.BatchProcessed(batch.Records.Count, _time.GetElapsedTime(started), batch.Records[^1].ApproximateArrivalTimestamp);
+                    KinesisAttribActivities.Succeeded(activity);
                 }
-                catch (Exception ex) when (Telemetry.BatchFailed(batch.Records.Count, _time.GetElapsedTime(started), ex))
+                catch (Exception ex) when (Telemetry.BatchFailed(batch.Records.Count, _time.GetElapsedTime(started), ex)
+                    || KinesisAttribActivities.Failed(activity, ex, ex switch
+                    {
+                        LeaseLostException => "lease_lost",
+                        OperationCanceledException => "interrupted",
+                        _ => "error",
+                    }))
                 {
-                    // Never entered: the filter only records the failed batch, the clauses below handle it.
+                    // Never entered: the filters only record the failed batch, the clauses below handle it.
                     throw;
                 }
                 catch (LeaseLostException)
@@ -211,6 +219,7 @@ internal sealed class ShardConsumer
                 {
                     // Redeliver from the last checkpoint: the failed record and everything after it come again.
                     ShardsLog.ProcessingFailed(_logger, ex, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
+                    activity?.Dispose(); // the batch's span ends here, not after the retry delay
                     // Still LATEST (nothing checkpointed yet), the fetcher rereads from the first record it returned.
                     fetcher.ResetTo(checkpointer.LastCheckpoint);
                     checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;
