@@ -11,7 +11,10 @@ internal sealed class SchedulerTelemetry
 {
     private readonly TimeProvider _time;
     private long _leaseTableAnsweredAt;
+    private long _leaseTableFailedAt;
     private long _streamAnsweredAt;
+    private long _streamFailedAt;
+    private int _state;
 
     public SchedulerTelemetry(string application, string stream, string workerId, bool includeShard, TimeProvider? time = null)
     {
@@ -58,18 +61,38 @@ internal sealed class SchedulerTelemetry
 
     public int LeasesSuspended => LeaseCounts?.Invoke().Suspended ?? 0;
 
-    /// <summary>True while the scheduler's main loop runs (the liveness check).</summary>
-    public bool IsRunning { get; set; }
+    /// <summary>Where the scheduler's run is: starting, running (its main loop), stopped (the health checks).</summary>
+    public SchedulerState State
+    {
+        get => (SchedulerState)Volatile.Read(ref _state);
+        set => Volatile.Write(ref _state, (int)value);
+    }
 
-    /// <summary>Time since the lease table last answered a request of this scheduler (renewal, scan, checkpoint).</summary>
-    public TimeSpan SinceLeaseTableAnswered => _time.GetElapsedTime(Volatile.Read(ref _leaseTableAnsweredAt));
+    /// <summary>The scheduler's failover time: the default for how long a service may fail before readiness is lost.</summary>
+    public TimeSpan FailoverTime { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Time since the stream last answered (shard listing or a read).</summary>
-    public TimeSpan SinceStreamAnswered => _time.GetElapsedTime(Volatile.Read(ref _streamAnsweredAt));
+    /// <summary>
+    /// How long the lease table has been failing: the time since its last answer when a request failed after it,
+    /// otherwise zero (a table not asked for a while is not judged unreachable).
+    /// </summary>
+    public TimeSpan LeaseTableFailingFor => FailingFor(ref _leaseTableAnsweredAt, ref _leaseTableFailedAt);
+
+    /// <summary>How long the stream has been failing (shard listing, reads), as <see cref="LeaseTableFailingFor"/>.</summary>
+    public TimeSpan StreamFailingFor => FailingFor(ref _streamAnsweredAt, ref _streamFailedAt);
 
     public void LeaseTableAnswered() => Volatile.Write(ref _leaseTableAnsweredAt, _time.GetTimestamp());
 
+    public void LeaseTableFailed() => Volatile.Write(ref _leaseTableFailedAt, _time.GetTimestamp());
+
     public void StreamAnswered() => Volatile.Write(ref _streamAnsweredAt, _time.GetTimestamp());
+
+    public void StreamFailed() => Volatile.Write(ref _streamFailedAt, _time.GetTimestamp());
+
+    private TimeSpan FailingFor(ref long answeredAt, ref long failedAt)
+    {
+        var answered = Volatile.Read(ref answeredAt);
+        return Volatile.Read(ref failedAt) > answered ? _time.GetElapsedTime(answered) : TimeSpan.Zero;
+    }
 
     /// <summary>Starts reporting a shard (its consumer started).</summary>
     public ShardTelemetry StartShard(string shardId)

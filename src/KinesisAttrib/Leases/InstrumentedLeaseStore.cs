@@ -67,6 +67,7 @@ internal sealed class InstrumentedLeaseStore(ILeaseStore inner, SchedulerTelemet
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            telemetry.LeaseTableFailed();
             KinesisAttribMetrics.RecordRequest(_service, operation, OutcomeOf(ex), time.GetElapsedTime(started), telemetry.Tags);
             throw;
         }

@@ -82,7 +82,7 @@ public sealed class Scheduler
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KinesisAttrib.Scheduler");
         _keys = multiStreamLeaseKeys ? LeaseKeys.ForStream(streamName) : LeaseKeys.SingleStream;
-        _telemetry = new SchedulerTelemetry(applicationName, streamName, options.WorkerId, options.MetricsIncludeShardId, _time);
+        _telemetry = new SchedulerTelemetry(applicationName, streamName, options.WorkerId, options.MetricsIncludeShardId, _time) { FailoverTime = options.Leases.FailoverTime };
 
         // Every lease-table request of this scheduler is timed, and its answers tell the readiness check the table is reachable.
         _leaseStore = new InstrumentedLeaseStore(leaseStore, _telemetry, _time);
@@ -142,7 +142,13 @@ public sealed class Scheduler
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             // Stopped before it started: nothing is held, nothing to hand over.
+            _telemetry.State = SchedulerState.Stopped;
             return;
+        }
+        catch
+        {
+            _telemetry.State = SchedulerState.Stopped;
+            throw;
         }
 
         ShardsLog.SchedulerStarted(
@@ -165,7 +171,7 @@ public sealed class Scheduler
         var lastSync = _time.GetTimestamp();
         var lastCleanup = lastSync;
         FailureStreak? coordinationFailures = null;
-        _telemetry.IsRunning = true;
+        _telemetry.State = SchedulerState.Running;
         try
         {
             while (!loopCts.IsCancellationRequested)
@@ -194,6 +200,11 @@ public sealed class Scheduler
                 }
                 catch (Exception ex) when (ServiceErrors.IsTransient(ex, loopCts.Token))
                 {
+                    if (ex is KinesisException)
+                    {
+                        _telemetry.StreamFailed();
+                    }
+
                     // An outage: one line when it starts, one when it ends (the next cycle that works).
                     coordinationFailures ??= new FailureStreak(_logger, _time, ServiceErrors.ServiceOf(ex), "lease coordination (shard sync, lease scan)", $"application '{_applicationName}', stream '{_streamName}', worker '{_options.WorkerId}'");
                     coordinationFailures.Failed(ex);
@@ -212,7 +223,7 @@ public sealed class Scheduler
         }
         finally
         {
-            _telemetry.IsRunning = false;
+            _telemetry.State = SchedulerState.Stopped;
             try
             {
                 await StopConsumersAsync().ConfigureAwait(false);

@@ -148,6 +148,7 @@ internal sealed class ShardConsumer
             }
             catch (KinesisException ex) when (ex is not ResourceNotFoundException)
             {
+                Telemetry.Scheduler?.StreamFailed();
                 if (ex.IsRetryable)
                 {
                     readFailures ??= new FailureStreak(_logger, _time, "Kinesis", "GetRecords", $"application '{_shard.ApplicationName}', stream '{_shard.StreamName}', shard '{_shard.ShardId}'");
