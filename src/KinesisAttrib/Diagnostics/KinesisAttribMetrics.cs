@@ -16,11 +16,23 @@ internal static class KinesisAttribMetrics
     // The schedulers running in this process; the observable instruments read their state.
     private static readonly ConcurrentDictionary<SchedulerTelemetry, byte> Running = new();
 
+#if NET9_0_OR_GREATER
+    // The OpenTelemetry conventions' buckets for durations in seconds (an exporter's defaults are for milliseconds).
+    private static readonly InstrumentAdvice<double> SecondsAdvice = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    };
+
+#endif
     public static readonly Counter<long> ConsumedMessages = Meter.CreateCounter<long>(
         "messaging.client.consumed.messages", "{message}", "Records handed to handlers (KPL user records one by one).");
 
     public static readonly Histogram<double> ProcessDuration = Meter.CreateHistogram<double>(
-        "messaging.process.duration", "s", "Time a batch spent in the handler (processor), including in-place retries.");
+        "messaging.process.duration", "s", "Time a batch spent in the handler (processor), including in-place retries."
+#if NET9_0_OR_GREATER
+        , tags: null, advice: SecondsAdvice
+#endif
+        );
 
     public static readonly Counter<long> LeaseTransitions = Meter.CreateCounter<long>(
         "kinesisattrib.lease.transitions", "{lease}", "Leases taken, stolen, handed off, lost, suspended and resumed by this worker.");
@@ -32,7 +44,11 @@ internal static class KinesisAttribMetrics
         "kinesisattrib.checkpoints", "{checkpoint}", "Checkpoint writes, by outcome (success, refused, failed).");
 
     public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
-        "kinesisattrib.client.request.duration", "s", "Kinesis and lease-table requests, by service, operation and outcome (success, throttled, error, timeout).");
+        "kinesisattrib.client.request.duration", "s", "Kinesis and lease-table requests, by service, operation and outcome (success, throttled, error, timeout)."
+#if NET9_0_OR_GREATER
+        , tags: null, advice: SecondsAdvice
+#endif
+        );
 
     public static readonly Counter<long> HandlerRetries = Meter.CreateCounter<long>(
         "kinesisattrib.handler.retries", "{retry}", "In-place retries of a failed record or batch.");
