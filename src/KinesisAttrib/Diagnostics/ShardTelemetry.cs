@@ -130,7 +130,14 @@ internal sealed class ShardTelemetry
     }
 
     /// <summary>The failed record was handled, skipped or given up on: the shard moves again.</summary>
-    public void Unblocked() => Volatile.Write(ref _blockedSince, 0);
+    public void Unblocked()
+    {
+        // Called per record: read first, so the common case (not blocked) writes nothing.
+        if (Volatile.Read(ref _blockedSince) != 0)
+        {
+            Volatile.Write(ref _blockedSince, 0);
+        }
+    }
 
     public void Bisected()
     {
