@@ -212,6 +212,13 @@ public static class OrderPipelineApp
         builder.Services.AddSingleton<PipelineProgress>();
         builder.Services.AddSingleton<RevenueTotals>();
         builder.Services.AddSingleton(sp => new ArchiveWriter(command.ArchiveDirectory, sp.GetRequiredService<TimeProvider>()));
+        if (command.HttpPort is { } port)
+        {
+            // Before the runtime: hosted services start in order, and the exporter must listen before the first batch.
+            builder.Services.AddSingleton(sp => new TelemetryServer(port, sp));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryServer>());
+        }
+
         // Options come from configuration section "KinesisAttrib" (appsettings.json, environment variables such as
         // KinesisAttrib__MaxRecords, per-application overrides under KinesisAttrib:Applications:{name}); code wins.
         builder.Services.AddKinesisAttrib(builder.Configuration, o =>
@@ -225,12 +232,6 @@ public static class OrderPipelineApp
         });
         builder.Services.AddKinesisHandlers();
         builder.Services.AddHealthChecks().AddKinesisAttribHealthChecks();
-        if (command.HttpPort is { } port)
-        {
-            builder.Services.AddSingleton(sp => new TelemetryServer(port, sp));
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryServer>());
-        }
-
         return builder;
     }
 
