@@ -23,6 +23,9 @@ public sealed record CommandLine
 
     public TimeSpan? ExitWhenIdle { get; init; }
 
+    /// <summary>consume: serve /metrics and /healthz on 127.0.0.1 at this port.</summary>
+    public int? HttpPort { get; init; }
+
     /// <summary>The region to sign with: the flag, else the environment, else us-east-1 when an endpoint is given (emulators ignore it).</summary>
     public string? EffectiveRegion => Region
         ?? Environment.GetEnvironmentVariable("AWS_REGION")
@@ -45,7 +48,7 @@ public sealed record CommandLine
 
         var allowed = verb == "produce"
             ? new[] { "--stream", "--count", "--kinesis-endpoint", "--region" }
-            : ["--stream", "--kinesis-endpoint", "--dynamodb-endpoint", "--region", "--worker-id", "--archive-dir", "--exit-when-idle"];
+            : ["--stream", "--kinesis-endpoint", "--dynamodb-endpoint", "--region", "--worker-id", "--archive-dir", "--exit-when-idle", "--http-port"];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i += 2)
         {
@@ -92,6 +95,16 @@ public sealed record CommandLine
                 ExitWhenIdle = double.TryParse(idle, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0
                     ? TimeSpan.FromSeconds(s)
                     : throw new FormatException($"--exit-when-idle '{idle}' is not a positive number of seconds"),
+            };
+        }
+
+        if (values.TryGetValue("--http-port", out var port))
+        {
+            result = result with
+            {
+                HttpPort = int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and <= 65535
+                    ? p
+                    : throw new FormatException($"--http-port '{port}' is not a port number (1-65535)"),
             };
         }
 

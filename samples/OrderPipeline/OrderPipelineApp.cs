@@ -16,7 +16,7 @@ public static class OrderPipelineApp
         usage:
           OrderPipeline                                   embedded demo: 10,000 orders through an in-memory 4-shard stream
           OrderPipeline produce --stream S --count N [--kinesis-endpoint URL] [--region R]
-          OrderPipeline consume --stream S [--kinesis-endpoint URL] [--dynamodb-endpoint URL] [--region R]
+          OrderPipeline consume --stream S [--kinesis-endpoint URL] [--dynamodb-endpoint URL] [--region R] [--http-port P]
                                 [--worker-id ID] [--archive-dir DIR] [--exit-when-idle SECONDS]
         """;
 
@@ -98,8 +98,14 @@ public static class OrderPipelineApp
         });
         using var host = builder.Build();
         var progress = host.Services.GetRequiredService<PipelineProgress>();
+        using var meter = new MeterProgress();
         var watch = Stopwatch.StartNew();
         await host.StartAsync(cancellationToken);
+        if (host.Services.GetService<TelemetryServer>() is { } telemetry)
+        {
+            await stdout.WriteLineAsync($"metrics at {telemetry.Address}metrics, health at {telemetry.Address}healthz");
+        }
+
         await stdout.WriteLineAsync($"consuming '{command.Stream}' as worker {host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KinesisAttribOptions>>().Value.WorkerId}; Ctrl+C to stop");
 
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -108,7 +114,7 @@ public static class OrderPipelineApp
         {
             while (!lifetime.ApplicationStopping.IsCancellationRequested && await ticker.WaitForNextTickAsync(cancellationToken))
             {
-                await stdout.WriteLineAsync($"  archive {progress.DistinctOrders("archive"),7:N0}   totals {progress.DistinctOrders("totals"),7:N0}");
+                await stdout.WriteLineAsync($"  archive {progress.DistinctOrders("archive"),7:N0}   totals {progress.DistinctOrders("totals"),7:N0}{MeterLine(meter)}");
                 if (command.ExitWhenIdle is { } idle && progress.SinceLastRecord >= idle)
                 {
                     await stdout.WriteLineAsync($"no record for {idle.TotalSeconds:F0} s; stopping");
@@ -192,6 +198,13 @@ public static class OrderPipelineApp
         builder.Services.AddSingleton<PipelineProgress>();
         builder.Services.AddSingleton<RevenueTotals>();
         builder.Services.AddSingleton(sp => new ArchiveWriter(command.ArchiveDirectory, sp.GetRequiredService<TimeProvider>()));
+        if (command.HttpPort is { } port)
+        {
+            // Before the runtime: hosted services start in order, and the exporter must listen before the first batch.
+            builder.Services.AddSingleton(sp => new TelemetryServer(port, sp));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryServer>());
+        }
+
         // Options come from configuration section "KinesisAttrib" (appsettings.json, environment variables such as
         // KinesisAttrib__MaxRecords, per-application overrides under KinesisAttrib:Applications:{name}); code wins.
         builder.Services.AddKinesisAttrib(builder.Configuration, o =>
@@ -204,8 +217,13 @@ public static class OrderPipelineApp
             o.Credentials = credentials;
         });
         builder.Services.AddKinesisHandlers();
+        builder.Services.AddHealthChecks().AddKinesisAttribHealthChecks();
         return builder;
     }
+
+    // Per application, from the meter: records/s since the last line, the largest lag, the leases held.
+    private static string MeterLine(MeterProgress meter) => string.Concat(meter.Sample().Select(a =>
+        $"   | {a.Application}: {a.RecordsPerSecond,6:N0} rec/s, lag {a.MaxLagMilliseconds:N0} ms, {a.LeasesHeld} leases"));
 
     private static async Task PrintSummaryAsync(TextWriter stdout, PipelineProgress progress, TimeSpan elapsed)
     {

@@ -65,6 +65,7 @@ public static class KinesisAttribConfiguration
         [nameof(KinesisAttribOptions.MaxLeasesToStealAtOneTime)] = (c, o) => o.MaxLeasesToStealAtOneTime = Integer(c),
         [nameof(KinesisAttribOptions.CompletedLeaseRetention)] = (c, o) => o.CompletedLeaseRetention = Time(c),
         [nameof(KinesisAttribOptions.LeaseCleanupInterval)] = (c, o) => o.LeaseCleanupInterval = Time(c),
+        [nameof(KinesisAttribOptions.MetricsIncludeShardId)] = (c, o) => o.MetricsIncludeShardId = Boolean(c),
         [nameof(KinesisAttribOptions.KinesisRequestTimeout)] = (c, o) => o.KinesisRequestTimeout = Time(c),
         [nameof(KinesisAttribOptions.KinesisMaxAttempts)] = (c, o) => o.KinesisMaxAttempts = Integer(c),
         [nameof(KinesisAttribOptions.StartupRetryTime)] = (c, o) => o.StartupRetryTime = Time(c),

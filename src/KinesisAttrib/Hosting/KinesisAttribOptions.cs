@@ -83,6 +83,14 @@ public sealed class KinesisAttribOptions
     public TimeSpan LeaseCleanupInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Whether the per-shard instruments of the <c>KinesisAttrib</c> meter (records consumed, process duration, lag,
+    /// record age, time blocked, failure policy) carry the shard id (<c>messaging.destination.partition.id</c>). Default
+    /// true. Turn it off on streams with many shards to keep one series per application and worker instead of one per
+    /// shard; the gauges then report the worst shard. See docs/observability.md.
+    /// </summary>
+    public bool MetricsIncludeShardId { get; set; } = true;
+
+    /// <summary>
     /// How long one Kinesis HTTP attempt may take before it is abandoned and retried, so a hung call never hangs a
     /// shard. Default 30 s.
     /// </summary>
@@ -145,6 +153,7 @@ public sealed class KinesisAttribOptions
             MaxLeasesToStealAtOneTime = MaxLeasesToStealAtOneTime,
             CompletedLeaseRetention = CompletedLeaseRetention,
             LeaseCleanupInterval = LeaseCleanupInterval,
+            MetricsIncludeShardId = MetricsIncludeShardId,
             KinesisRequestTimeout = KinesisRequestTimeout,
             KinesisMaxAttempts = KinesisMaxAttempts,
             StartupRetryTime = StartupRetryTime,
@@ -180,6 +189,7 @@ public sealed class KinesisAttribOptions
             CompletedLeaseRetention)
         {
             StartupRetryTime = StartupRetryTime,
+            MetricsIncludeShardId = MetricsIncludeShardId,
         };
     }
 

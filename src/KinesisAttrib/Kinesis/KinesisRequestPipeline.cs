@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using KinesisAttrib.Common;
+using KinesisAttrib.Diagnostics;
 
 namespace KinesisAttrib.Kinesis;
 
@@ -110,9 +111,17 @@ internal sealed class KinesisRequestPipeline : IDisposable
                 }
             }
 
+            var attemptStarted = _time.GetTimestamp();
             try
             {
-                return await SendOnceAsync(operation, streamName, body, responseType, attemptTimeout, cancellationToken).ConfigureAwait(false);
+                var response = await SendOnceAsync(operation, streamName, body, responseType, attemptTimeout, cancellationToken).ConfigureAwait(false);
+                RecordAttempt(operation, streamName, "success", attemptStarted);
+                return response;
+            }
+            catch (KinesisException ex) when (RecordFailedAttempt(operation, streamName, ex, attemptStarted))
+            {
+                // Never entered: the filter only times the attempt, the clauses below handle it.
+                throw;
             }
             catch (KinesisException ex) when (ex.ClockSkewCorrected && !clockCorrected && attempt < _maxAttempts)
             {
@@ -138,6 +147,24 @@ internal sealed class KinesisRequestPipeline : IDisposable
                 throw;
             }
         }
+    }
+
+    // Times one failed attempt for kinesisattrib.client.request.duration; false, so it can run as an exception filter.
+    private bool RecordFailedAttempt(string operation, string? streamName, KinesisException error, long attemptStarted)
+    {
+        RecordAttempt(operation, streamName, IsThrottling(error) ? "throttled" : error.ErrorType == "RequestTimeout" ? "timeout" : "error", attemptStarted);
+        return false;
+    }
+
+    private void RecordAttempt(string operation, string? streamName, string outcome, long attemptStarted)
+    {
+        if (!KinesisAttribMetrics.RequestDuration.Enabled)
+        {
+            return;
+        }
+
+        ReadOnlySpan<KeyValuePair<string, object?>> stream = streamName is null ? [] : [new(TelemetryNames.Stream, streamName)];
+        KinesisAttribMetrics.RecordRequest("Kinesis", operation, outcome, _time.GetElapsedTime(attemptStarted), stream);
     }
 
     // Errors raised below the operation (transport, credentials, decoding) learn here which call they ended.

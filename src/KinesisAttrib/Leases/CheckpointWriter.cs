@@ -47,11 +47,28 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
                 if (evicted is not null)
                 {
                     LeasesLog.LeaseReleased(logger, held.LeaseKey, workerId);
+                    heldLeases.Telemetry.LeaseTransition(held.IsHandoffRequested ? "handed_off" : "released");
                 }
             },
             cancellationToken);
 
     private async Task WriteAsync(HeldLease held, ExtendedSequenceNumber position, string what, Func<Lease, CancellationToken, Task<Lease?>> write, Func<Lease, bool> isThisWrite, CancellationToken cancellationToken)
+    {
+        using var activity = KinesisAttribActivities.StartChild(what);
+        activity?.SetTag(TelemetryNames.Checkpoint, position.ToString());
+        try
+        {
+            await WriteWithRetriesAsync(held, position, what, write, isThisWrite, cancellationToken).ConfigureAwait(false);
+            KinesisAttribActivities.Succeeded(activity);
+        }
+        catch (Exception ex) when (KinesisAttribActivities.Failed(activity, ex, ex is LeaseLostException ? "refused" : "error"))
+        {
+            // Never entered: the filter only records the failure on the span.
+            throw;
+        }
+    }
+
+    private async Task WriteWithRetriesAsync(HeldLease held, ExtendedSequenceNumber position, string what, Func<Lease, CancellationToken, Task<Lease?>> write, Func<Lease, bool> isThisWrite, CancellationToken cancellationToken)
     {
         FailureStreak? failures = null;
         while (true)
@@ -63,6 +80,7 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
             }
             catch (Exception ex) when (LeaseStoreErrors.IsTransient(ex, cancellationToken))
             {
+                heldLeases.Telemetry.Checkpoint("failed");
                 failures ??= new FailureStreak(logger, time, "DynamoDB", what, $"lease {held.LeaseKey} of worker {workerId}");
                 failures.Failed(ex);
                 await Task.Delay(RetryBackoff.Delay(failures.Failures), time, cancellationToken).ConfigureAwait(false);
@@ -71,6 +89,7 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
 
             if (written)
             {
+                heldLeases.Telemetry.Checkpoint("success");
                 failures?.Succeeded();
                 return;
             }
@@ -106,6 +125,7 @@ internal sealed class CheckpointWriter(ILeaseStore store, HeldLeaseSet heldLease
                     case not null:
                         return;
                     default:
+                        heldLeases.Telemetry.Checkpoint("refused");
                         throw new LeaseLostException(held.LeaseKey, $"The request to {what} for shard '{held.LeaseKey}' at {position} was refused: another worker took the lease from '{workerId}'.");
                 }
             },

@@ -12,8 +12,9 @@ internal sealed class HeldLeaseSet
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public HeldLeaseSet(string workerId, TimeProvider time, ILogger logger)
+    public HeldLeaseSet(string workerId, TimeProvider time, ILogger logger, SchedulerTelemetry telemetry)
     {
+        Telemetry = telemetry;
         _workerId = workerId;
         _time = time;
         _logger = logger;
@@ -22,6 +23,30 @@ internal sealed class HeldLeaseSet
     public ICollection<HeldLease> Values => _held.Values;
 
     public string WorkerId => _workerId;
+
+    /// <summary>Where lease events, renewals and checkpoints are counted.</summary>
+    public SchedulerTelemetry Telemetry { get; }
+
+    /// <summary>The held leases (not lost) and how many of them are suspended, for the gauges.</summary>
+    public (int Held, int Suspended) Counts()
+    {
+        int held = 0, suspended = 0;
+        foreach (var lease in _held.Values)
+        {
+            if (lease.IsLost)
+            {
+                continue;
+            }
+
+            held++;
+            if (lease.IsSuspended)
+            {
+                suspended++;
+            }
+        }
+
+        return (held, suspended);
+    }
 
     public void Add(HeldLease held) => _held[held.LeaseKey] = held;
 
@@ -40,6 +65,7 @@ internal sealed class HeldLeaseSet
 
         held.MarkLost();
         LeasesLog.LeaseLost(_logger, held.LeaseKey, _workerId);
+        Telemetry.LeaseTransition("lost");
     }
 
     /// <summary>
@@ -51,6 +77,7 @@ internal sealed class HeldLeaseSet
         if (held.Suspend(_time.GetTimestamp()))
         {
             LeasesLog.LeaseSuspended(_logger, held.LeaseKey, _workerId, _time.GetElapsedTime(held.LastRenewedAt).TotalSeconds);
+            Telemetry.LeaseTransition("suspended");
         }
     }
 
@@ -60,6 +87,7 @@ internal sealed class HeldLeaseSet
         if (held.Update(lease, sentAt) is { } suspendedAt)
         {
             LeasesLog.LeaseResumed(_logger, held.LeaseKey, _workerId, _time.GetElapsedTime(suspendedAt).TotalSeconds);
+            Telemetry.LeaseTransition("resumed");
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class LeaseCoordinator
     {
     }
 
-    public LeaseCoordinator(ILeaseStore store, string workerId, LeaseSettings settings, TimeProvider time, ILogger logger, LeaseKeys keys)
+    public LeaseCoordinator(ILeaseStore store, string workerId, LeaseSettings settings, TimeProvider time, ILogger logger, LeaseKeys keys, SchedulerTelemetry? telemetry = null)
     {
         _store = store;
         _time = time;
@@ -40,7 +40,8 @@ internal sealed class LeaseCoordinator
         WorkerId = workerId;
         Settings = settings;
         Keys = keys;
-        _held = new HeldLeaseSet(workerId, time, logger);
+        Telemetry = telemetry ?? new SchedulerTelemetry(string.Empty, string.Empty, workerId, includeShard: false, time);
+        _held = new HeldLeaseSet(workerId, time, logger, Telemetry);
         _taker = new LeaseTaker(workerId, settings);
         _renewer = new LeaseRenewer(store, _held, settings, time, logger);
         _writer = new CheckpointWriter(store, _held, workerId, time, logger);
@@ -49,11 +50,17 @@ internal sealed class LeaseCoordinator
 
     public string WorkerId { get; }
 
+    /// <summary>Where lease events are counted (the scheduler's attributes).</summary>
+    public SchedulerTelemetry Telemetry { get; }
+
     public LeaseKeys Keys { get; }
 
     public LeaseSettings Settings { get; }
 
     public ICollection<HeldLease> HeldLeases => _held.Values;
+
+    /// <summary>The held leases (not lost) and how many of them are suspended.</summary>
+    public (int Held, int Suspended) LeaseCounts() => _held.Counts();
 
     /// <summary>This stream's leases as read by the last taker cycle.</summary>
     public IReadOnlyList<Lease> LastScan { get; private set; } = [];
@@ -147,6 +154,7 @@ internal sealed class LeaseCoordinator
                 if (await TakeAsync(steal.Lease, now, observed, cancellationToken, stolen: true).ConfigureAwait(false) is { } updated)
                 {
                     LeasesLog.LeaseStolen(_logger, updated.LeaseKey, WorkerId, steal.Owner, steal.OwnerCount, mine);
+                    Telemetry.LeaseTransition("stolen");
                     taken.Add(updated);
                     mine++;
                 }
@@ -187,6 +195,11 @@ internal sealed class LeaseCoordinator
         _held.Add(new HeldLease(updated, sentAt) { StartNotBefore = startAt });
         observed[updated.LeaseKey] = new LeaseObservation(updated.LeaseCounter, now);
         LeasesLog.LeaseTaken(_logger, updated.LeaseKey, WorkerId, lease.LeaseOwner);
+        if (!stolen)
+        {
+            Telemetry.LeaseTransition("taken");
+        }
+
         return updated;
     }
 

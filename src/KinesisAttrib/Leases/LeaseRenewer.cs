@@ -127,10 +127,16 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
             if (await store.RenewLeaseAsync(held.Current, cancellationToken).ConfigureAwait(false) is { } renewed)
             {
                 heldLeases.Written(held, renewed, sentAt);
+                heldLeases.Telemetry.Renewal("success");
                 _failures?.Succeeded();
             }
-            else if (await heldLeases.ReadBackAsync(store, held, cancellationToken).ConfigureAwait(false) is not null)
+            else if (await heldLeases.ReadBackAsync(store, held, cancellationToken).ConfigureAwait(false) is null)
             {
+                heldLeases.Telemetry.Renewal("refused");
+            }
+            else
+            {
+                heldLeases.Telemetry.Renewal("moved");
                 // Still ours at a newer counter: renew again at the next retry interval.
                 held.RenewalFailing = true;
             }
@@ -139,6 +145,7 @@ internal sealed class LeaseRenewer(ILeaseStore store, HeldLeaseSet heldLeases, L
         {
             // Retried every RetryInterval until renewed or refused; a suspended lease keeps trying.
             Failures.Failed(ex);
+            heldLeases.Telemetry.Renewal("failed");
             held.RenewalFailing = true;
         }
     }

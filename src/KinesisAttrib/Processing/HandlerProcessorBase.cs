@@ -24,6 +24,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private ShardContext? _shard;
+    private ShardTelemetry _telemetry = ShardTelemetry.None;
     private ExtendedSequenceNumber? _lastProcessed;
     private int _sinceCheckpoint;
     private long _lastCheckpointTimestamp;
@@ -60,6 +61,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     {
         ArgumentNullException.ThrowIfNull(input);
         _shard = input.Shard;
+        _telemetry = input.Telemetry;
         _pendingCheckpoint = input.PendingCheckpoint;
         _pendingCheckpointState = input.PendingCheckpointState;
         _destination = FailureDestinationResolver.Resolve(_services, Settings, input.Shard.ApplicationName);
@@ -105,6 +107,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
 
     private async ValueTask<(bool Decoded, T Payload)> DecodeFailedAsync(IServiceProvider services, KinesisClientRecord record, RecordDeserializationException failure, CancellationToken cancellationToken)
     {
+        _telemetry.DeserializationFailed(Settings.DeserializationFailurePolicy.ToString());
         switch (Settings.DeserializationFailurePolicy)
         {
             case DeserializationFailurePolicy.SkipAndLog:
@@ -131,6 +134,7 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     {
         _lastProcessed = position;
         _sinceCheckpoint += records;
+        _telemetry.Unblocked();
         var due = Settings.CheckpointMode switch
         {
             CheckpointMode.AfterEachBatch => endOfBatch,
@@ -166,12 +170,18 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
     private protected bool RetriesExhausted(int failures) => Settings.MaxRetryAttempts >= 0 && failures > Settings.MaxRetryAttempts;
 
     /// <summary>Logs a failure that will be retried in place (or given up on).</summary>
-    private protected void LogFailure(Exception exception, KinesisClientRecord first, int count, int failures) =>
+    private protected void LogFailure(Exception exception, KinesisClientRecord first, int count, int failures)
+    {
+        _telemetry.Failed();
         ProcessingLog.HandlerAttemptFailed(_logger, exception, Settings.HandlerName, Shard.StreamName, Shard.ShardId, first.Position.ToString(), count, failures, Settings.MaxRetryAttempts);
+    }
 
     /// <summary>Logs that a failed batch is split in halves.</summary>
-    private protected void LogBisecting(KinesisClientRecord first, int count) =>
+    private protected void LogBisecting(KinesisClientRecord first, int count)
+    {
+        _telemetry.Bisected();
         ProcessingLog.Bisecting(_logger, Settings.HandlerName, Shard.StreamName, Shard.ShardId, first.Position.ToString(), count);
+    }
 
     /// <summary>
     /// Waits before retry number <paramref name="failures"/>: <see cref="HandlerSettings.RetryDelay"/> doubled per
@@ -187,6 +197,9 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
             return false;
         }
 
+        _telemetry.Retrying();
+        using var activity = KinesisAttribActivities.StartChild("retry");
+        activity?.SetTag(TelemetryNames.Attempt, failures + 1);
         var delay = new Backoff(Settings.RetryDelay, Settings.MaxRetryDelay, jitter: 0.2).Delay(failures);
         if (delay <= TimeSpan.Zero)
         {
@@ -234,13 +247,18 @@ public abstract class HandlerProcessorBase<T> : IShardRecordProcessor, IIdleShar
 
         for (var writeFailures = 1; ; writeFailures++)
         {
+            using var activity = KinesisAttribActivities.StartChild("send to destination");
+            activity?.SetTag(TelemetryNames.FailureReason, reason.ToString());
+            activity?.SetTag(TelemetryNames.Checkpoint, record.Position.ToString());
             try
             {
                 await destination.SendAsync(failed, cancellationToken).ConfigureAwait(false);
+                KinesisAttribActivities.Succeeded(activity);
+                _telemetry.SentToDestination(reason.ToString());
                 ProcessingLog.SentToDestination(_logger, error, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString(), reason.ToString(), attempts);
                 return;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !KinesisAttribActivities.Failed(activity, ex))
             {
                 ProcessingLog.DestinationFailed(_logger, ex, Settings.HandlerName, Shard.StreamName, Shard.ShardId, record.Position.ToString(), writeFailures);
                 if (!await WaitBeforeRetryAsync(writeFailures, input, cancellationToken).ConfigureAwait(false))

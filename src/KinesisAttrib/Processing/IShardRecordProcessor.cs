@@ -1,3 +1,4 @@
+using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 
 namespace KinesisAttrib.Processing;
@@ -49,6 +50,9 @@ public sealed record InitializationInput(ShardContext Shard, ExtendedSequenceNum
     /// or null.
     /// </summary>
     public byte[]? PendingCheckpointState { get; init; }
+
+    /// <summary>Where the processor reports retries, bisections, failed records and the time blocked on one record.</summary>
+    internal ShardTelemetry Telemetry { get; init; } = ShardTelemetry.None;
 }
 
 /// <summary>Input of <see cref="IShardRecordProcessor.ProcessRecordsAsync"/>.</summary>

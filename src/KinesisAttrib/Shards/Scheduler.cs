@@ -23,7 +23,7 @@ public sealed class Scheduler
     private readonly string _streamName;
     private readonly Func<IShardRecordProcessor> _processorFactory;
     private readonly IKinesisClient _kinesis;
-    private readonly ILeaseStore _leaseStore;
+    private readonly InstrumentedLeaseStore _leaseStore;
     private readonly SchedulerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -31,6 +31,7 @@ public sealed class Scheduler
     private readonly ShardSyncer _syncer;
     private readonly LeaseCleaner _cleaner;
     private readonly LeaseKeys _keys;
+    private readonly SchedulerTelemetry _telemetry;
     private readonly Dictionary<string, RunningConsumer> _consumers = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _fatal;
@@ -80,15 +81,19 @@ public sealed class Scheduler
         _streamName = streamName;
         _processorFactory = processorFactory;
         _kinesis = kinesis;
-        _leaseStore = leaseStore;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("KinesisAttrib.Scheduler");
         _keys = multiStreamLeaseKeys ? LeaseKeys.ForStream(streamName) : LeaseKeys.SingleStream;
-        _coordinator = new LeaseCoordinator(leaseStore, options.WorkerId, options.Leases, _time, _logger, _keys);
-        _syncer = new ShardSyncer(kinesis, leaseStore, streamName, initialPosition, _keys, _logger);
+        _telemetry = new SchedulerTelemetry(applicationName, streamName, options.WorkerId, options.MetricsIncludeShardId, _time) { FailoverTime = options.Leases.FailoverTime };
+
+        // Every lease-table request of this scheduler is timed, and its answers tell the readiness check the table is reachable.
+        _leaseStore = new InstrumentedLeaseStore(leaseStore, _telemetry, _time);
+        _coordinator = new LeaseCoordinator(_leaseStore, options.WorkerId, options.Leases, _time, _logger, _keys, _telemetry);
+        _telemetry.LeaseCounts = _coordinator.LeaseCounts;
+        _syncer = new ShardSyncer(kinesis, _leaseStore, streamName, initialPosition, _keys, _logger);
         _initialPosition = initialPosition;
-        _cleaner = new LeaseCleaner(leaseStore, _keys, options.CompletedLeaseRetention, _time, _logger);
+        _cleaner = new LeaseCleaner(_leaseStore, _keys, options.CompletedLeaseRetention, _time, _logger);
     }
 
     /// <summary>The application name.</summary>
@@ -115,6 +120,9 @@ public sealed class Scheduler
     /// <summary>The shards whose leases this worker holds now (including those waiting for their parents to finish).</summary>
     public IReadOnlyCollection<string> HeldShards => [.. _coordinator.HeldLeases.Where(h => !h.IsLost).Select(h => _keys.ShardIdOf(h.LeaseKey))];
 
+    /// <summary>What this scheduler reports to the meter and the health checks.</summary>
+    internal SchedulerTelemetry Telemetry => _telemetry;
+
     /// <summary>True when lease keys carry the stream name (<c>{streamName}:{shardId}</c>).</summary>
     public bool UsesMultiStreamLeaseKeys => _keys.IsMultiStream;
 
@@ -129,14 +137,22 @@ public sealed class Scheduler
         using var loopCts = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
 
         using var scope = ShardsLog.SchedulerScope(_logger, _applicationName, _streamName, _options.WorkerId);
+        using var registration = KinesisAttribMetrics.Register(_telemetry);
         try
         {
             await StartAsync(loopCts.Token).ConfigureAwait(false);
+            _telemetry.StreamAnswered();
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             // Stopped before it started: nothing is held, nothing to hand over.
+            _telemetry.State = SchedulerState.Stopped;
             return;
+        }
+        catch
+        {
+            _telemetry.State = SchedulerState.Stopped;
+            throw;
         }
 
         ShardsLog.SchedulerStarted(
@@ -144,7 +160,7 @@ public sealed class Scheduler
             _applicationName,
             _streamName,
             _options.WorkerId,
-            _leaseStore is DynamoDbLeaseStore dynamo ? dynamo.TableName : _leaseStore.GetType().Name,
+            _leaseStore.Inner is DynamoDbLeaseStore dynamo ? dynamo.TableName : _leaseStore.Inner.GetType().Name,
             "polling",
             _initialPosition.ToString(),
             _options.Leases.FailoverTime.TotalSeconds,
@@ -163,6 +179,7 @@ public sealed class Scheduler
         var lastSync = _time.GetTimestamp();
         var lastCleanup = lastSync;
         FailureStreak? coordinationFailures = null;
+        _telemetry.State = SchedulerState.Running;
         try
         {
             while (!loopCts.IsCancellationRequested)
@@ -178,6 +195,7 @@ public sealed class Scheduler
                     if (_time.GetElapsedTime(lastSync) >= _options.ShardSyncInterval)
                     {
                         await _syncer.SyncAsync(loopCts.Token).ConfigureAwait(false);
+                        _telemetry.StreamAnswered();
                         lastSync = _time.GetTimestamp();
                     }
 
@@ -202,6 +220,11 @@ public sealed class Scheduler
                 }
                 catch (Exception ex) when (ServiceErrors.IsTransient(ex, loopCts.Token))
                 {
+                    if (ex is KinesisException)
+                    {
+                        _telemetry.StreamFailed();
+                    }
+
                     // An outage: one line when it starts, one when it ends (the next cycle that works).
                     coordinationFailures ??= new FailureStreak(_logger, _time, ServiceErrors.ServiceOf(ex), "lease coordination (shard sync, lease scan)", $"application '{_applicationName}', stream '{_streamName}', worker '{_options.WorkerId}'");
                     coordinationFailures.Failed(ex);
@@ -220,6 +243,7 @@ public sealed class Scheduler
         }
         finally
         {
+            _telemetry.State = SchedulerState.Stopped;
             try
             {
                 await StopConsumersAsync().ConfigureAwait(false);
@@ -269,7 +293,7 @@ public sealed class Scheduler
                 }
 
                 failures ??= new FailureStreak(_logger, _time, ServiceErrors.ServiceOf(ex), $"start-up (lease table, shard sync; retried for up to {_options.StartupRetryTime.TotalSeconds:0} s)", $"application '{_applicationName}', stream '{_streamName}'");
-                failures.Failed(StartupFailure.Describe(ex, _applicationName, _streamName, _kinesis, _leaseStore, transient: true, gaveUpAfter: null));
+                failures.Failed(StartupFailure.Describe(ex, _applicationName, _streamName, _kinesis, _leaseStore.Inner, transient: true, gaveUpAfter: null));
                 var delay = backoff.Delay(attempt);
                 await Task.Delay(delay < remaining ? delay : remaining, _time, cancellationToken).ConfigureAwait(false);
             }
@@ -277,7 +301,7 @@ public sealed class Scheduler
     }
 
     private DescribedFailureException Fatal(Exception exception, bool transient, TimeSpan? gaveUpAfter) =>
-        StartupFailure.Describe(exception, _applicationName, _streamName, _kinesis, _leaseStore, transient, gaveUpAfter);
+        StartupFailure.Describe(exception, _applicationName, _streamName, _kinesis, _leaseStore.Inner, transient, gaveUpAfter);
 
     private async Task StartConsumersAsync(CancellationToken stopping, CancellationToken aborted, CancellationToken cancellationToken)
     {
@@ -304,7 +328,10 @@ public sealed class Scheduler
             }
 
             var shard = new ShardContext(_applicationName, _streamName, _keys.ShardIdOf(held.LeaseKey), _options.WorkerId);
-            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options.Consumer, _time, _logger, InitialTimestamp);
+            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options.Consumer, _time, _logger, InitialTimestamp)
+            {
+                Telemetry = _telemetry.StartShard(shard.ShardId),
+            };
             var running = new RunningConsumer(held, consumer);
             lock (_consumers)
             {
@@ -357,6 +384,7 @@ public sealed class Scheduler
                 _consumers.Remove(running.Lease.LeaseKey);
             }
 
+            _telemetry.StopShard(running.Consumer.Telemetry);
             Volatile.Read(ref _wake).TrySetResult();
         }
     }

@@ -35,6 +35,9 @@ public sealed class SchedulerOptions
     /// <summary>How long start-up retries transient failures of Kinesis or the lease table before it gives up.</summary>
     internal TimeSpan StartupRetryTime { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Whether per-shard instruments carry the shard id.</summary>
+    internal bool MetricsIncludeShardId { get; init; } = true;
+
     /// <summary>How often the lease table is scanned for leases to take.</summary>
     internal TimeSpan TakerInterval => Leases.TakerInterval ?? Leases.FailoverTime;
 }

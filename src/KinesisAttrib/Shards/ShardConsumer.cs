@@ -54,6 +54,9 @@ internal sealed class ShardConsumer
         _logger = logger;
     }
 
+    /// <summary>Where this shard's reads and batches are reported (nothing when run without a scheduler).</summary>
+    public ShardTelemetry Telemetry { get; init; } = ShardTelemetry.None;
+
     /// <summary>The children the closed shard reported in its last GetRecords response (real Kinesis only), once it ended.</summary>
     public IReadOnlyList<ChildShard>? ChildShards { get; private set; }
 
@@ -96,6 +99,7 @@ internal sealed class ShardConsumer
         {
             PendingCheckpoint = _lease.Current.PendingCheckpoint,
             PendingCheckpointState = _lease.Current.PendingCheckpointState,
+            Telemetry = Telemetry,
         };
         await _processor.InitializeAsync(initialization, workCts.Token).ConfigureAwait(false);
 
@@ -144,6 +148,7 @@ internal sealed class ShardConsumer
             }
             catch (KinesisException ex) when (ex is not ResourceNotFoundException)
             {
+                Telemetry.Scheduler?.StreamFailed();
                 if (ex.IsRetryable)
                 {
                     readFailures ??= new FailureStreak(_logger, _time, "Kinesis", "GetRecords", $"application '{_shard.ApplicationName}', stream '{_shard.StreamName}', shard '{_shard.ShardId}'");
@@ -160,6 +165,7 @@ internal sealed class ShardConsumer
 
             failures = 0;
             readFailures?.Succeeded();
+            Telemetry.Read(batch.MillisBehindLatest);
 
             // Suspended while reading: the batch waits (it is still the next one) until the lease is ours again.
             while (_lease.IsSuspended && !readCts.IsCancellationRequested)
@@ -179,9 +185,24 @@ internal sealed class ShardConsumer
                 // A suspension cancels the batch's work; the checkpointer writes with the hard-stop token instead.
                 using var batchCts = CancellationTokenSource.CreateLinkedTokenSource(workCts.Token, _lease.Suspended);
                 checkpointer.UseTokens(batchCts.Token, workCts.Token);
+                var started = _time.GetTimestamp();
+                using var activity = KinesisAttribActivities.StartProcess(Telemetry, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, batch.Records.Count, batch.Records[0].SequenceNumber, batch.Records[^1].SequenceNumber);
                 try
                 {
                     await _processor.ProcessRecordsAsync(new ProcessRecordsInput(batch.Records, batch.MillisBehindLatest, checkpointer) { StopRequested = stopping }, batchCts.Token).ConfigureAwait(false);
+                    Telemetry.BatchProcessed(batch.Records.Count, _time.GetElapsedTime(started), batch.Records[^1].ApproximateArrivalTimestamp);
+                    KinesisAttribActivities.Succeeded(activity);
+                }
+                catch (Exception ex) when (Telemetry.BatchFailed(batch.Records.Count, _time.GetElapsedTime(started), ex)
+                    || KinesisAttribActivities.Failed(activity, ex, ex switch
+                    {
+                        LeaseLostException => "lease_lost",
+                        OperationCanceledException => "interrupted",
+                        _ => "error",
+                    }))
+                {
+                    // Never entered: the filters only record the failed batch, the clauses below handle it.
+                    throw;
                 }
                 catch (LeaseLostException)
                 {
@@ -199,6 +220,7 @@ internal sealed class ShardConsumer
                 {
                     // Redeliver from the last checkpoint: the failed record and everything after it come again.
                     ShardsLog.ProcessingFailed(_logger, ex, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, batch.Records[0].SequenceNumber);
+                    activity?.Dispose(); // the batch's span ends here, not after the retry delay
                     // Still LATEST (nothing checkpointed yet), the fetcher rereads from the first record it returned.
                     fetcher.ResetTo(checkpointer.LastCheckpoint);
                     checkpointer.LargestPermittedCheckpoint = checkpointer.LastCheckpoint;

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Processing;
@@ -26,7 +28,14 @@ public class HotPathBenchmarks
     private IShardRecordProcessor _floor = null!;
     private IShardRecordProcessor _sourceGeneratedDirect = null!;
     private IShardRecordProcessor _generatedCustom = null!;
+    private IShardRecordProcessor _generatedReporting = null!;
+    private ShardTelemetry _shardTelemetry = null!;
+    private IDisposable _registration = null!;
+    private MeterListener? _listener;
     private ServiceProvider _services = null!;
+
+    /// <summary>What the meter-on listener received (so the callbacks are not optimised away).</summary>
+    public static double Received { get; private set; }
 
     [GlobalSetup]
     public void Setup()
@@ -41,10 +50,58 @@ public class HotPathBenchmarks
         _floor = Initialize(new FloorProcessor(OrderParser.Parse));
         _sourceGeneratedDirect = Initialize(new FloorProcessor(data => JsonSerializer.Deserialize(data.Span, OrderJsonContext.Default.Order)!));
         _generatedCustom = Initialize(descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnParsedOrder)}"].CreateProcessor(_services, descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnParsedOrder)}"].Settings));
+
+        // The same generated processor, reporting as a scheduler's shard consumer does: registered for the gauges,
+        // its processor given the shard's telemetry, and each batch wrapped like ShardConsumer wraps it.
+        var scheduler = new SchedulerTelemetry("bench", OrderHandlers.Stream, "worker-1", includeShard: true);
+        _registration = KinesisAttribMetrics.Register(scheduler);
+        _shardTelemetry = scheduler.StartShard("shardId-000000000000");
+        var onOrder = descriptors[$"{typeof(OrderHandlers).FullName}.{nameof(OrderHandlers.OnOrder)}"];
+        _generatedReporting = onOrder.CreateProcessor(_services, onOrder.Settings);
+        _generatedReporting.InitializeAsync(new InitializationInput(new ShardContext("bench", OrderHandlers.Stream, "shardId-000000000000", "worker-1"), ExtendedSequenceNumber.TrimHorizon) { Telemetry = _shardTelemetry }, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    public void Cleanup()
+    {
+        StopMeter();
+        _registration.Dispose();
+        _services.Dispose();
+    }
+
+    /// <summary>Turns the meter on: a listener enabled for every KinesisAttrib instrument, adding up what it receives as an exporter would.</summary>
+    public void StartMeter()
+    {
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "KinesisAttrib")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Received += value);
+        _listener.SetMeasurementEventCallback<int>((_, value, _, _) => Received += value);
+        _listener.SetMeasurementEventCallback<double>((_, value, _, _) => Received += value);
+        _listener.Start();
+    }
+
+    public void StopMeter()
+    {
+        _listener?.Dispose();
+        _listener = null;
+    }
+
+    /// <summary>Whether a variant runs with the meter on (the interleaved harness starts and stops it around that variant only).</summary>
+    public static bool NeedsMeter(string description) => description.Contains("meter on", StringComparison.Ordinal);
+
+    [IterationSetup(Target = nameof(GeneratedMeterOn))]
+    public void MeterOnSetup() => StartMeter();
+
+    [IterationCleanup(Target = nameof(GeneratedMeterOn))]
+    public void MeterOnCleanup() => StopMeter();
 
     private static IShardRecordProcessor Initialize(IShardRecordProcessor processor)
     {
@@ -69,6 +126,23 @@ public class HotPathBenchmarks
 
     [Benchmark(OperationsPerInvoke = BatchSize, Description = "generated: void OnParsedOrder(Order), Deserializer = the floor's parser")]
     public ValueTask GeneratedCustomDeserializer() => _generatedCustom.ProcessRecordsAsync(_input, CancellationToken.None);
+
+    [Benchmark(OperationsPerInvoke = BatchSize, Description = "generated: void OnOrder(Order), reporting, meter off")]
+    public ValueTask GeneratedMeterOff() => ReportingBatchAsync();
+
+    [Benchmark(OperationsPerInvoke = BatchSize, Description = "generated: void OnOrder(Order), reporting, meter on (listener on every instrument)")]
+    public ValueTask GeneratedMeterOn() => ReportingBatchAsync();
+
+    // What ShardConsumer adds around a batch: the lag, the span (none without a listener), the batch's count and duration.
+    private async ValueTask ReportingBatchAsync()
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        _shardTelemetry.Read(_input.MillisBehindLatest);
+        using var activity = KinesisAttribActivities.StartProcess(_shardTelemetry, "bench", OrderHandlers.Stream, "shardId-000000000000", _input.Records.Count, _input.Records[0].SequenceNumber, _input.Records[^1].SequenceNumber);
+        await _generatedReporting.ProcessRecordsAsync(_input, CancellationToken.None);
+        _shardTelemetry.BatchProcessed(_input.Records.Count, TimeProvider.System.GetElapsedTime(started), _input.Records[^1].ApproximateArrivalTimestamp);
+        KinesisAttribActivities.Succeeded(activity);
+    }
 
     /// <summary>The handler behind an interface, as a hand-written processor would resolve it.</summary>
     public interface IOrderHandler
