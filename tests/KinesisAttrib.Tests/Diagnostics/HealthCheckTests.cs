@@ -76,7 +76,9 @@ public sealed class HealthCheckTests
 
         Assert.Equal(HealthStatus.Unhealthy, await StatusAsync(health, "live"));
         Assert.Equal(HealthStatus.Unhealthy, await StatusAsync(health, "ready"));
-        await host.StopAsync();
+
+        // The failure is fatal: stopping the host rethrows it (so a process exits non-zero).
+        await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.StopAsync());
     }
 
     [Fact]
