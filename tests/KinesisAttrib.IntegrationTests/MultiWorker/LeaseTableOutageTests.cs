@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2;
 using KinesisAttrib.IntegrationTests.TestSupport;
 using KinesisAttrib.Kinesis;
 using Microsoft.Extensions.Logging;
@@ -48,12 +47,7 @@ public sealed class LeaseTableOutageTests(EmulatorFixture emulators, ITestOutput
             _cleanup.Add(proxy);
         }
 
-        var dynamo = new AmazonDynamoDBClient(EmulatorFixture.Credentials, new AmazonDynamoDBConfig
-        {
-            ServiceURL = proxy.Endpoint.ToString(),
-            AuthenticationRegion = EmulatorFixture.Region,
-            Timeout = TimeSpan.FromSeconds(5),
-        });
+        var dynamo = emulators.CreateDynamoDbClient(proxy.Endpoint);
         var logs = new CountingLoggerProvider();
         var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));
         var worker = new Worker(id, _application, _stream, _kinesis, dynamo, _log, loggers);

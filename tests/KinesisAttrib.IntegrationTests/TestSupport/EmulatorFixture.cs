@@ -54,15 +54,18 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public static string UniqueName(string prefix) =>
         $"{prefix}-{Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture)[..12]}";
 
-    /// <summary>A DynamoDB client for dynalite. The caller disposes it.</summary>
-    public IAmazonDynamoDB CreateDynamoDbClient() =>
+    /// <summary>
+    /// A DynamoDB client for dynalite, or for a proxy in front of it (<paramref name="through"/>) with a short timeout, so
+    /// that a switched-off proxy fails requests quickly. The caller disposes it.
+    /// </summary>
+    public IAmazonDynamoDB CreateDynamoDbClient(Uri? through = null) =>
         new AmazonDynamoDBClient(
             Credentials,
             new AmazonDynamoDBConfig
             {
-                ServiceURL = DynamoDbEndpoint.ToString(),
+                ServiceURL = (through ?? DynamoDbEndpoint).ToString(),
                 AuthenticationRegion = Region,
-                Timeout = TimeSpan.FromSeconds(30),
+                Timeout = through is null ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(5),
             });
 
     /// <inheritdoc />
