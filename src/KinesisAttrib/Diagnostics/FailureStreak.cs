@@ -68,14 +68,20 @@ internal sealed class FailureStreak(ILogger logger, TimeProvider time, string se
     /// <summary>One line: the exception's message and the innermost cause (e.g. "Connection refused (127.0.0.1:4567)").</summary>
     public static string Describe(Exception exception)
     {
-        var root = exception;
-        while (root.InnerException is not null)
-        {
-            root = root.InnerException;
-        }
-
+        var root = Innermost(exception);
         return ReferenceEquals(root, exception) || exception.Message.Contains(root.Message, StringComparison.Ordinal)
             ? $"{exception.GetType().Name}: {exception.Message}"
             : $"{exception.GetType().Name}: {exception.Message} ({root.Message})";
+    }
+
+    /// <summary>The innermost exception: the AWS SDK and HttpClient wrap the transport's own error in theirs.</summary>
+    public static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner)
+        {
+            exception = inner;
+        }
+
+        return exception;
     }
 }

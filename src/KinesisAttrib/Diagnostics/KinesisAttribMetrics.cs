@@ -27,12 +27,8 @@ internal static class KinesisAttribMetrics
     public static readonly Counter<long> ConsumedMessages = Meter.CreateCounter<long>(
         "messaging.client.consumed.messages", "{message}", "Records handed to handlers (KPL user records one by one).");
 
-    public static readonly Histogram<double> ProcessDuration = Meter.CreateHistogram<double>(
-        "messaging.process.duration", "s", "Time a batch spent in the handler (processor), including in-place retries."
-#if NET9_0_OR_GREATER
-        , tags: null, advice: SecondsAdvice
-#endif
-        );
+    public static readonly Histogram<double> ProcessDuration = SecondsHistogram(
+        "messaging.process.duration", "Time a batch spent in the handler (processor), including in-place retries.");
 
     public static readonly Counter<long> LeaseTransitions = Meter.CreateCounter<long>(
         "kinesisattrib.lease.transitions", "{lease}", "Leases taken, stolen, handed off, lost, suspended and resumed by this worker.");
@@ -43,12 +39,8 @@ internal static class KinesisAttribMetrics
     public static readonly Counter<long> Checkpoints = Meter.CreateCounter<long>(
         "kinesisattrib.checkpoints", "{checkpoint}", "Checkpoint writes, by outcome (success, refused, failed).");
 
-    public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>(
-        "kinesisattrib.client.request.duration", "s", "Kinesis and lease-table requests, by service, operation and outcome (success, throttled, error, timeout)."
-#if NET9_0_OR_GREATER
-        , tags: null, advice: SecondsAdvice
-#endif
-        );
+    public static readonly Histogram<double> RequestDuration = SecondsHistogram(
+        "kinesisattrib.client.request.duration", "Kinesis and lease-table requests, by service, operation and outcome (success, throttled, error, timeout).");
 
     public static readonly Counter<long> HandlerRetries = Meter.CreateCounter<long>(
         "kinesisattrib.handler.retries", "{retry}", "In-place retries of a failed record or batch.");
@@ -61,6 +53,14 @@ internal static class KinesisAttribMetrics
 
     public static readonly Counter<long> DeserializationFailures = Meter.CreateCounter<long>(
         "kinesisattrib.deserialization.failures", "{record}", "Records whose payload could not be deserialized, by policy.");
+
+    // A duration histogram in seconds, with the conventions' buckets where the runtime can advise them (.NET 9+).
+    private static Histogram<double> SecondsHistogram(string name, string description) =>
+#if NET9_0_OR_GREATER
+        Meter.CreateHistogram<double>(name, "s", description, tags: null, advice: SecondsAdvice);
+#else
+        Meter.CreateHistogram<double>(name, "s", description);
+#endif
 
     static KinesisAttribMetrics()
     {

@@ -1,3 +1,4 @@
+using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 using KinesisAttrib.Retrieval;
@@ -25,7 +26,7 @@ internal static class StartupFailure
         TimeSpan? gaveUpAfter)
     {
         var subject = $"KinesisAttrib application '{applicationName}', stream '{streamName}'";
-        var cause = Innermost(exception).Message.TrimEnd('.');
+        var cause = FailureStreak.Innermost(exception).Message.TrimEnd('.');
         var gaveUp = gaveUpAfter is { } retried ? $" (gave up after retrying for {Seconds(retried)})" : "";
         string what;
         if (exception is LeaseTableStreamMismatchException mismatch)
@@ -76,17 +77,6 @@ internal static class StartupFailure
         : $"Kinesis ({kinesis.GetType().Name})";
 
     private static string Seconds(TimeSpan time) => time < TimeSpan.FromSeconds(1) ? $"{time.TotalMilliseconds:F0} ms" : $"{time.TotalSeconds:F0} s";
-
-    private static Exception Innermost(Exception exception)
-    {
-        // The AWS SDK wraps a transport failure ("Connection refused (127.0.0.1:1)") in its own exceptions.
-        while (exception.InnerException is { } inner)
-        {
-            exception = inner;
-        }
-
-        return exception;
-    }
 }
 
 /// <summary>
