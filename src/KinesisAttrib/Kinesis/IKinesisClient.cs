@@ -57,6 +57,25 @@ public interface IKinesisClient
     Task<UpdateShardCountResponse> UpdateShardCountAsync(UpdateShardCountRequest request, CancellationToken cancellationToken = default)
         => throw NotImplemented(nameof(UpdateShardCountAsync));
 
+    /// <summary>Describes a registered stream consumer (enhanced fan-out).</summary>
+    Task<StreamConsumer> DescribeStreamConsumerAsync(StreamConsumerRequest request, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(DescribeStreamConsumerAsync));
+
+    /// <summary>Registers a stream consumer; it is CREATING until it turns ACTIVE.</summary>
+    Task<StreamConsumer> RegisterStreamConsumerAsync(string streamArn, string consumerName, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(RegisterStreamConsumerAsync));
+
+    /// <summary>Starts deregistering a stream consumer; it is DELETING until it is gone.</summary>
+    Task DeregisterStreamConsumerAsync(StreamConsumerRequest request, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(DeregisterStreamConsumerAsync));
+
+    /// <summary>
+    /// Opens a subscription to one shard for a registered consumer; returns once the service accepted it. A refusal
+    /// (another subscription on the shard: <c>ResourceInUseException</c>; too many calls; unknown consumer) throws.
+    /// </summary>
+    Task<IShardSubscription> SubscribeToShardAsync(SubscribeToShardRequest request, CancellationToken cancellationToken = default)
+        => throw NotImplemented(nameof(SubscribeToShardAsync));
+
     private NotSupportedException NotImplemented(string member) =>
         new($"{GetType().Name} does not implement IKinesisClient.{member}.");
 }

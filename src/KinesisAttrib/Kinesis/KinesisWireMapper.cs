@@ -171,7 +171,7 @@ internal static class KinesisWireMapper
     public static SubscribeToShardEvent FromWire(SubscribeToShardEventWire response) => new()
     {
         Records = response.Records ?? [],
-        ContinuationSequenceNumber = response.ContinuationSequenceNumber ?? throw Malformed("SubscribeToShard", "ContinuationSequenceNumber"),
+        ContinuationSequenceNumber = response.ContinuationSequenceNumber,
         MillisBehindLatest = response.MillisBehindLatest,
         ChildShards = FromWire(response.ChildShards, "SubscribeToShard"),
     };

@@ -4,13 +4,18 @@ using System.Text.Json;
 namespace KinesisAttrib.Kinesis;
 
 /// <summary>One event of a SubscribeToShard subscription: a batch of records and where to continue after it.</summary>
-internal sealed class SubscribeToShardEvent
+public sealed class SubscribeToShardEvent
 {
+    /// <summary>The records, in sequence order (possibly none: Kinesis also sends empty events).</summary>
     public required IReadOnlyList<KinesisRecord> Records { get; init; }
 
-    /// <summary>Where a new subscription continues (<c>AFTER_SEQUENCE_NUMBER</c>) to miss nothing and repeat nothing.</summary>
-    public required string ContinuationSequenceNumber { get; init; }
+    /// <summary>
+    /// Where a new subscription continues (<c>AFTER_SEQUENCE_NUMBER</c>) to miss nothing and repeat nothing; null in
+    /// the last event of a closed shard (its end).
+    /// </summary>
+    public string? ContinuationSequenceNumber { get; init; }
 
+    /// <summary>How far behind the tip of the shard the event is.</summary>
     public long? MillisBehindLatest { get; init; }
 
     /// <summary>The children, in the last event of a closed shard (null otherwise, and always on some emulators).</summary>
@@ -21,7 +26,7 @@ internal sealed class SubscribeToShardEvent
     /// error frame throws the typed error it carries (as a GetRecords error response would); an unknown event or
     /// message type is a malformed stream, not something to skip.
     /// </summary>
-    public static SubscribeToShardEvent? Decode(EventStreamMessage message, string? streamName)
+    internal static SubscribeToShardEvent? Decode(EventStreamMessage message, string? streamName)
     {
         switch (message.MessageType)
         {

@@ -209,7 +209,7 @@ public sealed class EventStreamReaderTests
     [InlineData("event", "SomethingNew", "{}")]
     [InlineData("surprise", null, "{}")]
     [InlineData("event", "SubscribeToShardEvent", "{not json")]
-    [InlineData("event", "SubscribeToShardEvent", """{"Records":[]}""")]
+    [InlineData("event", "SubscribeToShardEvent", """{"Records":{},"ContinuationSequenceNumber":"1"}""")]
     public async Task AnUnknownOrBrokenEvent_IsAMalformedStream_NotSkipped(string messageType, string? eventType, string payload)
     {
         var headers = new List<(string, byte, byte[])> { StringHeader(":message-type", messageType) };
