@@ -11,7 +11,7 @@ namespace KinesisAttrib.Testing;
 /// the service's routing (MD5 of the partition key) and error types. Handlers can be tested without any server,
 /// and the sample runs with nothing installed. Thread-safe.
 /// </summary>
-public sealed class InMemoryKinesisClient : IKinesisClient
+public sealed partial class InMemoryKinesisClient : IKinesisClient
 {
     private static readonly BigInteger MaxHashKey = BigInteger.Pow(2, 128) - 1;
     private readonly object _gate = new();
@@ -257,6 +257,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
                 results.Add(new PutRecordsResultEntry { SequenceNumber = sequence, ShardId = shard.ShardId });
             }
 
+            Changed();
             return Task.FromResult(new PutRecordsResponse { FailedRecordCount = 0, Records = results });
         }
     }
@@ -284,6 +285,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
         {
             Find(streamName, "DeleteStream");
             _streams.Remove(streamName);
+            Changed();
         }
 
         return Task.CompletedTask;
@@ -393,6 +395,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
             stream.Shards.Add(left);
             var right = new ShardState($"shardId-{stream.Shards.Count:D12}", newStartingHashKey, parent.EndingHashKey, NextSequence(), _time.GetUtcNow()) { ParentShardId = shardId };
             stream.Shards.Add(right);
+            Changed();
             return (left.ShardId, right.ShardId);
         }
     }
@@ -422,6 +425,7 @@ public sealed class InMemoryKinesisClient : IKinesisClient
                 AdjacentParentShardId = adjacentShardId,
             };
             stream.Shards.Add(child);
+            Changed();
             return child.ShardId;
         }
     }

@@ -15,6 +15,21 @@ public sealed class KinesisApplicationOptions
     /// <summary>Overrides <see cref="KinesisAttribOptions.IdleTimeBetweenReads"/> and the handler's <c>IdleTimeBetweenReadsMilliseconds</c>.</summary>
     public TimeSpan? IdleTimeBetweenReads { get; set; }
 
+    /// <summary>Overrides <see cref="KinesisAttribOptions.RetrievalMode"/> and the handler's <c>RetrievalMode</c>.</summary>
+    public Handlers.RetrievalMode? RetrievalMode { get; set; }
+
+    /// <summary>Fan-out: the registered consumer's name. Default <see cref="KinesisAttribOptions.FanOutConsumerName"/>, else the application's name.</summary>
+    public string? FanOutConsumerName { get; set; }
+
+    /// <summary>
+    /// Fan-out: the ARN of a consumer registered beforehand (by infrastructure code, say), used as it is: nothing is
+    /// registered. It must be a consumer of the stream the application reads.
+    /// </summary>
+    public string? FanOutConsumerArn { get; set; }
+
+    /// <summary>Overrides <see cref="KinesisAttribOptions.MaxReadAheadBatches"/> (0 turns read-ahead off).</summary>
+    public int? MaxReadAheadBatches { get; set; }
+
     /// <summary>Overrides <see cref="KinesisAttribOptions.FailoverTime"/>.</summary>
     public TimeSpan? FailoverTime { get; set; }
 

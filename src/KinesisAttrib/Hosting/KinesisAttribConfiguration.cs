@@ -33,6 +33,10 @@ public static class KinesisAttribConfiguration
         [nameof(KinesisApplicationOptions.LeaseTableName)] = (c, o) => o.LeaseTableName = Text(c),
         [nameof(KinesisApplicationOptions.MaxRecords)] = (c, o) => o.MaxRecords = Integer(c),
         [nameof(KinesisApplicationOptions.IdleTimeBetweenReads)] = (c, o) => o.IdleTimeBetweenReads = Time(c),
+        [nameof(KinesisApplicationOptions.RetrievalMode)] = (c, o) => o.RetrievalMode = Retrieval(c),
+        [nameof(KinesisApplicationOptions.FanOutConsumerName)] = (c, o) => o.FanOutConsumerName = Text(c),
+        [nameof(KinesisApplicationOptions.FanOutConsumerArn)] = (c, o) => o.FanOutConsumerArn = Text(c),
+        [nameof(KinesisApplicationOptions.MaxReadAheadBatches)] = (c, o) => o.MaxReadAheadBatches = Integer(c),
         [nameof(KinesisApplicationOptions.FailoverTime)] = (c, o) => o.FailoverTime = Time(c),
         [nameof(KinesisApplicationOptions.ShardSyncInterval)] = (c, o) => o.ShardSyncInterval = Time(c),
         [nameof(KinesisApplicationOptions.ProcessingRetryDelay)] = (c, o) => o.ProcessingRetryDelay = Time(c),
@@ -59,6 +63,14 @@ public static class KinesisAttribConfiguration
         [nameof(KinesisAttribOptions.ShardSyncInterval)] = (c, o) => o.ShardSyncInterval = Time(c),
         [nameof(KinesisAttribOptions.IdleTimeBetweenReads)] = (c, o) => o.IdleTimeBetweenReads = Time(c),
         [nameof(KinesisAttribOptions.MaxRecords)] = (c, o) => o.MaxRecords = Integer(c),
+        [nameof(KinesisAttribOptions.RetrievalMode)] = (c, o) => o.RetrievalMode = Retrieval(c),
+        [nameof(KinesisAttribOptions.MaxReadAheadBatches)] = (c, o) => o.MaxReadAheadBatches = Integer(c),
+        [nameof(KinesisAttribOptions.MaxReadAheadRecords)] = (c, o) => o.MaxReadAheadRecords = Integer(c),
+        [nameof(KinesisAttribOptions.MaxReadAheadBytes)] = (c, o) => o.MaxReadAheadBytes = LongInteger(c),
+        [nameof(KinesisAttribOptions.MaxReadAheadBytesPerWorker)] = (c, o) => o.MaxReadAheadBytesPerWorker = LongInteger(c),
+        [nameof(KinesisAttribOptions.FanOutSubscriptionSilenceTimeout)] = (c, o) => o.FanOutSubscriptionSilenceTimeout = Time(c),
+        [nameof(KinesisAttribOptions.FanOutConsumerActivationTimeout)] = (c, o) => o.FanOutConsumerActivationTimeout = Time(c),
+        [nameof(KinesisAttribOptions.FanOutConsumerName)] = (c, o) => o.FanOutConsumerName = Text(c),
         [nameof(KinesisAttribOptions.ProcessingRetryDelay)] = (c, o) => o.ProcessingRetryDelay = Time(c),
         [nameof(KinesisAttribOptions.ShutdownTimeout)] = (c, o) => o.ShutdownTimeout = Time(c),
         [nameof(KinesisAttribOptions.MaxLeasesForWorker)] = (c, o) => o.MaxLeasesForWorker = Integer(c),
@@ -113,6 +125,17 @@ public static class KinesisAttribConfiguration
         int.TryParse(section.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new InvalidOperationException($"Configuration value '{section.Path}' = '{section.Value}' is not a whole number.");
+
+    private static long LongInteger(IConfigurationSection section) =>
+        long.TryParse(section.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidOperationException($"Configuration value '{section.Path}' = '{section.Value}' is not a whole number.");
+
+    // By name only (Polling, FanOut; any case): a number is rejected, since Enum.TryParse would take any integer.
+    private static Handlers.RetrievalMode Retrieval(IConfigurationSection section) =>
+        Enum.TryParse<Handlers.RetrievalMode>(section.Value, ignoreCase: true, out var value) && Enum.IsDefined(value) && !char.IsAsciiDigit(section.Value![0]) && section.Value[0] != '-'
+            ? value
+            : throw new InvalidOperationException($"Configuration value '{section.Path}' = '{section.Value}' is not a retrieval mode (Polling or FanOut).");
 
     private static bool Boolean(IConfigurationSection section) =>
         bool.TryParse(section.Value, out var value)

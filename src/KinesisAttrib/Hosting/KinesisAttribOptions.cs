@@ -1,5 +1,7 @@
 using Amazon.Runtime;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Leases;
+using KinesisAttrib.Retrieval;
 using KinesisAttrib.Shards;
 
 namespace KinesisAttrib.Hosting;
@@ -52,6 +54,48 @@ public sealed class KinesisAttribOptions
 
     /// <summary>Records per GetRecords call (1–10,000). KCL default 10,000.</summary>
     public int MaxRecords { get; set; } = 10_000;
+
+    /// <summary>
+    /// How shards are read: <see cref="RetrievalMode.Polling"/> (GetRecords, read ahead; the default) or
+    /// <see cref="RetrievalMode.FanOut"/> (enhanced fan-out: a registered consumer with its own 2 MiB/s per shard, pushed
+    /// over HTTP/2). The KCL 2.x defaults to fan-out; here polling is, because fan-out is billed per consumer-shard hour
+    /// and needs the right to register consumers. Per application: <see cref="KinesisApplicationOptions.RetrievalMode"/>
+    /// or the handler's <c>RetrievalMode</c>.
+    /// </summary>
+    public RetrievalMode RetrievalMode { get; set; } = RetrievalMode.Polling;
+
+    /// <summary>
+    /// Polling: how many fetched batches may wait per shard while its handler works (0 to 100; zero turns read-ahead
+    /// off: the next GetRecords starts when the handler is done). KCL <c>maxPendingProcessRecordsInput</c>, default 3.
+    /// </summary>
+    public int MaxReadAheadBatches { get; set; } = ReadAheadLimits.Default.MaxBatches;
+
+    /// <summary>Polling: how many user records may wait per shard (KCL <c>maxRecordsCount</c>, default 30,000).</summary>
+    public int MaxReadAheadRecords { get; set; } = ReadAheadLimits.Default.MaxRecords;
+
+    /// <summary>Polling: how many bytes (data and partition keys) may wait per shard (KCL <c>maxByteSize</c>, default 8 MiB).</summary>
+    public long MaxReadAheadBytes { get; set; } = ReadAheadLimits.Default.MaxBytes;
+
+    /// <summary>
+    /// Polling: how many bytes all shards of this worker may hold waiting together (default 256 MiB). A shard whose
+    /// handler waits for its next batch still reads one, so the worker may exceed this by one batch per shard.
+    /// </summary>
+    public long MaxReadAheadBytesPerWorker { get; set; } = PollingRecordsPublisherFactory.ReadAheadBudgetDefaultBytes;
+
+    /// <summary>
+    /// Fan-out: a subscription that sends nothing for this long is cancelled and opened again (Kinesis sends an event
+    /// every few seconds even without records). Default 30 s.
+    /// </summary>
+    public TimeSpan FanOutSubscriptionSilenceTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Fan-out: how long start-up waits for the registered consumer to turn ACTIVE. Default 2 minutes.</summary>
+    public TimeSpan FanOutConsumerActivationTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Fan-out: the registered consumer's name, for every application that does not name its own
+    /// (<see cref="KinesisApplicationOptions.FanOutConsumerName"/>). Default: the application's name.
+    /// </summary>
+    public string? FanOutConsumerName { get; set; }
 
     /// <summary>How long a processor that failed waits before its records are delivered again.</summary>
     public TimeSpan ProcessingRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
@@ -123,6 +167,12 @@ public sealed class KinesisAttribOptions
     /// </summary>
     public IDictionary<string, KinesisApplicationOptions> Applications { get; } = new Dictionary<string, KinesisApplicationOptions>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Fan-out: the ARN of a consumer registered beforehand, used as it is (never registered). Set per scheduler by the
+    /// host from <see cref="KinesisApplicationOptions.FanOutConsumerArn"/>; an ARN names one stream.
+    /// </summary>
+    internal string? FanOutConsumerArn { get; set; }
+
     internal TimeSpan EffectiveRenewalInterval => LeaseRenewalInterval ?? FailoverTime * 4 / 5;
 
     internal TimeSpan EffectiveTakerInterval => LeaseTakerInterval ?? FailoverTime;
@@ -147,6 +197,15 @@ public sealed class KinesisAttribOptions
             ShardSyncInterval = ShardSyncInterval,
             IdleTimeBetweenReads = IdleTimeBetweenReads,
             MaxRecords = MaxRecords,
+            RetrievalMode = RetrievalMode,
+            MaxReadAheadBatches = MaxReadAheadBatches,
+            MaxReadAheadRecords = MaxReadAheadRecords,
+            MaxReadAheadBytes = MaxReadAheadBytes,
+            MaxReadAheadBytesPerWorker = MaxReadAheadBytesPerWorker,
+            FanOutSubscriptionSilenceTimeout = FanOutSubscriptionSilenceTimeout,
+            FanOutConsumerActivationTimeout = FanOutConsumerActivationTimeout,
+            FanOutConsumerName = FanOutConsumerName,
+            FanOutConsumerArn = FanOutConsumerArn,
             ProcessingRetryDelay = ProcessingRetryDelay,
             ShutdownTimeout = ShutdownTimeout,
             MaxLeasesForWorker = MaxLeasesForWorker,
@@ -183,7 +242,7 @@ public sealed class KinesisAttribOptions
         return new SchedulerOptions(
             WorkerId,
             new LeaseSettings(FailoverTime, EffectiveRenewalInterval, MaxLeasesForWorker, MaxLeasesToStealAtOneTime, EffectiveTakerInterval),
-            new ShardConsumerOptions(MaxRecords, IdleTimeBetweenReads, ProcessingRetryDelay),
+            new ShardConsumerOptions(ToRetrievalSettings(), ProcessingRetryDelay),
             ShardSyncInterval,
             LeaseCleanupInterval,
             CompletedLeaseRetention)
@@ -192,6 +251,18 @@ public sealed class KinesisAttribOptions
             MetricsIncludeShardId = MetricsIncludeShardId,
         };
     }
+
+    private RetrievalSettings ToRetrievalSettings() => new()
+    {
+        Mode = RetrievalMode,
+        MaxRecords = MaxRecords,
+        IdleTimeBetweenReads = IdleTimeBetweenReads,
+        ReadAhead = MaxReadAheadBatches == 0 ? ReadAheadLimits.Off : new ReadAheadLimits(MaxReadAheadBatches, MaxReadAheadRecords, MaxReadAheadBytes),
+        ConsumerName = FanOutConsumerName,
+        ConsumerArn = FanOutConsumerArn,
+        SubscriptionSilenceTimeout = FanOutSubscriptionSilenceTimeout,
+        ConsumerActivationTimeout = FanOutConsumerActivationTimeout,
+    };
 
     /// <summary>Lets a <see cref="Scheduler"/> run by hand take these options as they are (see <see cref="ToSchedulerOptions"/>).</summary>
     public static implicit operator SchedulerOptions(KinesisAttribOptions options)
@@ -218,6 +289,14 @@ public sealed class KinesisAttribOptions
         Require(ShardSyncInterval > TimeSpan.Zero, nameof(ShardSyncInterval), ShardSyncInterval, "greater than zero");
         Require(IdleTimeBetweenReads >= TimeSpan.Zero, nameof(IdleTimeBetweenReads), IdleTimeBetweenReads, "zero or more");
         Require(MaxRecords is >= 1 and <= 10_000, nameof(MaxRecords), MaxRecords, "1 to 10000");
+        Require(Enum.IsDefined(RetrievalMode), nameof(RetrievalMode), RetrievalMode, "Polling or FanOut");
+        Require(MaxReadAheadBatches is >= 0 and <= 100, nameof(MaxReadAheadBatches), MaxReadAheadBatches, "0 (off) to 100");
+        Require(MaxReadAheadRecords >= 1, nameof(MaxReadAheadRecords), MaxReadAheadRecords, "1 or more");
+        Require(MaxReadAheadBytes >= 1, nameof(MaxReadAheadBytes), MaxReadAheadBytes, "1 or more");
+        Require(MaxReadAheadBytesPerWorker >= 1, nameof(MaxReadAheadBytesPerWorker), MaxReadAheadBytesPerWorker, "1 or more");
+        Require(FanOutSubscriptionSilenceTimeout >= TimeSpan.FromSeconds(1), nameof(FanOutSubscriptionSilenceTimeout), FanOutSubscriptionSilenceTimeout, "at least 1 s");
+        Require(FanOutConsumerActivationTimeout > TimeSpan.Zero, nameof(FanOutConsumerActivationTimeout), FanOutConsumerActivationTimeout, "greater than zero");
+        Require(FanOutConsumerName is null || (FanOutConsumerName.Length is >= 1 and <= 128 && FanOutConsumerName.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-')), nameof(FanOutConsumerName), FanOutConsumerName, "1 to 128 letters, digits, '_', '.' or '-'");
         Require(ProcessingRetryDelay >= TimeSpan.Zero, nameof(ProcessingRetryDelay), ProcessingRetryDelay, "zero or more");
         Require(ShutdownTimeout > TimeSpan.Zero, nameof(ShutdownTimeout), ShutdownTimeout, "greater than zero");
         Require(MaxLeasesForWorker >= 1, nameof(MaxLeasesForWorker), MaxLeasesForWorker, "1 or more");

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using KinesisAttrib.Diagnostics;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
+using KinesisAttrib.Retrieval;
 using KinesisAttrib.Shards;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,6 +68,8 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
             plan.NewProcessor(_services);
         }
 
+        // One read-ahead budget for the whole worker: memory stays bounded however many applications and shards it runs.
+        var readAhead = new ReadAheadBudget(_options.MaxReadAheadBytesPerWorker);
         foreach (var plan in plans)
         {
             _schedulers.Add(new Scheduler(
@@ -79,7 +82,10 @@ public sealed class KinesisAttribRuntime : IHostedService, IDisposable
                 plan.Scheduler,
                 _loggerFactory,
                 initialTimestamp: plan.Handler.InitialTimestamp,
-                multiStreamLeaseKeys: plan.MultiStreamLeaseKeys));
+                multiStreamLeaseKeys: plan.MultiStreamLeaseKeys)
+            {
+                ReadAheadBudget = readAhead,
+            });
         }
 
         _running = Task.WhenAll(_schedulers.Select(RunSchedulerAsync));

@@ -113,6 +113,10 @@ internal static class SchedulerPlanner
         var copy = options.Clone();
         copy.MaxRecords = application?.MaxRecords ?? handler.MaxRecords ?? copy.MaxRecords;
         copy.IdleTimeBetweenReads = application?.IdleTimeBetweenReads ?? handler.IdleTimeBetweenReads ?? copy.IdleTimeBetweenReads;
+        copy.RetrievalMode = application?.RetrievalMode ?? handler.RetrievalMode ?? copy.RetrievalMode;
+        copy.FanOutConsumerName = application?.FanOutConsumerName ?? copy.FanOutConsumerName;
+        copy.FanOutConsumerArn = application?.FanOutConsumerArn;
+        copy.MaxReadAheadBatches = application?.MaxReadAheadBatches ?? copy.MaxReadAheadBatches;
         copy.FailoverTime = application?.FailoverTime ?? copy.FailoverTime;
         copy.ShardSyncInterval = application?.ShardSyncInterval ?? copy.ShardSyncInterval;
         copy.ProcessingRetryDelay = application?.ProcessingRetryDelay ?? copy.ProcessingRetryDelay;
@@ -126,6 +130,7 @@ internal static class SchedulerPlanner
         StreamName = stream,
         MaxRecords = scheduler.MaxRecords,
         IdleTimeBetweenReads = scheduler.IdleTimeBetweenReads,
+        RetrievalMode = scheduler.RetrievalMode,
         MaxRetryAttempts = overrides?.MaxRetryAttempts ?? handler.MaxRetryAttempts,
         BisectBatchOnError = overrides?.BisectBatchOnError ?? handler.BisectBatchOnError,
         MaxRecordAge = overrides?.MaxRecordAge ?? handler.MaxRecordAge,

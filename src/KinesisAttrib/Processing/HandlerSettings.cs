@@ -31,6 +31,9 @@ public sealed record HandlerSettings
     /// <summary>Wait after an empty read for this handler; null for <c>KinesisAttribOptions.IdleTimeBetweenReads</c>.</summary>
     public TimeSpan? IdleTimeBetweenReads { get; init; }
 
+    /// <summary>How this handler's application reads its shards; null for <c>KinesisAttribOptions.RetrievalMode</c>.</summary>
+    public RetrievalMode? RetrievalMode { get; init; }
+
     /// <summary>When progress is checkpointed.</summary>
     public CheckpointMode CheckpointMode { get; init; } = CheckpointMode.AfterEachBatch;
 

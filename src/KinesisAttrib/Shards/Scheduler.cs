@@ -35,6 +35,7 @@ public sealed class Scheduler
     private readonly Dictionary<string, RunningConsumer> _consumers = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _fatal;
+    private IRecordsPublisherFactory? _publishers;
 
     /// <summary>Creates a scheduler.</summary>
     /// <param name="applicationName">The application (consumer) name.</param>
@@ -99,6 +100,12 @@ public sealed class Scheduler
     /// <summary>The application name.</summary>
     public string ApplicationName => _applicationName;
 
+    /// <summary>The read-ahead budget this scheduler's shards share with the worker's other schedulers; null for one of its own.</summary>
+    internal ReadAheadBudget? ReadAheadBudget { get; init; }
+
+    /// <summary>How this scheduler reads its shards, once it started (for tests: the fan-out consumer's ARN).</summary>
+    internal IRecordsPublisherFactory? Publishers => _publishers;
+
     /// <summary>The stream.</summary>
     public string StreamName => _streamName;
 
@@ -161,7 +168,12 @@ public sealed class Scheduler
             _streamName,
             _options.WorkerId,
             _leaseStore.Inner is DynamoDbLeaseStore dynamo ? dynamo.TableName : _leaseStore.Inner.GetType().Name,
-            "polling",
+            _options.Consumer.Retrieval switch
+            {
+                { Mode: RetrievalMode.FanOut } => "enhanced fan-out",
+                { ReadAhead.Enabled: true } r => $"polling, reading ahead up to {r.ReadAhead.MaxBatches} batches",
+                _ => "polling",
+            },
             _initialPosition.ToString(),
             _options.Leases.FailoverTime.TotalSeconds,
             _options.TakerInterval.TotalSeconds,
@@ -279,6 +291,7 @@ public sealed class Scheduler
             {
                 await _leaseStore.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
                 await _syncer.SyncAsync(cancellationToken).ConfigureAwait(false);
+                _publishers ??= await CreatePublishersAsync(cancellationToken).ConfigureAwait(false);
                 failures?.Succeeded();
                 return;
             }
@@ -298,6 +311,21 @@ public sealed class Scheduler
                 await Task.Delay(delay < remaining ? delay : remaining, _time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    // Polling needs nothing at start; fan-out needs the application's registered consumer, ACTIVE.
+    private async Task<IRecordsPublisherFactory> CreatePublishersAsync(CancellationToken cancellationToken)
+    {
+        var retrieval = _options.Consumer.Retrieval;
+        if (retrieval.Mode != RetrievalMode.FanOut)
+        {
+            return new PollingRecordsPublisherFactory(_kinesis, retrieval, _time, InitialTimestamp, _logger, ReadAheadBudget);
+        }
+
+        var consumerArn = await FanOutConsumerRegistration.EnsureActiveAsync(
+            _kinesis, _streamName, retrieval.ConsumerName ?? _applicationName, retrieval.ConsumerArn, retrieval.ConsumerActivationTimeout, _time, _logger, cancellationToken).ConfigureAwait(false);
+        RetrievalLog.FanOutConsumerReady(_logger, _applicationName, _streamName, consumerArn);
+        return new FanOutRecordsPublisherFactory(_kinesis, consumerArn, retrieval, _time, InitialTimestamp, _logger);
     }
 
     private DescribedFailureException Fatal(Exception exception, bool transient, TimeSpan? gaveUpAfter) =>
@@ -328,7 +356,7 @@ public sealed class Scheduler
             }
 
             var shard = new ShardContext(_applicationName, _streamName, _keys.ShardIdOf(held.LeaseKey), _options.WorkerId);
-            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options.Consumer, _time, _logger, InitialTimestamp)
+            var consumer = new ShardConsumer(shard, held, _coordinator, _processorFactory(), _kinesis, _options.Consumer, _time, _logger, InitialTimestamp, _publishers)
             {
                 Telemetry = _telemetry.StartShard(shard.ShardId),
             };

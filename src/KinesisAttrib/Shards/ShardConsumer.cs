@@ -43,7 +43,7 @@ internal sealed class ShardConsumer
 
     public ShardConsumer(ShardContext shard, HeldLease lease, LeaseCoordinator coordinator, IShardRecordProcessor processor, IKinesisClient kinesis, ShardConsumerOptions options, TimeProvider time, ILogger logger, DateTimeOffset? initialTimestamp = null, IRecordsPublisherFactory? publishers = null)
     {
-        _publishers = publishers ?? new PollingRecordsPublisherFactory(kinesis, options.MaxRecords, time, initialTimestamp, logger);
+        _publishers = publishers ?? new PollingRecordsPublisherFactory(kinesis, options.Retrieval, time, initialTimestamp, logger);
         _shard = shard;
         _lease = lease;
         _coordinator = coordinator;
@@ -93,6 +93,9 @@ internal sealed class ShardConsumer
         // The lease carries the shard's hash key range (the KCL stores it too); without it no KPL user record is dropped.
         var hashKeyRange = HashKeyRange.FromDecimal(_lease.Current.StartingHashKey, _lease.Current.EndingHashKey);
         var fetcher = _publishers.Create(_shard, checkpointer.LastCheckpoint, hashKeyRange);
+
+        // However the consumer ends, whatever the publisher runs (a read-ahead loop, a subscription) stops with it.
+        await using var publisherScope = fetcher.ConfigureAwait(false);
 
         ShardsLog.ConsumerStarting(_logger, _shard.ApplicationName, _shard.StreamName, _shard.ShardId, checkpointer.LastCheckpoint.ToString());
         var initialization = new InitializationInput(_shard, checkpointer.LastCheckpoint)
@@ -264,7 +267,8 @@ internal sealed class ShardConsumer
                     }
                 }
 
-                await DelayAsync(_options.IdleTimeBetweenReads, readCts.Token).ConfigureAwait(false);
+                // No wait here: the publisher paces its reads (the idle time after an empty GetRecords; a subscription
+                // pushes events as they come).
             }
         }
     }

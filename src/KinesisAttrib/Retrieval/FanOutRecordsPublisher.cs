@@ -1,0 +1,300 @@
+using KinesisAttrib.Common;
+using KinesisAttrib.Diagnostics;
+using KinesisAttrib.Handlers;
+using KinesisAttrib.Kinesis;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KinesisAttrib.Retrieval;
+
+/// <summary>
+/// Publishes one shard by enhanced fan-out: a SubscribeToShard subscription of the application's registered consumer,
+/// read one event at a time, only when the consumer asks for the next batch (HTTP/2 flow control holds the rest on
+/// the server). Where each subscription starts, and how its records become user records, is the
+/// <see cref="ShardReadCursor"/>'s job, as for polling.
+/// </summary>
+/// <remarks>
+/// <para>A subscription ends after 5 minutes (or sooner, on an error); the next one starts AFTER_SEQUENCE_NUMBER of the
+/// last event's continuation, so nothing is skipped or repeated, and never less than a second after the previous
+/// call for the shard (Kinesis allows one per second per shard and consumer). A subscription silent for longer than
+/// the silence timeout is cancelled and opened again. Another subscription on the shard (the previous owner's, not
+/// yet closed) or too many calls are waited out with a growing back-off, logged once.</para>
+/// <para>The shard's end: the last event of a closed shard has no continuation and names the children (as GetRecords'
+/// last response does). A server that ends the subscription of a closed shard without it (some emulators) is
+/// caught when a subscription ends: if ListShards shows the shard closed, the rest is read with GetRecords until its
+/// end, which reports the shard's end as polling does.</para>
+/// <para>Errors the service sends in the stream, and a damaged stream (wrong CRC, truncated, unknown event), close
+/// the subscription and surface as <see cref="KinesisException"/>s; the consumer backs off and asks again, and the
+/// new subscription starts after the last batch delivered.</para>
+/// </remarks>
+internal sealed class FanOutRecordsPublisher : IRecordsPublisher
+{
+    /// <summary>The shortest gap between two SubscribeToShard calls for one shard and consumer.</summary>
+    internal static readonly TimeSpan MinSubscribeInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The pause after the n-th refused subscription in a row: 1 s doubling to 10 s, less up to a quarter.</summary>
+    internal static readonly Backoff RefusedBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), jitter: 0.25);
+
+    private readonly IKinesisClient _kinesis;
+    private readonly string _consumerArn;
+    private readonly string _streamName;
+    private readonly string _shardId;
+    private readonly int _maxRecords;
+    private readonly TimeSpan _silenceTimeout;
+    private readonly TimeProvider _time;
+    private readonly ShardReadCursor _cursor;
+    private readonly FailureStreak _refusals;
+    private readonly ILogger _logger;
+    private IShardSubscription? _subscription;
+    private IShardSubscription? _discarded;
+    private string? _closedShardIterator;
+    private long _lastSubscribeAt;
+    private bool _hasSubscribed;
+    private int _refusedInARow;
+
+    /// <summary>Creates the publisher of one shard.</summary>
+    /// <param name="kinesis">The Kinesis client.</param>
+    /// <param name="consumerArn">The registered consumer's ARN.</param>
+    /// <param name="streamName">The stream.</param>
+    /// <param name="shardId">The shard.</param>
+    /// <param name="start">The checkpoint (or start sentinel) to read after.</param>
+    /// <param name="settings">The silence timeout and the GetRecords limit for a closed shard's rest.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="initialTimestamp">Where <c>AT_TIMESTAMP</c> starts.</param>
+    /// <param name="hashKeyRange">The shard's hash keys; KPL user records outside them are dropped. Null keeps all.</param>
+    /// <param name="logger">Where refused subscriptions and KPL problems are reported.</param>
+    public FanOutRecordsPublisher(IKinesisClient kinesis, string consumerArn, string streamName, string shardId, ExtendedSequenceNumber start, RetrievalSettings settings, TimeProvider time, DateTimeOffset? initialTimestamp = null, HashKeyRange? hashKeyRange = null, ILogger? logger = null)
+    {
+        _kinesis = kinesis;
+        _consumerArn = consumerArn;
+        _streamName = streamName;
+        _shardId = shardId;
+        _maxRecords = settings.MaxRecords;
+        _silenceTimeout = settings.SubscriptionSilenceTimeout;
+        _time = time;
+        _cursor = new ShardReadCursor(streamName, shardId, start, time, initialTimestamp, hashKeyRange, logger);
+        _logger = logger ?? NullLogger.Instance;
+        _refusals = new FailureStreak(_logger, time, "Kinesis", "SubscribeToShard", $"stream '{streamName}', shard '{shardId}'");
+    }
+
+    /// <summary>How many subscriptions were opened.</summary>
+    internal int Subscriptions { get; private set; }
+
+    /// <summary>The last user record delivered, or the position the publisher was started or rewound to.</summary>
+    public ExtendedSequenceNumber Position => _cursor.Position;
+
+    /// <inheritdoc />
+    public async Task<FetchResult> FetchAsync(CancellationToken cancellationToken)
+    {
+        await DisposeDiscardedAsync().ConfigureAwait(false);
+        if (_closedShardIterator is not null)
+        {
+            return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            _subscription ??= await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+            SubscribeToShardEvent? next;
+            using var silence = new CancellationTokenSource(_silenceTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token);
+            try
+            {
+                next = await _subscription.NextEventAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (silence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Nothing for the silence timeout (Kinesis sends an event every few seconds even without records).
+                await CloseSubscriptionAsync().ConfigureAwait(false);
+                RetrievalLog.SubscriptionSilent(_logger, _streamName, _shardId, _silenceTimeout.TotalSeconds);
+                continue;
+            }
+            catch
+            {
+                await CloseSubscriptionAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            if (next is null)
+            {
+                // The subscription ended (5 minutes are up): go on after its last continuation, unless the shard is
+                // closed and this server ends subscriptions of closed shards without a last event.
+                await CloseSubscriptionAsync().ConfigureAwait(false);
+                if (await OpenClosedShardAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            var records = _cursor.Read(next.Records);
+            if (next.ContinuationSequenceNumber is { } continuation)
+            {
+                _cursor.ContinueAfter(continuation);
+            }
+            else
+            {
+                await CloseSubscriptionAsync().ConfigureAwait(false);
+            }
+
+            return new FetchResult(records, next.MillisBehindLatest, IsShardEnd: next.ContinuationSequenceNumber is null, next.ChildShards);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ResetTo(ExtendedSequenceNumber position)
+    {
+        _cursor.ResetTo(position);
+        _closedShardIterator = null;
+
+        // Closed on the next call (disposal is asynchronous); nothing more is read from it.
+        _discarded = _subscription;
+        _subscription = null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeDiscardedAsync().ConfigureAwait(false);
+        await CloseSubscriptionAsync().ConfigureAwait(false);
+    }
+
+    private async Task<IShardSubscription> SubscribeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
+            var start = _cursor.NextStart();
+            _lastSubscribeAt = _time.GetTimestamp();
+            _hasSubscribed = true;
+            try
+            {
+                var subscription = await _kinesis.SubscribeToShardAsync(
+                    new SubscribeToShardRequest
+                    {
+                        ConsumerArn = _consumerArn,
+                        ShardId = _shardId,
+                        StartingPositionType = start.Type,
+                        StartingSequenceNumber = start.SequenceNumber,
+                        Timestamp = start.Timestamp,
+                        StreamName = _streamName,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                _refusedInARow = 0;
+                _refusals.Succeeded();
+                Subscriptions++;
+                return subscription;
+            }
+            catch (KinesisException ex) when (ex.ErrorType is "ResourceInUseException" or "LimitExceededException")
+            {
+                // Another subscription to the shard (the previous owner's, closing) or too many calls: wait it out.
+                _refusedInARow++;
+                _refusals.Failed(ex);
+                await Task.Delay(RefusedBackoff.Delay(_refusedInARow), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KinesisException ex) when (ex.ErrorType == "InvalidArgumentException" && start.SequenceNumber is { } sequence && !_cursor.IsContinuing)
+            {
+                // A checkpoint that is not of this shard (e.g. of another stream whose shard ids match).
+                throw new CheckpointNotInStreamException(_streamName, _shardId, sequence, ex);
+            }
+        }
+    }
+
+    private async Task WaitForTurnAsync(CancellationToken cancellationToken)
+    {
+        if (!_hasSubscribed)
+        {
+            return;
+        }
+
+        var wait = MinSubscribeInterval - _time.GetElapsedTime(_lastSubscribeAt);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // After a subscription ended without the shard's last event: if ListShards shows the shard closed, opens a
+    // GetRecords iterator where the next subscription would have started, to read the rest to the shard's end.
+    private async Task<bool> OpenClosedShardAsync(CancellationToken cancellationToken)
+    {
+        var request = new ListShardsRequest { StreamName = _streamName };
+        while (true)
+        {
+            var page = await _kinesis.ListShardsAsync(request, cancellationToken).ConfigureAwait(false);
+            if (page.Shards.FirstOrDefault(s => s.ShardId == _shardId) is { } shard)
+            {
+                if (shard.EndingSequenceNumber is null)
+                {
+                    return false;
+                }
+
+                break;
+            }
+
+            if (page.NextToken is null)
+            {
+                // Not listed (expired): the next subscription reports it, as GetRecords would.
+                return false;
+            }
+
+            request = new ListShardsRequest { NextToken = page.NextToken };
+        }
+
+        _closedShardIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
+        RetrievalLog.ClosedShardReadByGetRecords(_logger, _streamName, _shardId);
+        return true;
+    }
+
+    private Task<GetRecordsResponse> GetRecordsAsync(CancellationToken cancellationToken) => _kinesis.GetRecordsAsync(
+        new GetRecordsRequest { ShardIterator = _closedShardIterator!, Limit = _maxRecords, StreamName = _streamName, ShardId = _shardId },
+        cancellationToken);
+
+    private Task<string> OpenIteratorAsync(CancellationToken cancellationToken)
+    {
+        var start = _cursor.NextStart();
+        return _kinesis.GetShardIteratorAsync(
+            new GetShardIteratorRequest { StreamName = _streamName, ShardId = _shardId, IteratorType = start.Type, StartingSequenceNumber = start.SequenceNumber, Timestamp = start.Timestamp },
+            cancellationToken);
+    }
+
+    private async Task<FetchResult> ReadClosedShardAsync(CancellationToken cancellationToken)
+    {
+        GetRecordsResponse response;
+        try
+        {
+            response = await GetRecordsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ExpiredIteratorException)
+        {
+            // Reopened after the last record read.
+            _closedShardIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
+            response = await GetRecordsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var records = _cursor.Read(response.Records);
+        _closedShardIterator = response.NextShardIterator;
+        return new FetchResult(records, response.MillisBehindLatest, response.NextShardIterator is null, response.ChildShards);
+    }
+
+    private async Task CloseSubscriptionAsync()
+    {
+        var subscription = _subscription;
+        _subscription = null;
+        if (subscription is not null)
+        {
+            await subscription.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task DisposeDiscardedAsync()
+    {
+        var discarded = _discarded;
+        _discarded = null;
+        if (discarded is not null)
+        {
+            await discarded.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
