@@ -7,7 +7,6 @@ namespace KinesisAttrib.Testing;
 public sealed partial class InMemoryKinesisClient
 {
     private const int MaxConsumersPerStream = 20;
-    private const int MaxRecordsPerEvent = 10_000;
 
     private readonly Dictionary<string, ConsumerState> _consumersByArn = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ConsumerArn, string ShardId), DateTimeOffset> _lastSubscribe = [];
@@ -23,6 +22,9 @@ public sealed partial class InMemoryKinesisClient
 
     /// <summary>How long a subscription waits for new records before it sends an empty event (Kinesis: a few seconds).</summary>
     public TimeSpan SubscriptionHeartbeat { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most records one event carries (default 10,000, as one GetRecords call).</summary>
+    public int SubscriptionMaxRecordsPerEvent { get; set; } = 10_000;
 
     /// <summary>How long a registered consumer stays CREATING before it turns ACTIVE. Default zero.</summary>
     public TimeSpan ConsumerRegistrationTime { get; set; } = TimeSpan.Zero;
@@ -222,7 +224,7 @@ public sealed partial class InMemoryKinesisClient
 
                     if (_index < shard.Records.Count)
                     {
-                        var count = Math.Min(MaxRecordsPerEvent, shard.Records.Count - _index);
+                        var count = Math.Min(service.SubscriptionMaxRecordsPerEvent, shard.Records.Count - _index);
                         var records = shard.Records.GetRange(_index, count);
                         _index += count;
                         var behind = _index >= shard.Records.Count || shard.Records[^1].ApproximateArrivalTimestamp is not { } newest

@@ -15,7 +15,7 @@ namespace KinesisAttrib.Tests.Failures;
 /// two shards where the handler fails on exactly one: what reaches the destination, what is handled (exactly once in a
 /// clean run), and where the checkpoints land.
 /// </summary>
-public sealed class FailurePolicySchedulerTests
+public class FailurePolicySchedulerTests
 {
     private const string Poison = "r537";
     private const int Count = 1000;
@@ -327,4 +327,10 @@ public sealed class FailurePolicySchedulerTests
             return ValueTask.FromResult(BatchResult.Success);
         }
     }
+}
+
+/// <summary>Every test of <see cref="FailurePolicySchedulerTests"/> again, with the shards read by enhanced fan-out instead of polling.</summary>
+public sealed class FailurePolicySchedulerTestsFanOut : FailurePolicySchedulerTests
+{
+    public FailurePolicySchedulerTestsFanOut() => SchedulerArrangement.Retrieval = RetrievalMode.FanOut;
 }

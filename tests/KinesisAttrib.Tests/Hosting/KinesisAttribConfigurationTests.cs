@@ -145,6 +145,7 @@ public sealed class KinesisAttribConfigurationTests
     {
         var t when t == typeof(string) => "x-" + property.Name,
         var t when t == typeof(int) => 1234,
+        var t when t == typeof(long) => 123_456_789L,
         var t when t == typeof(bool) => !(bool)property.GetValue(new KinesisAttribOptions())!,
         var t when t == typeof(TimeSpan) || t == typeof(TimeSpan?) => TimeSpan.FromMilliseconds(property.Name.Length * 1_001),
         var t when t == typeof(Uri) => new Uri("http://127.0.0.1:9/" + property.Name),

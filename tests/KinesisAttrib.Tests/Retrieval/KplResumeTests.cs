@@ -13,7 +13,7 @@ namespace KinesisAttrib.Tests.Retrieval;
 /// next worker resumes with the next user record of the aggregate; a failure after such a checkpoint redelivers from
 /// the same place.
 /// </summary>
-public sealed class KplResumeTests
+public class KplResumeTests
 {
     private const string Stream = "orders";
 
@@ -140,4 +140,10 @@ public sealed class KplResumeTests
             }
         }
     }
+}
+
+/// <summary>Every test of <see cref="KplResumeTests"/> again, with the shards read by enhanced fan-out instead of polling.</summary>
+public sealed class KplResumeTestsFanOut : KplResumeTests
+{
+    public KplResumeTestsFanOut() => SchedulerArrangement.Retrieval = RetrievalMode.FanOut;
 }

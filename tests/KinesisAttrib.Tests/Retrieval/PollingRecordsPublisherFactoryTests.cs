@@ -14,7 +14,7 @@ public sealed class PollingRecordsPublisherFactoryTests
         await kinesis.CreateStreamAsync("s", 1);
         var first = await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = "s", Data = new byte[] { 1 }, PartitionKey = "k" });
         await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = "s", Data = new byte[] { 2 }, PartitionKey = "k" });
-        IRecordsPublisherFactory factory = new PollingRecordsPublisherFactory(kinesis, maxRecords: 10, TimeProvider.System);
+        IRecordsPublisherFactory factory = new PollingRecordsPublisherFactory(kinesis, new RetrievalSettings { MaxRecords = 10, ReadAhead = ReadAheadLimits.Off }, TimeProvider.System);
 
         var publisher = factory.Create(new ShardContext("app", "s", first.ShardId, "worker"), ExtendedSequenceNumber.TrimHorizon, hashKeyRange: null);
         var batch = await publisher.FetchAsync(CancellationToken.None);

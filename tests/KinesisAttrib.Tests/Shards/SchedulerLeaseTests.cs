@@ -12,7 +12,7 @@ using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
 namespace KinesisAttrib.Tests.Shards;
 
 /// <summary>Scheduler behaviour that comes from the lease work: rebalancing hand-off, multi-stream keys, cleanup, AT_TIMESTAMP.</summary>
-public sealed class SchedulerLeaseTests
+public class SchedulerLeaseTests
 {
     private static async Task<int> CountRecordsAsync(IKinesisClient kinesis, string shardId)
     {
@@ -147,9 +147,10 @@ public sealed class SchedulerLeaseTests
         await Eventually.WaitUntilAsync(() => Task.FromResult(scheduler.ActiveShards.Count == 2), TestTimeout, "both open shards are being read");
         await Eventually.WaitUntilAsync(() => Task.FromResult(sink.Initialized.Count == 2), TestTimeout, "both processors are initialized");
 
-        // Both consumers poll every 20 ms once they hold a LATEST iterator; records put after that must all arrive.
+        // Both consumers poll every 20 ms once they hold a LATEST iterator (or have subscribed at LATEST); records put
+        // after that must all arrive.
         var polls = arranged.Kinesis.GetRecordsCallCount;
-        await Eventually.WaitUntilAsync(() => Task.FromResult(arranged.Kinesis.GetRecordsCallCount >= polls + 20), TestTimeout, "both shards are being polled");
+        await Eventually.WaitUntilAsync(() => Task.FromResult(SchedulerArrangement.Retrieval == RetrievalMode.FanOut ? arranged.Kinesis.SubscribeToShardCallCount >= 2 : arranged.Kinesis.GetRecordsCallCount >= polls + 20), TestTimeout, "both shards are being read");
         await arranged.PutAsync(0, 40, "new");
         await sink.WhenCountReaches(40, TestTimeout);
         await running.StopAsync();
@@ -284,4 +285,10 @@ public sealed class SchedulerLeaseTests
         Assert.Contains((Parent, "ShardEnded"), sink.Endings);
         Assert.True((await store.GetLeaseAsync(Parent))!.Checkpoint.IsShardEnd);
     }
+}
+
+/// <summary>Every test of <see cref="SchedulerLeaseTests"/> again, with the shards read by enhanced fan-out instead of polling.</summary>
+public sealed class SchedulerLeaseTestsFanOut : SchedulerLeaseTests
+{
+    public SchedulerLeaseTestsFanOut() => SchedulerArrangement.Retrieval = RetrievalMode.FanOut;
 }

@@ -31,7 +31,7 @@ public sealed class SchedulerLoggingTests
         {
             var mine = entries.Where(e => e.Scopes.Any(s => s.StartsWith($"application {app},", StringComparison.Ordinal))).ToList();
             var start = Assert.Single(mine, e => e.Event.Id == 230);
-            Assert.Contains("lease table InMemoryLeaseStore, retrieval polling, initial position TrimHorizon, failover time 2 s", start.Message, StringComparison.Ordinal);
+            Assert.Contains("lease table InMemoryLeaseStore, retrieval polling, reading ahead up to 3 batches, initial position TrimHorizon, failover time 2 s", start.Message, StringComparison.Ordinal);
 
             // Consumer lines carry their shard in a scope and name the application in the message.
             var consumerStarts = mine.Where(e => e.Event.Id == 210).ToList();

@@ -11,7 +11,7 @@ using static KinesisAttrib.Tests.TestSupport.SchedulerArrangement;
 
 namespace KinesisAttrib.Tests.Shards;
 
-public sealed class SchedulerTests
+public class SchedulerTests
 {
     private static RunningScheduler Start(SchedulerArrangement arranged, RecordingSink sink, KinesisAttribOptions? options = null, InitialPosition position = InitialPosition.TrimHorizon, IKinesisClient? kinesis = null)
         => arranged.Start(() => new RecordingProcessor(sink), options, position, kinesis);
@@ -183,7 +183,7 @@ public sealed class SchedulerTests
         var sink = new RecordingSink { FailOnce = "r3" };
 
         await using var running = Start(arranged, sink, position: InitialPosition.Latest);
-        await WaitForAsync(() => arranged.Kinesis.GetRecordsCallCount > 0);
+        await WaitForAsync(() => arranged.Kinesis.GetRecordsCallCount + arranged.Kinesis.SubscribeToShardCallCount > 0);
         await arranged.PutAsync(0, 10);
 
         // r0..r2 are delivered, r3 fails; the lease still says LATEST. A LATEST iterator would skip r3..r9.
@@ -252,6 +252,7 @@ public sealed class SchedulerTests
         var sink = new RecordingSink();
         var options = FastOptions();
         options.MaxRecords = 25;
+        arranged.Kinesis.SubscriptionMaxRecordsPerEvent = 25; // as many fan-out events as reads
 
         await using var running = Start(arranged, sink, options, kinesis: kinesis);
         await sink.WhenCountReaches(600, TestTimeout);
@@ -443,4 +444,10 @@ public sealed class SchedulerTests
             await Task.Delay(10, timeout.Token);
         }
     }
+}
+
+/// <summary>Every test of <see cref="SchedulerTests"/> again, with the shards read by enhanced fan-out instead of polling.</summary>
+public sealed class SchedulerTestsFanOut : SchedulerTests
+{
+    public SchedulerTestsFanOut() => SchedulerArrangement.Retrieval = RetrievalMode.FanOut;
 }

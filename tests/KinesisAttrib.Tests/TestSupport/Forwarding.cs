@@ -69,4 +69,12 @@ internal abstract class ForwardingKinesisClient(IKinesisClient inner) : IKinesis
     public virtual Task MergeShardsAsync(MergeShardsRequest request, CancellationToken cancellationToken = default) => Inner.MergeShardsAsync(request, cancellationToken);
 
     public virtual Task<UpdateShardCountResponse> UpdateShardCountAsync(UpdateShardCountRequest request, CancellationToken cancellationToken = default) => Inner.UpdateShardCountAsync(request, cancellationToken);
+
+    public virtual Task<StreamConsumer> DescribeStreamConsumerAsync(StreamConsumerRequest request, CancellationToken cancellationToken = default) => Inner.DescribeStreamConsumerAsync(request, cancellationToken);
+
+    public virtual Task<StreamConsumer> RegisterStreamConsumerAsync(string streamArn, string consumerName, CancellationToken cancellationToken = default) => Inner.RegisterStreamConsumerAsync(streamArn, consumerName, cancellationToken);
+
+    public virtual Task DeregisterStreamConsumerAsync(StreamConsumerRequest request, CancellationToken cancellationToken = default) => Inner.DeregisterStreamConsumerAsync(request, cancellationToken);
+
+    public virtual Task<IShardSubscription> SubscribeToShardAsync(SubscribeToShardRequest request, CancellationToken cancellationToken = default) => Inner.SubscribeToShardAsync(request, cancellationToken);
 }

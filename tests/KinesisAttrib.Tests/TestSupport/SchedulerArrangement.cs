@@ -19,10 +19,23 @@ internal sealed class SchedulerArrangement(InMemoryKinesisClient kinesis, string
     /// <summary>How long a test waits for a condition, and for a stopped scheduler to return.</summary>
     public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Options for a test: fast polling, a short failover time, batches of at most 100.</summary>
+    private static readonly AsyncLocal<RetrievalMode> s_retrieval = new();
+
+    /// <summary>
+    /// The retrieval mode <see cref="FastOptions"/> gives, for the test running now: a test class's fan-out subclass
+    /// sets it in its constructor, so the same scheduler tests run against both publishers.
+    /// </summary>
+    public static RetrievalMode Retrieval
+    {
+        get => s_retrieval.Value;
+        set => s_retrieval.Value = value;
+    }
+
+    /// <summary>Options for a test: fast polling (or fan-out, see <see cref="Retrieval"/>), a short failover time, batches of at most 100.</summary>
     public static KinesisAttribOptions FastOptions(string worker = "worker-1") => new()
     {
         WorkerId = worker,
+        RetrievalMode = Retrieval,
         FailoverTime = TimeSpan.FromSeconds(2),
 
         // A third (not the default three quarters) leaves room for a machine busy running tests in parallel.
@@ -59,7 +72,8 @@ internal sealed class SchedulerArrangement(InMemoryKinesisClient kinesis, string
     /// <summary>Creates <paramref name="stream"/> with <paramref name="shards"/> shards on <paramref name="kinesis"/> (a new client if none) beside an empty lease store.</summary>
     public static async Task<SchedulerArrangement> CreateAsync(int shards, string stream = "orders", InMemoryKinesisClient? kinesis = null)
     {
-        kinesis ??= new InMemoryKinesisClient();
+        // Fan-out events as often and as large as the polling the tests expect (an empty read every few tens of ms, at most 100 records).
+        kinesis ??= new InMemoryKinesisClient { SubscriptionHeartbeat = TimeSpan.FromMilliseconds(50), SubscriptionMaxRecordsPerEvent = 100 };
         await kinesis.CreateStreamAsync(stream, shards);
         return new SchedulerArrangement(kinesis, stream, new InMemoryLeaseStore());
     }
