@@ -166,8 +166,6 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
         {
             await WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
             var start = _cursor.NextStart();
-            _lastSubscribeAt = _time.GetTimestamp();
-            _hasSubscribed = true;
             try
             {
                 var subscription = await _kinesis.SubscribeToShardAsync(
@@ -181,6 +179,7 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                         StreamName = _streamName,
                     },
                     cancellationToken).ConfigureAwait(false);
+                MarkSubscribed();
                 _refusedInARow = 0;
                 _refusals.Succeeded();
                 Subscriptions++;
@@ -188,6 +187,7 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
             }
             catch (KinesisException ex) when (ex.ErrorType is "ResourceInUseException" or "LimitExceededException")
             {
+                MarkSubscribed();
                 // Another subscription to the shard (the previous owner's, closing) or too many calls: wait it out.
                 _refusedInARow++;
                 _refusals.Failed(ex);
@@ -199,6 +199,14 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 throw new CheckpointNotInStreamException(_streamName, _shardId, sequence, ex);
             }
         }
+    }
+
+    // The second between two calls is counted from the previous call's answer: the service counts from when it took
+    // that call, which is no later.
+    private void MarkSubscribed()
+    {
+        _lastSubscribeAt = _time.GetTimestamp();
+        _hasSubscribed = true;
     }
 
     private async Task WaitForTurnAsync(CancellationToken cancellationToken)
