@@ -168,7 +168,9 @@ public class SchedulerTests
         var sink = new RecordingSink();
 
         await using var running = Start(arranged, sink, position: InitialPosition.Latest);
-        await WaitForAsync(() => sink.Initialized.Count == 1);
+
+        // LATEST is where the shard is when it is first read (a GetRecords after its iterator, or a subscription).
+        await WaitForAsync(() => sink.Initialized.Count == 1 && arranged.Kinesis.GetRecordsCallCount + arranged.Kinesis.SubscribeToShardCallCount > 0);
         var expected = await arranged.PutAsync(20, 10);
         await sink.WhenCountReaches(10, TestTimeout);
         await running.StopAsync();
