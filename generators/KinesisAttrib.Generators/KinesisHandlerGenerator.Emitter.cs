@@ -259,6 +259,11 @@ public sealed partial class KinesisHandlerGenerator
                     writer.WriteLine($"IdleTimeBetweenReads = {KnownTypeNames.TimeSpan}.FromMilliseconds({Number(idle)}),");
                 }
 
+                if (settings.RetrievalMode is { } retrieval)
+                {
+                    writer.WriteLine($"RetrievalMode = {EnumExpression(KnownTypeNames.RetrievalMode, RuntimeContract.RetrievalModeNames, retrieval)},");
+                }
+
                 if (settings.CheckpointMode is { } mode && mode != RuntimeContract.DefaultCheckpointMode)
                 {
                     writer.WriteLine($"CheckpointMode = {EnumExpression(KnownTypeNames.CheckpointMode, RuntimeContract.CheckpointModeNames, mode)},");

@@ -1,5 +1,6 @@
 using System.Text;
 using KinesisAttrib.Generators.Tests.TestSupport;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Testing;
@@ -50,9 +51,11 @@ public sealed class GeneratedHandlersOnSchedulerTests
         """;
 
     [Theory]
-    [InlineData("OnScheduler.Handlers.Flaky", 10)]
-    [InlineData("OnScheduler.Handlers.Lenient", 9)]
-    public async Task Scheduler_DeliversEveryRecordOnce_AcrossAPartialFailureOrAPoisonRecord(string handlerName, int expected)
+    [InlineData("OnScheduler.Handlers.Flaky", 10, RetrievalMode.Polling)]
+    [InlineData("OnScheduler.Handlers.Lenient", 9, RetrievalMode.Polling)]
+    [InlineData("OnScheduler.Handlers.Flaky", 10, RetrievalMode.FanOut)]
+    [InlineData("OnScheduler.Handlers.Lenient", 9, RetrievalMode.FanOut)]
+    public async Task Scheduler_DeliversEveryRecordOnce_AcrossAPartialFailureOrAPoisonRecord(string handlerName, int expected, RetrievalMode retrieval)
     {
         using var loaded = LoadedAssembly.Load(GeneratorHarness.Run(s_handlers, "OnScheduler" + expected).OutputCompilation);
         var log = new HandlerLog();
@@ -72,6 +75,7 @@ public sealed class GeneratedHandlersOnSchedulerTests
         var leases = new InMemoryLeaseStoreFactory().Create(descriptor.Settings.ApplicationName!);
         var options = new KinesisAttribOptions
         {
+            RetrievalMode = retrieval,
             IdleTimeBetweenReads = TimeSpan.FromMilliseconds(10),
             ProcessingRetryDelay = TimeSpan.FromMilliseconds(10),
             LeaseTakerInterval = TimeSpan.FromMilliseconds(50),
@@ -85,5 +89,38 @@ public sealed class GeneratedHandlersOnSchedulerTests
         Assert.Equal(Enumerable.Range(0, 10).Where(i => expected == 10 || i != 3).Select(i => $"o-{i}"), ids);
         var lease = Assert.Single(await leases.ListLeasesAsync());
         Assert.Equal(log.Records[^1].SequenceNumber, lease.Checkpoint.SequenceNumber);
+        Assert.Equal(retrieval == RetrievalMode.FanOut, arranged.Kinesis.SubscribeToShardCallCount > 0);
+        Assert.Equal(retrieval == RetrievalMode.Polling, arranged.Kinesis.GetRecordsCallCount > 0);
+    }
+
+    [Fact]
+    public async Task TheAttributesRetrievalMode_ReachesTheHandlersSettings_OverTheAssemblyDefaults_AndUnsetLeavesItToTheOptions()
+    {
+        var source = $$"""
+            {{TestSources.Usings}}
+
+            [assembly: KinesisHandlerDefaults(RetrievalMode = RetrievalMode.FanOut)]
+
+            namespace Retrieval;
+
+            public sealed record Order(string Id);
+
+            public static class Handlers
+            {
+                [KinesisHandler("orders", ApplicationName = "pushed")]
+                public static void Inherits(Order order) { }
+
+                [KinesisHandler("orders", ApplicationName = "polled", RetrievalMode = RetrievalMode.Polling)]
+                public static void Polls(Order order) { }
+            }
+            """;
+        using var loaded = LoadedAssembly.Load(GeneratorHarness.Run(source, "RetrievalModes").OutputCompilation);
+        var services = new ServiceCollection();
+        loaded.AddKinesisHandlers(services);
+        await using var provider = services.BuildServiceProvider();
+        var settings = provider.GetServices<KinesisHandlerDescriptor>().ToDictionary(d => d.Settings.HandlerName, d => d.Settings.RetrievalMode);
+
+        Assert.Equal(RetrievalMode.FanOut, settings["Retrieval.Handlers.Inherits"]);
+        Assert.Equal(RetrievalMode.Polling, settings["Retrieval.Handlers.Polls"]);
     }
 }

@@ -44,6 +44,9 @@ internal static class HandlerAttributeReader
                 case RuntimeContract.IdleTimeBetweenReadsMillisecondsProperty when value is int idle:
                     settings = settings with { IdleTimeBetweenReadsMilliseconds = idle };
                     break;
+                case RuntimeContract.RetrievalModeProperty when value is int retrieval:
+                    settings = settings with { RetrievalMode = retrieval };
+                    break;
                 case RuntimeContract.PayloadFormatProperty when value is int format:
                     settings = settings with { PayloadFormat = format };
                     break;

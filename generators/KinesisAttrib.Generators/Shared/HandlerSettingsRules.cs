@@ -41,13 +41,15 @@ internal static class HandlerSettingsRules
         var checkpointIntervalSeconds = settings.CheckpointIntervalSeconds ?? RuntimeContract.DefaultCheckpointIntervalSeconds;
         var payloadFormat = settings.PayloadFormat ?? RuntimeContract.DefaultPayloadFormat;
         var failurePolicy = settings.DeserializationFailurePolicy ?? RuntimeContract.DefaultFailurePolicy;
+        var retrievalMode = settings.RetrievalMode ?? RuntimeContract.RetrievalPolling;
 
         if (initialPosition is < 0 or > RuntimeContract.InitialPositionAtTimestamp || checkpointMode is < 0 or > RuntimeContract.CheckpointPeriodic || failurePolicy is < 0 or > RuntimeContract.FailurePolicyFailureHandler
-            || payloadFormat is < RuntimeContract.FormatAuto or > RuntimeContract.FormatRecord)
+            || payloadFormat is < RuntimeContract.FormatAuto or > RuntimeContract.FormatRecord || retrievalMode is < RuntimeContract.RetrievalPolling or > RuntimeContract.RetrievalFanOut)
         {
             var property = initialPosition is < 0 or > RuntimeContract.InitialPositionAtTimestamp ? RuntimeContract.InitialPositionProperty
                 : checkpointMode is < 0 or > RuntimeContract.CheckpointPeriodic ? RuntimeContract.CheckpointModeProperty
                 : failurePolicy is < 0 or > RuntimeContract.FailurePolicyFailureHandler ? RuntimeContract.DeserializationFailurePolicyProperty
+                : retrievalMode is < RuntimeContract.RetrievalPolling or > RuntimeContract.RetrievalFanOut ? RuntimeContract.RetrievalModeProperty
                 : RuntimeContract.PayloadFormatProperty;
             return new(HandlerRule.UndefinedEnumValue, $"the attribute sets {property} to a value that is not defined", property);
         }

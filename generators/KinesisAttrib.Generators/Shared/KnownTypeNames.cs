@@ -12,6 +12,7 @@ internal static class KnownTypeNames
     public const string KinesisHandlerDefaultsAttribute = "KinesisAttrib.Handlers.KinesisHandlerDefaultsAttribute";
     public const string InitialPositionMetadata = "KinesisAttrib.Handlers.InitialPosition";
     public const string CheckpointModeMetadata = "KinesisAttrib.Handlers.CheckpointMode";
+    public const string RetrievalModeMetadata = "KinesisAttrib.Handlers.RetrievalMode";
     public const string PayloadFormatMetadata = "KinesisAttrib.Handlers.PayloadFormat";
     public const string DeserializationFailurePolicyMetadata = "KinesisAttrib.Handlers.DeserializationFailurePolicy";
     public const string RecordContextMetadata = "KinesisAttrib.Handlers.RecordContext";
@@ -58,6 +59,7 @@ internal static class KnownTypeNames
     public const string KinesisRecord = "global::KinesisAttrib.Handlers.KinesisRecord";
     public const string InitialPosition = "global::" + InitialPositionMetadata;
     public const string CheckpointMode = "global::" + CheckpointModeMetadata;
+    public const string RetrievalMode = "global::" + RetrievalModeMetadata;
     public const string DeserializationFailurePolicy = "global::" + DeserializationFailurePolicyMetadata;
     public const string KinesisHandlerDescriptor = "global::KinesisAttrib.Hosting.KinesisHandlerDescriptor";
     public const string KinesisAttribServiceCollectionExtensions = "global::KinesisAttrib.Hosting.KinesisAttribServiceCollectionExtensions";

@@ -18,6 +18,7 @@ internal static class RuntimeContract
     public const string CheckpointIntervalSecondsProperty = "CheckpointIntervalSeconds";
     public const string MaxRecordsProperty = "MaxRecords";
     public const string IdleTimeBetweenReadsMillisecondsProperty = "IdleTimeBetweenReadsMilliseconds";
+    public const string RetrievalModeProperty = "RetrievalMode";
     public const string PayloadFormatProperty = "PayloadFormat";
     public const string JsonSerializerContextProperty = "JsonSerializerContext";
     public const string JsonPropertyNamesCaseSensitiveProperty = "JsonPropertyNamesCaseSensitive";
@@ -39,6 +40,10 @@ internal static class RuntimeContract
     public const int CheckpointAfterEachBatch = 0;
     public const int CheckpointManual = 1;
     public const int CheckpointPeriodic = 2;
+
+    // RetrievalMode (unset: the options decide, so the generator writes it only when the attribute sets it).
+    public const int RetrievalPolling = 0;
+    public const int RetrievalFanOut = 1;
 
     // DeserializationFailurePolicy.
     public const int FailurePolicyStopShard = 0;
@@ -78,6 +83,8 @@ internal static class RuntimeContract
 
     public static ImmutableArray<string> CheckpointModeNames { get; } = ["AfterEachBatch", "Manual", "Periodic"];
 
+    public static ImmutableArray<string> RetrievalModeNames { get; } = ["Polling", "FanOut"];
+
     public static ImmutableArray<string> FailurePolicyNames { get; } = ["StopShard", "SkipAndLog", "FailureHandler"];
 
     public static ImmutableArray<string> PayloadFormatNames { get; } = ["Auto", "Json", "Text", "Bytes", "Record"];
@@ -93,6 +100,7 @@ internal static class RuntimeContract
         new(CheckpointIntervalSecondsProperty, "System.Int32"),
         new(MaxRecordsProperty, "System.Int32"),
         new(IdleTimeBetweenReadsMillisecondsProperty, "System.Int32"),
+        new(RetrievalModeProperty, KnownTypeNames.RetrievalModeMetadata),
         new(PayloadFormatProperty, KnownTypeNames.PayloadFormatMetadata, OnDefaults: false),
         new(JsonSerializerContextProperty, "System.Type"),
         new(JsonPropertyNamesCaseSensitiveProperty, "System.Boolean"),

@@ -44,6 +44,13 @@ public abstract class KinesisHandlerSettingsAttribute : Attribute
     public int IdleTimeBetweenReadsMilliseconds { get; set; }
 
     /// <summary>
+    /// How this handler's application reads its shards: polling (read ahead) or enhanced fan-out; unset:
+    /// <c>KinesisAttribOptions.RetrievalMode</c>. Configuration (<c>KinesisAttrib:Applications:{name}:RetrievalMode</c>)
+    /// wins over it.
+    /// </summary>
+    public RetrievalMode RetrievalMode { get; set; }
+
+    /// <summary>
     /// A <see cref="System.Text.Json.Serialization.JsonSerializerContext"/> type that knows the payload type; with it
     /// the generated deserializer uses source-generated metadata (no reflection, Native AOT safe). Without one (here
     /// or on <see cref="KinesisHandlerDefaultsAttribute"/>), JSON payloads use reflection-based System.Text.Json.

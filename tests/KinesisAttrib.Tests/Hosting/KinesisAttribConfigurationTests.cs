@@ -1,4 +1,5 @@
 using System.Reflection;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,6 +91,23 @@ public sealed class KinesisAttribConfigurationTests
         var options = provider.GetRequiredService<IOptions<KinesisAttribOptions>>().Value;
 
         Assert.Equal(("from-code", 42), (options.ApplicationName, options.MaxRecords));
+    }
+
+    [Fact]
+    public void Bind_ReadsTheRetrievalModeByName_PerApplicationToo_AndRefusesANumberOrAnUnknownMode()
+    {
+        var options = new KinesisAttribOptions();
+
+        KinesisAttribConfiguration.Bind(
+            Config(("KinesisAttrib:RetrievalMode", "fanout"), ("KinesisAttrib:Applications:billing:RetrievalMode", "Polling"), ("KinesisAttrib:Applications:billing:FanOutConsumerArn", "arn:x"), ("KinesisAttrib:Applications:billing:MaxReadAheadBatches", "0")).GetSection("KinesisAttrib"),
+            options);
+        var number = Assert.Throws<InvalidOperationException>(() => KinesisAttribConfiguration.Bind(Config(("KinesisAttrib:RetrievalMode", "1")).GetSection("KinesisAttrib"), new KinesisAttribOptions()));
+        var unknown = Assert.Throws<InvalidOperationException>(() => KinesisAttribConfiguration.Bind(Config(("KinesisAttrib:Applications:a:RetrievalMode", "Push")).GetSection("KinesisAttrib"), new KinesisAttribOptions()));
+
+        Assert.Equal(RetrievalMode.FanOut, options.RetrievalMode);
+        Assert.Equal((RetrievalMode.Polling, "arn:x", 0), (options.Applications["billing"].RetrievalMode!.Value, options.Applications["billing"].FanOutConsumerArn, options.Applications["billing"].MaxReadAheadBatches!.Value));
+        Assert.Contains("'KinesisAttrib:RetrievalMode' = '1' is not a retrieval mode (Polling or FanOut)", number.Message, StringComparison.Ordinal);
+        Assert.Contains("'KinesisAttrib:Applications:a:RetrievalMode' = 'Push'", unknown.Message, StringComparison.Ordinal);
     }
 
     [Fact]

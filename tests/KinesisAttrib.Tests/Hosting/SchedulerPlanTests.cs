@@ -39,6 +39,25 @@ public sealed class SchedulerPlanTests
     }
 
     [Fact]
+    public void Plan_TakesTheRetrievalMode_FromTheOptionsThenTheHandlerThenTheApplication_WithTheFanOutConsumer()
+    {
+        var options = new KinesisAttribOptions { RetrievalMode = RetrievalMode.FanOut, MaxReadAheadBatches = 5, FanOutConsumerName = "everyone" };
+        options.Applications["polled"] = new KinesisApplicationOptions { RetrievalMode = RetrievalMode.Polling, MaxReadAheadBatches = 0 };
+        options.Applications["named"] = new KinesisApplicationOptions { FanOutConsumerName = "billing-efo", FanOutConsumerArn = "arn:aws:kinesis:us-east-1:1:stream/orders/consumer/x:1" };
+        var attribute = Handler("FromAttribute", "attribute");
+        attribute = attribute with { Settings = attribute.Settings with { RetrievalMode = RetrievalMode.Polling } };
+
+        var plans = SchedulerPlanner.Plan([Handler("Default", "default"), attribute, Handler("Polled", "polled"), Handler("Named", "named")], options, s_services);
+        var retrieval = plans.Select(p => p.Scheduler.Consumer.Retrieval).ToList();
+
+        Assert.Equal([RetrievalMode.FanOut, RetrievalMode.Polling, RetrievalMode.Polling, RetrievalMode.FanOut], retrieval.Select(r => r.Mode));
+        Assert.Equal([5, 5, 0, 5], retrieval.Select(r => r.ReadAhead.MaxBatches));
+        Assert.Equal(["everyone", "everyone", "everyone", "billing-efo"], retrieval.Select(r => r.ConsumerName));
+        Assert.Equal([null, null, null, "arn:aws:kinesis:us-east-1:1:stream/orders/consumer/x:1"], retrieval.Select(r => r.ConsumerArn));
+        Assert.Equal(RetrievalMode.Polling, plans[1].Handler.RetrievalMode);
+    }
+
+    [Fact]
     public void Plan_GivesAnApplicationOnSeveralStreamsOneLeaseTablePerStream_AndASingleStreamApplicationItsName()
     {
         var options = new KinesisAttribOptions();
