@@ -20,9 +20,10 @@ namespace KinesisAttrib.Retrieval;
 /// the silence timeout is cancelled and opened again. Another subscription on the shard (the previous owner's, not
 /// yet closed) or too many calls are waited out with a growing back-off, logged once.</para>
 /// <para>The shard's end: the last event of a closed shard has no continuation and names the children (as GetRecords'
-/// last response does). A server that ends the subscription of a closed shard without it (some emulators) is
-/// caught when a subscription ends: if ListShards shows the shard closed, the rest is read with GetRecords until its
-/// end, which reports the shard's end as polling does.</para>
+/// last response does). A server that never sends it (kinesis-local keeps a closed shard's subscription open with
+/// empty events) is caught when a subscription ends, or after <see cref="RetrievalSettings.QuietBeforeClosedCheck"/> of empty events:
+/// if the stream's shard list (<see cref="ClosedShardProbe"/>, one listing shared by the worker's shards) shows the
+/// shard closed, the rest is read with GetRecords until its end, which reports the shard's end as polling does.</para>
 /// <para>Errors the service sends in the stream, and a damaged stream (wrong CRC, truncated, unknown event), close
 /// the subscription and surface as <see cref="KinesisException"/>s; the consumer backs off and asks again, and the
 /// new subscription starts after the last batch delivered.</para>
@@ -41,10 +42,14 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
     private readonly string _shardId;
     private readonly int _maxRecords;
     private readonly TimeSpan _silenceTimeout;
+    private readonly TimeSpan _quietBeforeClosedCheck;
     private readonly TimeProvider _time;
     private readonly ShardReadCursor _cursor;
     private readonly FailureStreak _refusals;
     private readonly ILogger _logger;
+    private readonly ClosedShardProbe _closedShards;
+    private long _quietSince;
+    private bool _quiet;
     private IShardSubscription? _subscription;
     private IShardSubscription? _discarded;
     private string? _closedShardIterator;
@@ -63,14 +68,17 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
     /// <param name="initialTimestamp">Where <c>AT_TIMESTAMP</c> starts.</param>
     /// <param name="hashKeyRange">The shard's hash keys; KPL user records outside them are dropped. Null keeps all.</param>
     /// <param name="logger">Where refused subscriptions and KPL problems are reported.</param>
-    public FanOutRecordsPublisher(IKinesisClient kinesis, string consumerArn, string streamName, string shardId, ExtendedSequenceNumber start, RetrievalSettings settings, TimeProvider time, DateTimeOffset? initialTimestamp = null, HashKeyRange? hashKeyRange = null, ILogger? logger = null)
+    /// <param name="closedShards">The stream's shard list shared with the worker's other publishers; null for one of its own.</param>
+    public FanOutRecordsPublisher(IKinesisClient kinesis, string consumerArn, string streamName, string shardId, ExtendedSequenceNumber start, RetrievalSettings settings, TimeProvider time, DateTimeOffset? initialTimestamp = null, HashKeyRange? hashKeyRange = null, ILogger? logger = null, ClosedShardProbe? closedShards = null)
     {
+        _closedShards = closedShards ?? new ClosedShardProbe(kinesis, streamName, time);
         _kinesis = kinesis;
         _consumerArn = consumerArn;
         _streamName = streamName;
         _shardId = shardId;
         _maxRecords = settings.MaxRecords;
         _silenceTimeout = settings.SubscriptionSilenceTimeout;
+        _quietBeforeClosedCheck = settings.QuietBeforeClosedCheck;
         _time = time;
         _cursor = new ShardReadCursor(streamName, shardId, start, time, initialTimestamp, hashKeyRange, logger);
         _logger = logger ?? NullLogger.Instance;
@@ -109,6 +117,13 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 RetrievalLog.SubscriptionSilent(_logger, _streamName, _shardId, _silenceTimeout.TotalSeconds);
                 continue;
             }
+            catch (KinesisException ex) when (IsRefusal(ex))
+            {
+                // Some servers refuse a busy shard in the stream (an exception frame) rather than in the answer.
+                await CloseSubscriptionAsync().ConfigureAwait(false);
+                await BackOffAfterRefusalAsync(ex, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
             catch
             {
                 await CloseSubscriptionAsync().ConfigureAwait(false);
@@ -120,7 +135,7 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 // The subscription ended (5 minutes are up): go on after its last continuation, unless the shard is
                 // closed and this server ends subscriptions of closed shards without a last event.
                 await CloseSubscriptionAsync().ConfigureAwait(false);
-                if (await OpenClosedShardAsync(cancellationToken).ConfigureAwait(false))
+                if (await OpenIfClosedAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -128,6 +143,8 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 continue;
             }
 
+            _refusedInARow = 0;
+            _refusals.Succeeded();
             var records = _cursor.Read(next.Records);
             if (next.ContinuationSequenceNumber is { } continuation)
             {
@@ -136,9 +153,29 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
             else
             {
                 await CloseSubscriptionAsync().ConfigureAwait(false);
+                return new FetchResult(records, next.MillisBehindLatest, IsShardEnd: true, next.ChildShards);
             }
 
-            return new FetchResult(records, next.MillisBehindLatest, IsShardEnd: next.ContinuationSequenceNumber is null, next.ChildShards);
+            if (next.Records.Count > 0)
+            {
+                _quiet = false;
+            }
+            else if (!_quiet)
+            {
+                (_quiet, _quietSince) = (true, _time.GetTimestamp());
+            }
+            else if (_time.GetElapsedTime(_quietSince) >= _quietBeforeClosedCheck)
+            {
+                // Only empty events for a while: a closed shard on a server that never sends its last event?
+                _quietSince = _time.GetTimestamp();
+                if (await OpenIfClosedAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await CloseSubscriptionAsync().ConfigureAwait(false);
+                    return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return new FetchResult(records, next.MillisBehindLatest, IsShardEnd: false, null);
         }
     }
 
@@ -180,18 +217,13 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                     },
                     cancellationToken).ConfigureAwait(false);
                 MarkSubscribed();
-                _refusedInARow = 0;
-                _refusals.Succeeded();
                 Subscriptions++;
                 return subscription;
             }
-            catch (KinesisException ex) when (ex.ErrorType is "ResourceInUseException" or "LimitExceededException")
+            catch (KinesisException ex) when (IsRefusal(ex))
             {
                 MarkSubscribed();
-                // Another subscription to the shard (the previous owner's, closing) or too many calls: wait it out.
-                _refusedInARow++;
-                _refusals.Failed(ex);
-                await Task.Delay(RefusedBackoff.Delay(_refusedInARow), _time, cancellationToken).ConfigureAwait(false);
+                await BackOffAfterRefusalAsync(ex, cancellationToken).ConfigureAwait(false);
             }
             catch (KinesisException ex) when (ex.ErrorType == "InvalidArgumentException" && start.SequenceNumber is { } sequence && !_cursor.IsContinuing)
             {
@@ -199,6 +231,17 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 throw new CheckpointNotInStreamException(_streamName, _shardId, sequence, ex);
             }
         }
+    }
+
+    // Another subscription to the shard (the previous owner's, closing) or too many calls: wait it out, logging the
+    // run once.
+    private static bool IsRefusal(KinesisException exception) => exception.ErrorType is "ResourceInUseException" or "LimitExceededException";
+
+    private async Task BackOffAfterRefusalAsync(KinesisException exception, CancellationToken cancellationToken)
+    {
+        _refusedInARow++;
+        _refusals.Failed(exception);
+        await Task.Delay(RefusedBackoff.Delay(_refusedInARow), _time, cancellationToken).ConfigureAwait(false);
     }
 
     // The second between two calls is counted from the previous call's answer: the service counts from when it took
@@ -223,31 +266,13 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
         }
     }
 
-    // After a subscription ended without the shard's last event: if ListShards shows the shard closed, opens a
-    // GetRecords iterator where the next subscription would have started, to read the rest to the shard's end.
-    private async Task<bool> OpenClosedShardAsync(CancellationToken cancellationToken)
+    // When the shard list shows the shard closed, opens a GetRecords iterator where the next subscription would have
+    // started, to read the rest to the shard's end.
+    private async Task<bool> OpenIfClosedAsync(CancellationToken cancellationToken)
     {
-        var request = new ListShardsRequest { StreamName = _streamName };
-        while (true)
+        if (await _closedShards.IsClosedAsync(_shardId, cancellationToken).ConfigureAwait(false) is not true)
         {
-            var page = await _kinesis.ListShardsAsync(request, cancellationToken).ConfigureAwait(false);
-            if (page.Shards.FirstOrDefault(s => s.ShardId == _shardId) is { } shard)
-            {
-                if (shard.EndingSequenceNumber is null)
-                {
-                    return false;
-                }
-
-                break;
-            }
-
-            if (page.NextToken is null)
-            {
-                // Not listed (expired): the next subscription reports it, as GetRecords would.
-                return false;
-            }
-
-            request = new ListShardsRequest { NextToken = page.NextToken };
+            return false;
         }
 
         _closedShardIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);

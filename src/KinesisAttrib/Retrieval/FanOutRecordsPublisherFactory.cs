@@ -14,10 +14,24 @@ namespace KinesisAttrib.Retrieval;
 internal sealed class FanOutRecordsPublisherFactory(IKinesisClient kinesis, string consumerArn, RetrievalSettings settings, TimeProvider time, DateTimeOffset? initialTimestamp = null, ILogger? logger = null)
     : IRecordsPublisherFactory
 {
+    private readonly Dictionary<string, ClosedShardProbe> _closedShards = new(StringComparer.Ordinal);
+
     /// <summary>The registered consumer's ARN.</summary>
     public string ConsumerArn => consumerArn;
 
     /// <inheritdoc />
-    public IRecordsPublisher Create(ShardContext shard, ExtendedSequenceNumber start, HashKeyRange? hashKeyRange) =>
-        new FanOutRecordsPublisher(kinesis, consumerArn, shard.StreamName, shard.ShardId, start, settings, time, initialTimestamp, hashKeyRange, logger);
+    public IRecordsPublisher Create(ShardContext shard, ExtendedSequenceNumber start, HashKeyRange? hashKeyRange)
+    {
+        ClosedShardProbe probe;
+        lock (_closedShards)
+        {
+            if (!_closedShards.TryGetValue(shard.StreamName, out probe!))
+            {
+                probe = new ClosedShardProbe(kinesis, shard.StreamName, time);
+                _closedShards[shard.StreamName] = probe;
+            }
+        }
+
+        return new FanOutRecordsPublisher(kinesis, consumerArn, shard.StreamName, shard.ShardId, start, settings, time, initialTimestamp, hashKeyRange, logger, probe);
+    }
 }

@@ -26,6 +26,12 @@ internal sealed record RetrievalSettings
     /// <summary>A subscription that sends nothing for this long is cancelled and opened again (fan-out).</summary>
     public TimeSpan SubscriptionSilenceTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a subscription may send only empty events before the shard list is asked whether its shard closed (for
+    /// servers that never send a closed shard's last event).
+    /// </summary>
+    public TimeSpan QuietBeforeClosedCheck { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long start-up waits for a registered consumer to turn ACTIVE.</summary>
     public TimeSpan ConsumerActivationTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

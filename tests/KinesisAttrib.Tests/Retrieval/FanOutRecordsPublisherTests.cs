@@ -28,7 +28,7 @@ public sealed class FanOutRecordsPublisherTests
     }
 
     private FanOutRecordsPublisher Publisher(string consumerArn, IKinesisClient? kinesis = null, TimeSpan? silence = null, ILogger? logger = null, string shard = Shard) =>
-        new(kinesis ?? _kinesis, consumerArn, "s", shard, ExtendedSequenceNumber.TrimHorizon, new RetrievalSettings { SubscriptionSilenceTimeout = silence ?? TimeSpan.FromSeconds(30), MaxRecords = 100 }, TimeProvider.System, logger: logger);
+        new(kinesis ?? _kinesis, consumerArn, "s", shard, ExtendedSequenceNumber.TrimHorizon, new RetrievalSettings { SubscriptionSilenceTimeout = silence ?? TimeSpan.FromSeconds(30), MaxRecords = 100, QuietBeforeClosedCheck = TimeSpan.FromMilliseconds(300) }, TimeProvider.System, logger: logger);
 
     private static async Task<List<KinesisClientRecord>> ReadAsync(IRecordsPublisher publisher, int count, Action<FetchResult>? onBatch = null)
     {
@@ -153,6 +153,28 @@ public sealed class FanOutRecordsPublisherTests
     }
 
     [Fact]
+    public async Task AServerThatKeepsAClosedShardsSubscriptionOpenWithEmptyEvents_StillReachesTheShardsEnd_AfterAQuietSpell()
+    {
+        var consumer = await StreamWithConsumerAsync();
+        var put = await SchedulerArrangement.PutAsync(_kinesis, "s", 0, 12);
+        var (left, right) = _kinesis.SplitShard("s", Shard, BigInteger.Pow(2, 127));
+        var endless = new NeverEndingClient(_kinesis);
+        await using var publisher = Publisher(consumer, endless);
+
+        var batches = new List<FetchResult>();
+        var read = await ReadAsync(publisher, 12, batches.Add);
+        while (!batches[^1].IsShardEnd)
+        {
+            batches.Add(await publisher.FetchAsync(CancellationToken.None).WaitAsync(Soon));
+        }
+
+        Assert.Equal(put, read.Select(r => r.SequenceNumber));
+        Assert.Equal(put, batches.SelectMany(b => b.Records).Select(r => r.SequenceNumber));
+        Assert.Equal([left, right], batches[^1].ChildShards!.Select(c => c.ShardId).Order(StringComparer.Ordinal));
+        Assert.Equal(1, publisher.Subscriptions);
+    }
+
+    [Fact]
     public async Task ARewind_ClosesTheSubscription_AndTheNextOneStartsJustAfterThePosition()
     {
         var consumer = await StreamWithConsumerAsync();
@@ -237,6 +259,39 @@ public sealed class FanOutRecordsPublisherTests
                 _sent = true;
                 var next = await inner.NextEventAsync(cancellationToken);
                 return next is { ContinuationSequenceNumber: null } ? null : next;
+            }
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    /// <summary>Never sends a closed shard's last event: empty events with the same continuation instead, forever (as kinesis-local does).</summary>
+    private sealed class NeverEndingClient(IKinesisClient inner) : ForwardingKinesisClient(inner)
+    {
+        public override async Task<IShardSubscription> SubscribeToShardAsync(SubscribeToShardRequest request, CancellationToken cancellationToken = default) =>
+            new Endless(await Inner.SubscribeToShardAsync(request, cancellationToken));
+
+        private sealed class Endless(IShardSubscription inner) : IShardSubscription
+        {
+            private string? _continuation;
+            private bool _ended;
+
+            public async ValueTask<SubscribeToShardEvent?> NextEventAsync(CancellationToken cancellationToken = default)
+            {
+                if (!_ended)
+                {
+                    var next = await inner.NextEventAsync(cancellationToken);
+                    if (next is { ContinuationSequenceNumber: { } continuation })
+                    {
+                        _continuation = continuation;
+                        return next;
+                    }
+
+                    _ended = true;
+                }
+
+                await Task.Delay(50, cancellationToken);
+                return new SubscribeToShardEvent { Records = [], ContinuationSequenceNumber = _continuation, MillisBehindLatest = 0 };
             }
 
             public ValueTask DisposeAsync() => inner.DisposeAsync();
