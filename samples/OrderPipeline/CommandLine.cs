@@ -26,6 +26,12 @@ public sealed record CommandLine
     /// <summary>consume: serve /metrics and /healthz on 127.0.0.1 at this port.</summary>
     public int? HttpPort { get; init; }
 
+    /// <summary>consume: read by enhanced fan-out (a registered consumer per application) instead of polling.</summary>
+    public bool FanOut { get; init; }
+
+    /// <summary>consume --efo: the registered consumers are named {this}-archive and {this}-totals (default: the application names).</summary>
+    public string? ConsumerName { get; init; }
+
     /// <summary>The region to sign with: the flag, else the environment, else us-east-1 when an endpoint is given (emulators ignore it).</summary>
     public string? EffectiveRegion => Region
         ?? Environment.GetEnvironmentVariable("AWS_REGION")
@@ -48,7 +54,8 @@ public sealed record CommandLine
 
         var allowed = verb == "produce"
             ? new[] { "--stream", "--count", "--kinesis-endpoint", "--region" }
-            : ["--stream", "--kinesis-endpoint", "--dynamodb-endpoint", "--region", "--worker-id", "--archive-dir", "--exit-when-idle", "--http-port"];
+            : ["--stream", "--kinesis-endpoint", "--dynamodb-endpoint", "--region", "--worker-id", "--archive-dir", "--exit-when-idle", "--http-port", "--efo", "--consumer-name"];
+        var switches = new[] { "--efo" };
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i < args.Count; i += 2)
         {
@@ -56,6 +63,14 @@ public sealed record CommandLine
             if (!allowed.Contains(flag))
             {
                 throw new FormatException($"unknown option '{flag}' for {verb}");
+            }
+
+            if (switches.Contains(flag))
+            {
+                // A switch takes no value.
+                values[flag] = "true";
+                i--;
+                continue;
             }
 
             if (i + 1 >= args.Count)
@@ -95,6 +110,23 @@ public sealed record CommandLine
                 ExitWhenIdle = double.TryParse(idle, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0
                     ? TimeSpan.FromSeconds(s)
                     : throw new FormatException($"--exit-when-idle '{idle}' is not a positive number of seconds"),
+            };
+        }
+
+        if (values.ContainsKey("--efo"))
+        {
+            result = result with { FanOut = true };
+        }
+
+        if (values.TryGetValue("--consumer-name", out var consumer))
+        {
+            result = result with
+            {
+                ConsumerName = result.FanOut && consumer.Length is >= 1 and <= 100 && consumer.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-')
+                    ? consumer
+                    : throw new FormatException(result.FanOut
+                        ? $"--consumer-name '{consumer}' is not a consumer name (1-100 letters, digits, '_', '.' or '-')"
+                        : "--consumer-name needs --efo"),
             };
         }
 

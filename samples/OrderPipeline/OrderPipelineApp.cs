@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Amazon.Runtime;
+using KinesisAttrib.Handlers;
 using KinesisAttrib.Hosting;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Testing;
@@ -18,6 +19,7 @@ public static class OrderPipelineApp
           OrderPipeline produce --stream S --count N [--kinesis-endpoint URL] [--region R]
           OrderPipeline consume --stream S [--kinesis-endpoint URL] [--dynamodb-endpoint URL] [--region R] [--http-port P]
                                 [--worker-id ID] [--archive-dir DIR] [--exit-when-idle SECONDS]
+                                [--efo [--consumer-name N]]   enhanced fan-out: consumers N-archive, N-totals (default: archive, totals)
         """;
 
     private const int EmbeddedOrders = 10_000;
@@ -82,6 +84,8 @@ public static class OrderPipelineApp
         return 0;
     }
 
+    private static readonly string[] Applications = ["archive", "totals"];
+
     private static async Task<int> ConsumeAsync(CommandLine command, TextWriter stdout, TextWriter stderr, AWSCredentials? credentials, Action<KinesisAttribOptions>? configure, CancellationToken cancellationToken)
     {
         // No probes of our own: a missing stream or an unreachable lease table fails the host (the library retries
@@ -94,6 +98,25 @@ public static class OrderPipelineApp
             o.DynamoDbEndpoint = command.DynamoDbEndpoint;
             o.Region = command.EffectiveRegion;
             o.Credentials = credentials;
+            if (command.FanOut)
+            {
+                o.RetrievalMode = RetrievalMode.FanOut;
+                if (command.ConsumerName is { } prefix)
+                {
+                    // One registered consumer per application: two applications cannot share a subscription.
+                    foreach (var application in Applications)
+                    {
+                        if (!o.Applications.TryGetValue(application, out var overrides))
+                        {
+                            overrides = new KinesisApplicationOptions();
+                            o.Applications[application] = overrides;
+                        }
+
+                        overrides.FanOutConsumerName = $"{prefix}-{application}";
+                    }
+                }
+            }
+
             configure?.Invoke(o);
         });
         using var host = builder.Build();

@@ -76,6 +76,8 @@ public sealed class OrderPipelineTests(EmulatorFixture emulators)
     [InlineData("consume", "--stream", "s", "--exit-when-idle", "soon")]
     [InlineData("consume", "--stream", "s", "--kinesis-endpoint", "not a url")]
     [InlineData("consume", "--stream", "s", "--bogus", "1")]
+    [InlineData("consume", "--stream", "s", "--consumer-name", "x")]
+    [InlineData("consume", "--stream", "s", "--efo", "--consumer-name", "not a name")]
     public async Task BadArguments_PrintUsageAndExitTwo(params string[] args)
     {
         var (code, _, stderr) = await RunAsync(args);
