@@ -63,8 +63,9 @@ internal sealed class KinesisShardSubscription : IShardSubscription
 
             return null;
         }
-        catch (Exception ex) when (Broken(ex))
+        catch (Exception ex)
         {
+            Break(ex);
             throw;
         }
         finally
@@ -74,6 +75,7 @@ internal sealed class KinesisShardSubscription : IShardSubscription
     }
 
     /// <summary>Resets the HTTP/2 stream (when the body has not ended) and releases the response.</summary>
+    /// <remarks>Disposing twice, or after a failure already released the stream, is harmless.</remarks>
     public ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -117,8 +119,10 @@ internal sealed class KinesisShardSubscription : IShardSubscription
         }
     }
 
-    // Any failure leaves the reader mid-frame or the stream reset: the subscription cannot be read on. Always false.
-    private bool Broken(Exception error)
+    // Any failure, a cancelled read included, leaves the reader mid-frame or the stream reset: the subscription cannot
+    // be read on. Reset its HTTP/2 stream now (a cancelled read alone does not), so the server does not keep pushing
+    // to, or counting, a subscription nobody reads; the caller's dispose then has nothing left to do.
+    private void Break(Exception error)
     {
         _broken = true;
         if (error is KinesisException kinesis)
@@ -126,6 +130,7 @@ internal sealed class KinesisShardSubscription : IShardSubscription
             kinesis.StreamName ??= _streamName;
         }
 
-        return false;
+        _body.Dispose();
+        _response.Dispose();
     }
 }
