@@ -375,6 +375,30 @@ public sealed class KinesisSubscribeToShardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BeyondTheServersStreamLimit_ASubscriptionOpensAnotherConnection_InsteadOfWaitingForAFreeStream()
+    {
+        await using var server = await FakeSubscribeToShardServer.StartAsync(maxStreamsPerConnection: 1);
+        using var client = server.CreateClient(timeout: Patience);
+        server.Respond(async context =>
+        {
+            await FakeSubscribeToShardServer.StartEventStreamAsync(context);
+            await context.Response.Body.WriteAsync(RecordsEvent([1], "1"));
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+
+        // Without EnableMultipleHttp2Connections the second would wait for the first stream to end, which it never does.
+        await using var first = await client.SubscribeToShardAsync(Request());
+        await using var second = await client.SubscribeToShardAsync(Request() with { ShardId = "shardId-000000000002" });
+        Assert.NotNull(await first.NextEventAsync());
+        Assert.NotNull(await second.NextEventAsync());
+
+        var requests = server.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.NotEqual(requests[0].ConnectionId, requests[1].ConnectionId);
+    }
+
+    [Fact]
     public async Task TheRequestTimeout_BoundsTheWaitForTheHeaders_NotTheLifeOfTheSubscription()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

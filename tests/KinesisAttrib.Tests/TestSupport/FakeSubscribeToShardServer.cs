@@ -44,11 +44,19 @@ internal sealed class FakeSubscribeToShardServer : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeSubscribeToShardServer> StartAsync()
+    /// <param name="maxStreamsPerConnection">Kestrel's HTTP/2 stream limit per connection (100 unless given).</param>
+    public static async Task<FakeSubscribeToShardServer> StartAsync(int? maxStreamsPerConnection = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
+            if (maxStreamsPerConnection is { } limit)
+            {
+                kestrel.Limits.Http2.MaxStreamsPerConnection = limit;
+            }
+        });
         var app = builder.Build();
         FakeSubscribeToShardServer? server = null;
         app.Run(context => server!.HandleAsync(context));
