@@ -23,9 +23,10 @@ internal sealed class EventStreamReader(Stream body)
     private const int PreludeLength = 12;
     private const int MinimumFrameLength = PreludeLength + 4;
 
-    // Far above any SubscribeToShard event (records of up to 1 MiB, an event carries at most a few MiB); a length
-    // beyond it means a garbled prelude, not a large event.
-    private const int MaximumFrameLength = 16 * 1024 * 1024;
+    // Far above any SubscribeToShard event from Kinesis (records of up to 1 MiB, an event carries at most a few MiB).
+    // kinesis-local puts a shard's whole backlog into one event (5,000 records of 1 KB made one 7.5 MB frame), hence
+    // the headroom. The prelude's CRC has been checked before this bound, so it only stops a runaway server.
+    private const int MaximumFrameLength = 64 * 1024 * 1024;
 
     private byte[] _buffer = new byte[64 * 1024];
 

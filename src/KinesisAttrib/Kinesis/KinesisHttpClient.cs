@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace KinesisAttrib.Kinesis;
 
 /// <summary>
@@ -189,6 +191,86 @@ public sealed class KinesisHttpClient : IKinesisClient, IDisposable
             CurrentShardCount = response.CurrentShardCount ?? 0,
             TargetShardCount = response.TargetShardCount ?? request.TargetShardCount,
         };
+    }
+
+    /// <inheritdoc />
+    public async Task<StreamConsumer> DescribeStreamConsumerAsync(StreamConsumerRequest request, CancellationToken cancellationToken = default)
+    {
+        var wire = ToWire(request, "DescribeStreamConsumer");
+        var response = await _pipeline.SendAsync(
+            KinesisOperations.DescribeStreamConsumer, KinesisWireMapper.StreamNameFromArn(request.ConsumerArn ?? request.StreamArn), wire, cancellationToken).ConfigureAwait(false);
+        return KinesisWireMapper.FromWire(response!.ConsumerDescription, "DescribeStreamConsumer", "ConsumerDescription");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Retried like every call: when an attempt registered the consumer but its answer was lost, the next attempt
+    /// fails with <c>ResourceInUseException</c> (the consumer exists); describe it then.
+    /// </remarks>
+    public async Task<StreamConsumer> RegisterStreamConsumerAsync(string streamArn, string consumerName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamArn);
+        ArgumentException.ThrowIfNullOrEmpty(consumerName);
+        var response = await _pipeline.SendAsync(
+            KinesisOperations.RegisterStreamConsumer,
+            KinesisWireMapper.StreamNameFromArn(streamArn),
+            new RegisterStreamConsumerWireRequest { StreamARN = streamArn, ConsumerName = consumerName },
+            cancellationToken).ConfigureAwait(false);
+        var consumer = KinesisWireMapper.FromWire(response!.Consumer, "RegisterStreamConsumer", "Consumer");
+
+        // RegisterStreamConsumer's answer does not carry the stream's ARN; the caller just gave it.
+        return consumer.StreamArn is null ? consumer with { StreamArn = streamArn } : consumer;
+    }
+
+    /// <inheritdoc />
+    public Task DeregisterStreamConsumerAsync(StreamConsumerRequest request, CancellationToken cancellationToken = default)
+    {
+        var wire = ToWire(request, "DeregisterStreamConsumer");
+        return _pipeline.SendAsync(
+            KinesisOperations.DeregisterStreamConsumer, KinesisWireMapper.StreamNameFromArn(request.ConsumerArn ?? request.StreamArn), wire, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One HTTP/2 stream on the connections every shard shares; the request timeout bounds the wait for the response
+    /// headers only. Not retried: a failure throws at once (transport failures and timeouts as retryable
+    /// <see cref="KinesisException"/>s), so the caller keeps Kinesis's pace of one subscription per second per shard.
+    /// </remarks>
+    public async Task<IShardSubscription> SubscribeToShardAsync(SubscribeToShardRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.ConsumerArn, nameof(request));
+        ArgumentException.ThrowIfNullOrEmpty(request.ShardId, nameof(request));
+        var needsSequenceNumber = request.StartingPositionType is ShardIteratorType.AtSequenceNumber or ShardIteratorType.AfterSequenceNumber;
+        if (needsSequenceNumber != !string.IsNullOrEmpty(request.StartingSequenceNumber))
+        {
+            throw new ArgumentException(
+                $"SubscribeToShard on shard '{request.ShardId}': StartingSequenceNumber is required with {KinesisWireMapper.ToWire(request.StartingPositionType)} "
+                + "(AT_ or AFTER_SEQUENCE_NUMBER) and not allowed otherwise.",
+                nameof(request));
+        }
+
+        if ((request.StartingPositionType == ShardIteratorType.AtTimestamp) != request.Timestamp.HasValue)
+        {
+            throw new ArgumentException(
+                $"SubscribeToShard on shard '{request.ShardId}': Timestamp is required with AT_TIMESTAMP and not allowed otherwise.", nameof(request));
+        }
+
+        var streamName = request.StreamName ?? KinesisWireMapper.StreamNameFromArn(request.ConsumerArn);
+        var body = JsonSerializer.SerializeToUtf8Bytes(KinesisWireMapper.ToWire(request), KinesisOperations.SubscribeToShard.RequestType);
+        var (response, stream) = await _pipeline.OpenEventStreamAsync(KinesisOperations.SubscribeToShard.Name, streamName, body, cancellationToken).ConfigureAwait(false);
+        return new KinesisShardSubscription(response, stream, streamName, request.ShardId, _pipeline.Target.Endpoint);
+    }
+
+    private static StreamConsumerWireRequest ToWire(StreamConsumerRequest request, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrEmpty(request.ConsumerArn) && (string.IsNullOrEmpty(request.StreamArn) || string.IsNullOrEmpty(request.ConsumerName)))
+        {
+            throw new ArgumentException($"{operation}: give the consumer's ARN, or the stream's ARN and the consumer's name.", nameof(request));
+        }
+
+        return new StreamConsumerWireRequest { ConsumerARN = request.ConsumerArn, StreamARN = request.StreamArn, ConsumerName = request.ConsumerName };
     }
 
     /// <summary>Disposes the <see cref="HttpClient"/> if this client created it.</summary>

@@ -25,5 +25,10 @@ namespace KinesisAttrib.Kinesis;
 [JsonSerializable(typeof(MergeShardsWireRequest))]
 [JsonSerializable(typeof(UpdateShardCountWireRequest))]
 [JsonSerializable(typeof(UpdateShardCountWireResponse))]
+[JsonSerializable(typeof(StreamConsumerWireRequest))]
+[JsonSerializable(typeof(RegisterStreamConsumerWireRequest))]
+[JsonSerializable(typeof(RegisterStreamConsumerWireResponse))]
+[JsonSerializable(typeof(DescribeStreamConsumerWireResponse))]
+[JsonSerializable(typeof(SubscribeToShardWireRequest))]
 [JsonSerializable(typeof(ErrorWireResponse))]
 internal sealed partial class KinesisJsonContext : JsonSerializerContext;

@@ -28,4 +28,13 @@ internal static class KinesisOperations
     public static readonly KinesisOperation<MergeShardsWireRequest, object> MergeShards = new("MergeShards", Json.MergeShardsWireRequest, null);
 
     public static readonly KinesisOperation<UpdateShardCountWireRequest, UpdateShardCountWireResponse> UpdateShardCount = new("UpdateShardCount", Json.UpdateShardCountWireRequest, Json.UpdateShardCountWireResponse);
+
+    public static readonly KinesisOperation<StreamConsumerWireRequest, DescribeStreamConsumerWireResponse> DescribeStreamConsumer = new("DescribeStreamConsumer", Json.StreamConsumerWireRequest, Json.DescribeStreamConsumerWireResponse);
+
+    public static readonly KinesisOperation<RegisterStreamConsumerWireRequest, RegisterStreamConsumerWireResponse> RegisterStreamConsumer = new("RegisterStreamConsumer", Json.RegisterStreamConsumerWireRequest, Json.RegisterStreamConsumerWireResponse);
+
+    public static readonly KinesisOperation<StreamConsumerWireRequest, object> DeregisterStreamConsumer = new("DeregisterStreamConsumer", Json.StreamConsumerWireRequest, null);
+
+    /// <summary>Not sent through <see cref="KinesisRequestPipeline.SendAsync{TRequest, TResponse}"/>: its answer is an event stream, opened by <see cref="KinesisRequestPipeline.OpenEventStreamAsync"/>.</summary>
+    public static readonly KinesisOperation<SubscribeToShardWireRequest, object> SubscribeToShard = new("SubscribeToShard", Json.SubscribeToShardWireRequest, null);
 }

@@ -20,6 +20,7 @@ internal sealed class KinesisRequestPipeline : IDisposable
     private const string Service = "kinesis";
     private const string TargetPrefix = "Kinesis_20131202.";
     private const string JsonContentType = "application/x-amz-json-1.1";
+    private const string EventStreamContentType = "application/vnd.amazon.eventstream";
     private static readonly TimeSpan ClockSkewTolerance = TimeSpan.FromMinutes(1);
 
     private readonly HttpClient _http;
@@ -52,7 +53,9 @@ internal sealed class KinesisRequestPipeline : IDisposable
         if (httpClient is null)
         {
             // The per-attempt timeout below governs; HttpClient's own would surface as a bare TaskCanceledException.
-            _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            // SubscribeToShard runs one HTTP/2 stream per shard on this handler's connections; a server allows about
+            // 100 streams per connection, so a worker with more shards needs a second connection rather than a queue.
+            _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), EnableMultipleHttp2Connections = true })
             {
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
@@ -289,6 +292,115 @@ internal sealed class KinesisRequestPipeline : IDisposable
                 requestId: requestId,
                 innerException: ex);
         }
+    }
+
+    /// <summary>
+    /// Opens a call whose answer is an event stream (SubscribeToShard): signed like every call, sent over HTTP/2 only
+    /// (h2c with prior knowledge on an <c>http://</c> endpoint, ALPN on <c>https://</c>), bounded by the per-attempt
+    /// timeout until the response headers arrive and by nothing after that (the body lasts up to five minutes; the
+    /// caller's token and disposal end it). Never retried here: its caller re-subscribes at its own pace. A refusal
+    /// throws the decoded error, a transport failure a retryable <see cref="KinesisException"/>. The caller owns the
+    /// response and its body.
+    /// </summary>
+    public async Task<(HttpResponseMessage Response, Stream Body)> OpenEventStreamAsync(
+        string operation, string? streamName, byte[] body, CancellationToken cancellationToken)
+    {
+        var (region, endpoint) = _target.Value;
+        var attemptStarted = _time.GetTimestamp();
+        using var timer = new CancellationTokenSource(_timeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        HttpRequestMessage? message = null;
+        HttpResponseMessage? response = null;
+        try
+        {
+            var credentials = await _credentials.GetAsync(operation, timeout.Token).ConfigureAwait(false);
+
+            // Not disposed on success: with HTTP/2 the response can outrun the request, which the response still refers to.
+            message = new HttpRequestMessage(HttpMethod.Post, endpoint)
+            {
+                Content = new ByteArrayContent(body),
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue(JsonContentType);
+            message.Headers.TryAddWithoutValidation("X-Amz-Target", TargetPrefix + operation);
+            var signedAt = _time.GetUtcNow() + TimeSpan.FromTicks(Volatile.Read(ref _clockSkewTicks));
+            SigV4Signer.Sign(
+                message, body, credentials.AccessKey, credentials.SecretKey, credentials.UseToken ? credentials.Token : null,
+                region, Service, signedAt.UtcDateTime);
+
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var requestId = FirstHeader(response, "x-amzn-RequestId") ?? FirstHeader(response, "x-amz-request-id");
+            if (!response.IsSuccessStatusCode)
+            {
+                var errorBody = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+                var error = KinesisErrorDecoder.ToException(
+                    operation, streamName, response.StatusCode, requestId, FirstHeader(response, "x-amzn-ErrorType"), errorBody,
+                    awsMessage => KinesisCredentialSource.Redact(awsMessage, credentials));
+                error.ClockSkewCorrected = CorrectClockSkew(error.ErrorType, response.Headers.Date, signedAt);
+                throw error;
+            }
+
+            if (response.Content.Headers.ContentType?.MediaType is { } mediaType && mediaType != EventStreamContentType)
+            {
+                throw KinesisException.Malformed(
+                    $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} answered with {mediaType} instead of an event stream ({EventStreamContentType}){RequestIdSuffix(requestId)}.",
+                    operation,
+                    streamName,
+                    requestId);
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            RecordAttempt(operation, streamName, "success", attemptStarted);
+            var opened = (response, stream);
+            response = null;
+            message = null;
+            return opened;
+        }
+        catch (KinesisException ex) when (RecordFailedAttempt(operation, streamName, ex, attemptStarted))
+        {
+            throw;
+        }
+        catch (KinesisException ex)
+        {
+            Attribute(ex, 1, operation, streamName);
+            throw;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Attributed(TimedOut(operation, streamName, _timeout, ex), operation, streamName, attemptStarted);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} was cancelled.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && timer.IsCancellationRequested)
+        {
+            throw Attributed(TimedOut(operation, streamName, _timeout, ex), operation, streamName, attemptStarted);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw Attributed(
+                new KinesisException(
+                    "TransportFailure",
+                    $"Kinesis {operation}{KinesisWireMapper.OnStream(streamName)} failed to reach {endpoint} over HTTP/2: {ex.Message}",
+                    innerException: ex),
+                operation,
+                streamName,
+                attemptStarted);
+        }
+        finally
+        {
+            response?.Dispose();
+            message?.Dispose();
+        }
+    }
+
+    private KinesisException Attributed(KinesisException error, string operation, string? streamName, long attemptStarted)
+    {
+        RecordFailedAttempt(operation, streamName, error, attemptStarted);
+        Attribute(error, 1, operation, streamName);
+        return error;
     }
 
     private static KinesisException TimedOut(string operation, string? streamName, TimeSpan attemptTimeout, Exception inner) =>

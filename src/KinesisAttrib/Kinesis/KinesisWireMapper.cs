@@ -222,6 +222,59 @@ internal static class KinesisWireMapper
         return new PutRecordsResponse { FailedRecordCount = response.FailedRecordCount ?? 0, Records = entries };
     }
 
+    /// <summary>RegisterStreamConsumer's <c>Consumer</c> or DescribeStreamConsumer's <c>ConsumerDescription</c> (<paramref name="field"/>).</summary>
+    public static StreamConsumer FromWire(ConsumerWire? consumer, string operation, string field)
+    {
+        if (consumer is null)
+        {
+            throw Malformed(operation, field);
+        }
+
+        var created = consumer.ConsumerCreationTimestamp;
+        return new StreamConsumer
+        {
+            ConsumerName = consumer.ConsumerName ?? throw Malformed(operation, "ConsumerName"),
+            ConsumerArn = consumer.ConsumerARN ?? throw Malformed(operation, "ConsumerARN"),
+            ConsumerStatus = consumer.ConsumerStatus ?? throw Malformed(operation, "ConsumerStatus"),
+            ConsumerCreationTimestamp = created is { } seconds ? FromEpochSeconds(seconds) : null,
+            StreamArn = consumer.StreamARN,
+        };
+    }
+
+    public static SubscribeToShardWireRequest ToWire(SubscribeToShardRequest request) => new()
+    {
+        ConsumerARN = request.ConsumerArn,
+        ShardId = request.ShardId,
+        StartingPosition = new StartingPositionWire
+        {
+            Type = ToWire(request.StartingPositionType),
+            SequenceNumber = request.StartingSequenceNumber,
+            Timestamp = request.Timestamp is { } timestamp ? ToEpochSeconds(timestamp) : null,
+        },
+    };
+
+    /// <summary>
+    /// The stream named in a stream ARN (<c>arn:aws:kinesis:region:account:stream/NAME</c>) or a consumer ARN
+    /// (<c>…:stream/NAME/consumer/CONSUMER:CREATED</c>), for error messages; null when the ARN has another shape.
+    /// </summary>
+    public static string? StreamNameFromArn(string? arn)
+    {
+        if (arn is null)
+        {
+            return null;
+        }
+
+        var start = arn.IndexOf(":stream/", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var name = arn.AsSpan(start + ":stream/".Length);
+        var end = name.IndexOf('/');
+        return (end < 0 ? name : name[..end]).ToString() is { Length: > 0 } found ? found : null;
+    }
+
     /// <summary><c>" on stream 'x'"</c>, or nothing when the stream is not known.</summary>
     public static string OnStream(string? streamName) => string.IsNullOrEmpty(streamName) ? string.Empty : $" on stream '{streamName}'";
 

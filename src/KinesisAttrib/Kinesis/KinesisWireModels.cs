@@ -285,3 +285,64 @@ internal sealed class ErrorWireResponse
     [JsonPropertyName("Message")]
     public string? UpperCaseMessage { get; init; }
 }
+
+/// <summary>DescribeStreamConsumer and DeregisterStreamConsumer: the consumer's ARN, or its stream's ARN and its name.</summary>
+internal sealed class StreamConsumerWireRequest
+{
+    public string? StreamARN { get; init; }
+
+    public string? ConsumerName { get; init; }
+
+    public string? ConsumerARN { get; init; }
+}
+
+internal sealed class RegisterStreamConsumerWireRequest
+{
+    public required string StreamARN { get; init; }
+
+    public required string ConsumerName { get; init; }
+}
+
+internal sealed class RegisterStreamConsumerWireResponse
+{
+    public ConsumerWire? Consumer { get; init; }
+}
+
+internal sealed class DescribeStreamConsumerWireResponse
+{
+    public ConsumerWire? ConsumerDescription { get; init; }
+}
+
+/// <summary>RegisterStreamConsumer's <c>Consumer</c> and DescribeStreamConsumer's <c>ConsumerDescription</c> (which adds the stream's ARN).</summary>
+internal sealed class ConsumerWire
+{
+    public string? ConsumerName { get; init; }
+
+    public string? ConsumerARN { get; init; }
+
+    public string? ConsumerStatus { get; init; }
+
+    /// <summary>Epoch seconds with a fraction.</summary>
+    public double? ConsumerCreationTimestamp { get; init; }
+
+    public string? StreamARN { get; init; }
+}
+
+internal sealed class SubscribeToShardWireRequest
+{
+    public required string ConsumerARN { get; init; }
+
+    public required string ShardId { get; init; }
+
+    public required StartingPositionWire StartingPosition { get; init; }
+}
+
+internal sealed class StartingPositionWire
+{
+    public required string Type { get; init; }
+
+    public string? SequenceNumber { get; init; }
+
+    /// <summary>Epoch seconds with a fraction, as the JSON protocol encodes timestamps.</summary>
+    public double? Timestamp { get; init; }
+}

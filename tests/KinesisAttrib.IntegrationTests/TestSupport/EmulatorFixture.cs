@@ -6,12 +6,14 @@ using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using KinesisAttrib.Kinesis;
 
 namespace KinesisAttrib.IntegrationTests.TestSupport;
 
 /// <summary>
-/// Runs kinesalite (Kinesis) and dynalite (DynamoDB) for the integration tests: one Node.js process
-/// (<c>tests/emulators/start.js</c>) serving both on ephemeral loopback ports, shared by every test class in the
+/// Runs kinesalite (Kinesis), dynalite (DynamoDB) and kinesis-local (Kinesis with enhanced fan-out) for the
+/// integration tests: one Node.js process (<c>tests/emulators/start.js</c>, kinesis-local as its child) serving them on
+/// free loopback ports, shared by every test class in the
 /// <c>"emulators"</c> collection. The first run on a machine installs the pinned packages with <c>npm ci</c>; the only
 /// prerequisite is Node.js 20 (with npm) on the PATH. The emulator process exits when this test process ends,
 /// even if it crashes, because it watches its stdin.
@@ -24,13 +26,14 @@ public sealed class EmulatorFixture : IAsyncLifetime
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
-    private static readonly string[] EmulatorPackages = ["kinesalite", "dynalite"];
+    private static readonly string[] EmulatorPackages = ["kinesalite", "dynalite", "kinesis-local"];
 
     private readonly StringBuilder _stderr = new();
     private Process? _process;
     private Task? _stdoutDrain;
     private Uri? _kinesisEndpoint;
     private Uri? _dynamoDbEndpoint;
+    private Uri? _kinesisLocalEndpoint;
 
     /// <summary>
     /// Fake credentials: the emulators do not check signatures. Pass them explicitly to every client so the SDK never
@@ -43,6 +46,24 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     /// <summary>The dynalite endpoint, e.g. <c>http://127.0.0.1:40124/</c>.</summary>
     public Uri DynamoDbEndpoint => _dynamoDbEndpoint ?? throw NotStarted();
+
+    /// <summary>
+    /// The kinesis-local endpoint (its plain port: HTTP/1.1, and HTTP/2 with prior knowledge for SubscribeToShard), e.g.
+    /// <c>http://127.0.0.1:40125/</c>. kinesalite has no enhanced fan-out; kinesis-local does.
+    /// </summary>
+    public Uri KinesisLocalEndpoint => _kinesisLocalEndpoint ?? throw NotStarted();
+
+    /// <summary>
+    /// A <see cref="KinesisHttpClient"/> for kinesis-local with the fixture's explicit credentials and region, owning its
+    /// handler (so SubscribeToShard shares its HTTP/2 connections as in production). The caller disposes it.
+    /// </summary>
+    public KinesisHttpClient CreateKinesisLocalClient(TimeSpan? timeout = null) => new(new KinesisClientOptions
+    {
+        ServiceUrl = KinesisLocalEndpoint,
+        Region = Region,
+        Credentials = Credentials,
+        Timeout = timeout ?? TimeSpan.FromSeconds(10),
+    });
 
     /// <summary>The folder holding <c>package.json</c>, the lock file and <c>start.js</c>.</summary>
     public static string EmulatorsDirectory { get; } = FindEmulatorsDirectory();
@@ -113,6 +134,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
         using var ports = JsonDocument.Parse(line);
         _kinesisEndpoint = Loopback(ports.RootElement.GetProperty("kinesis").GetInt32());
         _dynamoDbEndpoint = Loopback(ports.RootElement.GetProperty("dynamodb").GetInt32());
+        _kinesisLocalEndpoint = Loopback(ports.RootElement.GetProperty("kinesisLocal").GetInt32());
     }
 
     /// <inheritdoc />
@@ -232,7 +254,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
         if (npm.ExitCode != 0 || !IsInstalled())
         {
             throw new InvalidOperationException(
-                $"'npm ci' in {EmulatorsDirectory} failed (exit code {npm.ExitCode}); the integration tests need kinesalite and dynalite from its package-lock.json. Output:{Environment.NewLine}{Locked(output)}");
+                $"'npm ci' in {EmulatorsDirectory} failed (exit code {npm.ExitCode}); the integration tests need kinesalite, dynalite and kinesis-local from its package-lock.json. Output:{Environment.NewLine}{Locked(output)}");
         }
     }
 

@@ -6,7 +6,7 @@ using Amazon.DynamoDBv2.Model;
 
 namespace KinesisAttrib.IntegrationTests.TestSupport;
 
-/// <summary>The fixture every integration test stands on: both emulators answer on loopback addresses.</summary>
+/// <summary>The fixture every integration test stands on: the emulators answer on loopback addresses.</summary>
 [Collection(EmulatorCollection.Name)]
 public sealed class EmulatorFixtureTests(EmulatorFixture emulators)
 {
@@ -15,7 +15,22 @@ public sealed class EmulatorFixtureTests(EmulatorFixture emulators)
     {
         Assert.Equal(IPAddress.Loopback.ToString(), emulators.KinesisEndpoint.Host);
         Assert.Equal(IPAddress.Loopback.ToString(), emulators.DynamoDbEndpoint.Host);
-        Assert.NotEqual(emulators.KinesisEndpoint.Port, emulators.DynamoDbEndpoint.Port);
+        Assert.Equal(IPAddress.Loopback.ToString(), emulators.KinesisLocalEndpoint.Host);
+        Assert.Equal(3, new[] { emulators.KinesisEndpoint.Port, emulators.DynamoDbEndpoint.Port, emulators.KinesisLocalEndpoint.Port }.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task KinesisLocalEndpoint_ServesKinesisWithStreamConsumers()
+    {
+        using var client = emulators.CreateKinesisLocalClient();
+        var name = EmulatorFixture.UniqueName("fixture-efo");
+
+        await client.CreateStreamAsync(name, 1);
+        var summary = await client.DescribeStreamSummaryAsync(name);
+
+        // kinesalite would refuse RegisterStreamConsumer as an unknown operation.
+        var consumer = await client.RegisterStreamConsumerAsync(summary.StreamArn!, "fixture-smoke");
+        Assert.Equal("fixture-smoke", consumer.ConsumerName);
     }
 
     [Fact]

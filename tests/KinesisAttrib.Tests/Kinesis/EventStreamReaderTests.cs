@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 using KinesisAttrib.Kinesis;
+using static KinesisAttrib.Tests.TestSupport.EventStreamFrames;
 
 namespace KinesisAttrib.Tests.Kinesis;
 
@@ -12,43 +13,6 @@ namespace KinesisAttrib.Tests.Kinesis;
 /// </summary>
 public sealed class EventStreamReaderTests
 {
-    private static byte[] Frame(IEnumerable<(string Name, byte Type, byte[] Value)> headers, byte[] payload)
-    {
-        var headerBytes = new MemoryStream();
-        foreach (var (name, type, value) in headers)
-        {
-            var nameBytes = Encoding.UTF8.GetBytes(name);
-            headerBytes.WriteByte((byte)nameBytes.Length);
-            headerBytes.Write(nameBytes);
-            headerBytes.WriteByte(type);
-            headerBytes.Write(value);
-        }
-
-        var h = headerBytes.ToArray();
-        var total = 12 + h.Length + payload.Length + 4;
-        var frame = new byte[total];
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(0), total);
-        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(4), h.Length);
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(8), Crc32.HashToUInt32(frame.AsSpan(0, 8)));
-        h.CopyTo(frame, 12);
-        payload.CopyTo(frame, 12 + h.Length);
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(total - 4), Crc32.HashToUInt32(frame.AsSpan(0, total - 4)));
-        return frame;
-    }
-
-    private static (string, byte, byte[]) StringHeader(string name, string value)
-    {
-        var bytes = Encoding.UTF8.GetBytes(value);
-        var encoded = new byte[2 + bytes.Length];
-        BinaryPrimitives.WriteUInt16BigEndian(encoded, (ushort)bytes.Length);
-        bytes.CopyTo(encoded, 2);
-        return (name, 7, encoded);
-    }
-
-    private static byte[] Event(string payload) => Frame(
-        [StringHeader(":message-type", "event"), StringHeader(":event-type", "SubscribeToShardEvent"), StringHeader(":content-type", "application/json")],
-        Encoding.UTF8.GetBytes(payload));
-
     /// <summary>A stream that returns at most <paramref name="chunk"/> bytes per read, as a network does.</summary>
     private sealed class Trickle(byte[] data, int chunk) : MemoryStream(data)
     {
