@@ -65,5 +65,10 @@ public interface IShardSubscription : IAsyncDisposable
     /// continue with a new one after the last <see cref="SubscribeToShardEvent.ContinuationSequenceNumber"/>).
     /// Errors the service sends in the stream, and a damaged stream, throw <see cref="KinesisException"/>s.
     /// </summary>
+    /// <remarks>
+    /// One call at a time. A call that throws or is cancelled ends the subscription (the HTTP client resets its HTTP/2
+    /// stream at once); later calls throw <see cref="InvalidOperationException"/>: dispose it and subscribe again after
+    /// the last delivered <see cref="SubscribeToShardEvent.ContinuationSequenceNumber"/>.
+    /// </remarks>
     ValueTask<SubscribeToShardEvent?> NextEventAsync(CancellationToken cancellationToken = default);
 }
