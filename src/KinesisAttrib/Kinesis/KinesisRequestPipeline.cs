@@ -55,7 +55,10 @@ internal sealed class KinesisRequestPipeline : IDisposable
             // The per-attempt timeout below governs; HttpClient's own would surface as a bare TaskCanceledException.
             // SubscribeToShard runs one HTTP/2 stream per shard on this handler's connections; a server allows about
             // 100 streams per connection, so a worker with more shards needs a second connection rather than a queue.
-            _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), EnableMultipleHttp2Connections = true })
+            // The stream window is what a subscription may have in flight unread: 1 MiB lets an event of a busy shard
+            // arrive in one round trip (the 64 KiB default stalled kinesis-local's larger events on a shared connection)
+            // and still bounds each shard's unread bytes.
+            _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), EnableMultipleHttp2Connections = true, InitialHttp2StreamWindowSize = 1024 * 1024 })
             {
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };

@@ -52,6 +52,32 @@ public sealed class OrderPipelineTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task ConsumeEfo_OnKinesisLocal_ArchivesEveryOrder_ThroughOneRegisteredConsumerPerApplication()
+    {
+        var stream = EmulatorFixture.UniqueName("orders");
+        using var kinesis = emulators.CreateKinesisLocalClient();
+        await EmulatorStreams.CreateActiveStreamAsync(kinesis, stream, 2);
+        await OrderGenerator.PutAsync(kinesis, stream, 0, 600, CancellationToken.None);
+        var archive = Directory.CreateTempSubdirectory("archive-");
+
+        var (code, stdout, stderr) = await RunAsync(
+            ["consume", "--stream", stream, "--kinesis-endpoint", emulators.KinesisLocalEndpoint.ToString(), "--dynamodb-endpoint", emulators.DynamoDbEndpoint.ToString(),
+             "--region", EmulatorFixture.Region, "--worker-id", "efo-worker", "--archive-dir", archive.FullName, "--exit-when-idle", "15", "--efo", "--consumer-name", "sample"]);
+
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.True(stdout.Contains("archive: 600 records", StringComparison.Ordinal) && stdout.Contains("totals: 600 records", StringComparison.Ordinal), stdout + stderr);
+        var orders = archive.GetFiles("*.jsonl").SelectMany(f => File.ReadAllLines(f.FullName)).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("orderId").GetString()!).ToList();
+        Assert.Equal(Enumerable.Range(0, 600).Select(i => OrderGenerator.Create(i).OrderId).Order(), orders.Order());
+        var streamArn = (await kinesis.DescribeStreamSummaryAsync(stream)).StreamArn;
+        foreach (var consumer in new[] { "sample-archive", "sample-totals" })
+        {
+            Assert.Equal("ACTIVE", (await kinesis.DescribeStreamConsumerAsync(new StreamConsumerRequest { StreamArn = streamArn, ConsumerName = consumer })).ConsumerStatus);
+        }
+
+        archive.Delete(recursive: true);
+    }
+
+    [Fact]
     public async Task Produce_PutsTheRequestedNumberOfOrders()
     {
         var stream = EmulatorFixture.UniqueName("orders");

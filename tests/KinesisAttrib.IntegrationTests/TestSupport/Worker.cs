@@ -19,12 +19,13 @@ internal sealed class Worker : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort = new();
 
-    public Worker(string id, string application, string stream, IKinesisClient kinesis, IAmazonDynamoDB dynamo, DeliveryLog log, ILoggerFactory? loggers = null)
+    public Worker(string id, string application, string stream, IKinesisClient kinesis, IAmazonDynamoDB dynamo, DeliveryLog log, ILoggerFactory? loggers = null, RetrievalMode retrieval = RetrievalMode.Polling)
     {
         Id = id;
         var options = new KinesisAttribOptions
         {
             WorkerId = id,
+            RetrievalMode = retrieval,
             FailoverTime = FailoverTime,
 
             // A third of the failover time: three helpers share two cores while these tests run.
