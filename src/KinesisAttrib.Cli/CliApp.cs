@@ -32,8 +32,7 @@ internal static class CliApp
             // One line naming the problem, then where to look; System.CommandLine's own error action would exit 1.
             // "Required command was not provided" comes first but says least when a word was not understood.
             var error = parse.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) ?? parse.Errors[0];
-            environment.Error.WriteLine($"kinesisattrib: {error.Message}");
-            environment.Error.WriteLine("Run 'kinesisattrib --help' (or '<command> --help') for usage.");
+            environment.Error.WriteLine($"kinesisattrib: {error.Message} (see kinesisattrib --help)");
             return ExitCodes.Usage;
         }
 

@@ -70,7 +70,7 @@ public sealed class CommandTests
         app.RunOwner(await app.AddLeaseAsync(Shard(0), owner: "alive"));
         await app.AddLeaseAsync(Shard(1), owner: "gone");
 
-        var result = await Run(app, "leases", "--json", "--observe", "--failover-time", "300ms");
+        var result = await Run(app, "leases", "--json", "--observe", "--failover-time", "1s");
 
         var states = result.Json().GetProperty("leases").EnumerateArray().ToDictionary(l => l.GetProperty("shardId").GetString()!, l => l.GetProperty("state").GetString());
         Assert.Equal("live", states[Shard(0)]);

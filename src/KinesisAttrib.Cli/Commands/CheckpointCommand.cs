@@ -90,8 +90,7 @@ internal static class CheckpointCommand
             return ExitCodes.Success;
         }
 
-        var taken = await session.WriteAsync(s => s.TakeLeaseAsync(lease, Session.ToolOwner, cancellationToken), $"take lease '{lease.LeaseKey}'", cancellationToken).ConfigureAwait(false)
-            ?? throw new ToolFailureException($"lease '{lease.LeaseKey}' changed between the tool's read and its take (a worker renewed, checkpointed or took it); nothing written. Run the command again.");
+        var taken = await TakeAsync(session, lease, force, cancellationToken).ConfigureAwait(false);
         var written = await session.WriteAsync(s => s.UpdateCheckpointAsync(taken, position, cancellationToken), $"write the checkpoint of lease '{lease.LeaseKey}'", cancellationToken).ConfigureAwait(false)
             ?? throw new ToolFailureException($"the checkpoint write of lease '{lease.LeaseKey}' was refused right after the tool took it (another writer took it meanwhile); the checkpoint is unchanged.");
 
@@ -100,6 +99,33 @@ internal static class CheckpointCommand
         var after = Side(released ?? written);
         Print(output, json, new CheckpointChange(shardId, lease.LeaseKey, target.Text, resolution, before, after, ownerWas, force, DryRun: false), position);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The take, conditional on the counter the tool read. A busy owner checkpoints many times a second, so with
+    /// --force a refused take is tried again on a fresh read (the owner is being displaced anyway); without it, a
+    /// refusal means the expired owner came back, and the command stops.
+    /// </summary>
+    private static async Task<Lease> TakeAsync(Session session, Lease lease, bool force, CancellationToken cancellationToken)
+    {
+        var current = lease;
+        for (var attempt = 1; ; attempt++)
+        {
+            var seen = current;
+            var taken = await session.WriteAsync(s => s.TakeLeaseAsync(seen, Session.ToolOwner, cancellationToken), $"take lease '{lease.LeaseKey}'", cancellationToken).ConfigureAwait(false);
+            if (taken is not null)
+            {
+                return taken;
+            }
+
+            if (!force || attempt == 10)
+            {
+                throw new ToolFailureException($"lease '{lease.LeaseKey}' changed between the tool's read and its take (a worker renewed, checkpointed or took it); nothing written. Run the command again.");
+            }
+
+            current = await session.GetAsync(lease.LeaseKey, cancellationToken).ConfigureAwait(false)
+                ?? throw new ToolFailureException($"lease '{lease.LeaseKey}' was deleted meanwhile (the shard was cleaned up); nothing written.");
+        }
     }
 
     private static async Task<(ExtendedSequenceNumber Position, string? Resolution)> ResolveAsync(Session session, LeaseScan scan, string shardId, CheckpointTarget target, CancellationToken cancellationToken)
