@@ -162,7 +162,7 @@ public sealed class CommandTests
         var result = await Run(app, "checkpoint", "set", "--shard", Shard(0), "--to", "latest", "--failover-time", "200ms");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("expired (owner gone wrote nothing", result.Out, StringComparison.Ordinal);
+        Assert.Contains("gone (expired: wrote nothing for", result.Out, StringComparison.Ordinal);
         Assert.Equal(ExtendedSequenceNumber.Latest, (await app.Store.GetLeaseAsync(Shard(0)))!.Checkpoint);
     }
 

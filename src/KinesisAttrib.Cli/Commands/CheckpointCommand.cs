@@ -55,18 +55,18 @@ internal static class CheckpointCommand
         var lease = scan.Find(shardId) ?? throw new UsageException(NoLease(session, scan, shardId));
         if (lease.Checkpoint.IsShardEnd && !force)
         {
-            throw new ToolFailureException($"shard '{shardId}' is finished (SHARD_END): its children may already hold its later records' successors; moving it back replays the whole shard. Pass --force to do it anyway. Nothing written.");
+            throw new ToolFailureException($"shard '{shardId}' is finished (SHARD_END) and its children may have started: moving it back replays it after them, out of order. Pass --force to do it anyway. Nothing written.");
         }
 
         // Resolve and check the position against the stream before anything is written.
         var (position, resolution) = await ResolveAsync(session, scan, shardId, target, cancellationToken).ConfigureAwait(false);
 
-        var ownerWas = lease.LeaseOwner is null ? "free" : "held";
+        var ownerWas = "free";
         if (lease.LeaseOwner is { } owner)
         {
             if (force)
             {
-                ownerWas = $"held by {owner} (taken with --force)";
+                ownerWas = "taken with --force";
             }
             else
             {
@@ -79,7 +79,7 @@ internal static class CheckpointCommand
                 }
 
                 lease = liveness.Current;
-                ownerWas = $"expired (owner {owner} wrote nothing for {Output.Duration(liveness.Watched)})";
+                ownerWas = $"expired: wrote nothing for {Output.Duration(liveness.Watched)}";
             }
         }
 
