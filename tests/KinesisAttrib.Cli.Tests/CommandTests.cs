@@ -286,6 +286,23 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task ReleaseWorker_FreesEveryUnfinishedLeaseOfAGoneWorker_AndNoOther()
+    {
+        await using var app = await CreateAsync(3);
+        await app.AddLeaseAsync(Shard(0), owner: "gone");
+        await app.AddLeaseAsync(Shard(1), owner: "gone");
+        await app.AddLeaseAsync(Shard(2), owner: "other");
+
+        var result = await Run(app, "release", "--worker", "gone", "--failover-time", "200ms", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(2, result.Json().GetProperty("results").GetArrayLength());
+        Assert.Null((await app.Store.GetLeaseAsync(Shard(0)))!.LeaseOwner);
+        Assert.Null((await app.Store.GetLeaseAsync(Shard(1)))!.LeaseOwner);
+        Assert.Equal("other", (await app.Store.GetLeaseAsync(Shard(2)))!.LeaseOwner);
+    }
+
+    [Fact]
     public async Task Release_OfALiveOwner_AsksForAHandOff_WhichTheOwnerAnswersWithACheckpointAndARelease()
     {
         await using var app = await CreateAsync(1);

@@ -108,6 +108,37 @@ public sealed class ToolOnEmulatorsTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task CheckpointSetAtTimestamp_OnARunningConsumer_RedeliversFromTheFirstRecordAtOrAfterIt_IncludingIt()
+    {
+        await using var app = await CreateAsync(emulators, "cli-time", shards: 1);
+        var log = new DeliveryLog();
+        app.StartWorker("worker-1", () => new CheckpointEachRecordProcessor(log, "worker-1"));
+        await app.PutAsync(Enumerable.Range(0, 30).Select(i => $"p{i}"));
+        await log.WhenDistinctAsync(30, Patience);
+
+        // The time of p15's arrival, as the stream recorded it; records of the same millisecond count as at or after it.
+        var iterator = await app.Kinesis.GetShardIteratorAsync(new Kinesis.GetShardIteratorRequest { StreamName = app.Stream, ShardId = Shard(0), IteratorType = Kinesis.ShardIteratorType.TrimHorizon });
+        var records = (await app.Kinesis.GetRecordsAsync(new Kinesis.GetRecordsRequest { ShardIterator = iterator })).Records;
+        var at = records[15].ApproximateArrivalTimestamp!.Value;
+        var first = records.First(r => r.ApproximateArrivalTimestamp >= at);
+        var firstPayload = System.Text.Encoding.UTF8.GetString(first.Data.Span);
+
+        var result = await app.ToolAsync("checkpoint", "set", "--shard", Shard(0), "--to", $"at-timestamp:{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fff}Z", "--force", "--json");
+        var deliveriesAtTheMove = log.Snapshot().Count;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(first.SequenceNumber, result.Json().GetProperty("after").GetProperty("checkpoint").GetString());
+        Assert.Equal(-1, result.Json().GetProperty("after").GetProperty("checkpointSubSequenceNumber").GetInt64());
+
+        // The consumer resumes AT that record: it is delivered again, then every later one, in order.
+        await Poll.UntilAsync(() => log.Snapshot().Skip(deliveriesAtTheMove).Any(d => d.Payload == "p29"), "p29 was delivered again", Patience);
+        var replayed = log.Snapshot().Skip(deliveriesAtTheMove).Select(d => d.Payload).ToList();
+        var start = int.Parse(firstPayload[1..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(firstPayload, replayed[0]);
+        Assert.Equal(Enumerable.Range(start, 30 - start).Select(i => $"p{i}"), replayed.Take(30 - start));
+    }
+
+    [Fact]
     public async Task Doctor_FindsAPlantedPoisonRecord_OnARunningConsumer()
     {
         await using var app = await CreateAsync(emulators, "cli-poison", shards: 1);
