@@ -73,7 +73,7 @@ internal static class DoctorCommand
 
         CheckStreams(findings, second, stream, listed);
         CheckOpenShards(findings, open, leases);
-        CheckLineage(findings, second, leases, listed, observer, now);
+        CheckLineage(findings, leases, listed, observer, now);
         CheckStuck(findings, first, second, lags1, lags2, observer, now, interval);
         CheckOwners(findings, second, observer, now, interval);
         CheckBalance(findings, second);
@@ -116,7 +116,7 @@ internal static class DoctorCommand
         }
     }
 
-    private static void CheckLineage(List<Finding> findings, LeaseScan scan, Dictionary<string, Lease> leases, Dictionary<string, Shard> listed, LeaseObserver observer, DateTimeOffset now)
+    private static void CheckLineage(List<Finding> findings, Dictionary<string, Lease> leases, Dictionary<string, Shard> listed, LeaseObserver observer, DateTimeOffset now)
     {
         foreach (var (shardId, lease) in leases)
         {
@@ -162,8 +162,6 @@ internal static class DoctorCommand
                     "the workers' lease cleaner deletes it after CompletedLeaseRetention (1 h by default); if it stays for longer, no worker is running"));
             }
         }
-
-        _ = scan;
     }
 
     private static void CheckStuck(List<Finding> findings, LeaseScan first, LeaseScan second, Dictionary<string, LagInfo> lags1, Dictionary<string, LagInfo> lags2, LeaseObserver observer, DateTimeOffset now, TimeSpan interval)

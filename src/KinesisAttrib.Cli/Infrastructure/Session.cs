@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Amazon.Runtime;
-using KinesisAttrib.Handlers;
 using KinesisAttrib.Kinesis;
 using KinesisAttrib.Leases;
 
@@ -153,10 +152,4 @@ internal sealed class Session(ToolSettings settings, ToolServices services, Time
 
         return ex;
     }
-
-    /// <summary>The lease key of a shard id in this scan's key schema.</summary>
-    public static string LeaseKeyOf(LeaseScan scan, string shardId) => scan.Keys.LeaseKeyOf(shardId);
-
-    /// <summary>True for a real sequence number (not a sentinel).</summary>
-    public static bool IsSequence(ExtendedSequenceNumber position) => !position.IsSentinel && position.SequenceNumber.Length > 0;
 }

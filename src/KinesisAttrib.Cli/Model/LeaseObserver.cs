@@ -66,7 +66,4 @@ internal sealed class LeaseObserver(TimeSpan failoverTime)
     /// <summary>When the lease's counter was last seen to move, or null when it has not moved while watched.</summary>
     public DateTimeOffset? LastWrite(Lease lease) =>
         _seen.TryGetValue(lease.LeaseKey, out var seen) && _firstScan is { } first && seen.FirstSeen > first ? seen.FirstSeen : null;
-
-    /// <summary>The counter value this observer first saw for the lease's current value, and when.</summary>
-    public DateTimeOffset? CounterSeenSince(Lease lease) => _seen.TryGetValue(lease.LeaseKey, out var seen) ? seen.FirstSeen : null;
 }
