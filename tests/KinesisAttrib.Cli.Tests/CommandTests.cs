@@ -346,7 +346,16 @@ public sealed class CommandTests
         await renewer;
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("did not hand it off within", result.Out, StringComparison.Ordinal);
-        Assert.Equal("busy", (await app.Store.GetLeaseAsync(Shard(0)))!.LeaseOwner);
+        var asked = (await app.Store.GetLeaseAsync(Shard(0)))!;
+        Assert.Equal("busy", asked.LeaseOwner);
+        Assert.StartsWith("kinesisattrib-cli@", asked.HandoffRequestedBy, StringComparison.Ordinal);
+
+        // The owner answers later; a second release clears the reservation the request left on the free lease.
+        Assert.NotNull(await app.Store.EvictLeaseAsync(asked));
+        var again = await Run(app, "release", "--shard", Shard(0));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("reservation is cleared", again.Out, StringComparison.Ordinal);
+        Assert.Null((await app.Store.GetLeaseAsync(Shard(0)))!.HandoffRequestedBy);
     }
 
     [Fact]

@@ -80,6 +80,13 @@ internal static class ReleaseCommand
 
         if (lease.LeaseOwner is not { } owner)
         {
+            if (lease.HandoffRequestedBy is { } requester)
+            {
+                // Released for a requester that has not taken it (the workers leave it to that one for the failover time).
+                var cleared = await FreeAsync(session, lease, cancellationToken).ConfigureAwait(false);
+                return new ReleaseResult(shardId, null, "freed", cleared ? $"was free but reserved for '{requester}'; the reservation is cleared, any worker may take it" : "a worker took it meanwhile", true);
+            }
+
             return new ReleaseResult(shardId, null, "none", "already free", true);
         }
 
@@ -144,7 +151,7 @@ internal static class ReleaseCommand
             shardId,
             owner,
             "hand-off",
-            $"'{owner}' did not hand it off within {Output.Duration(wait)} (a batch still running?); the request stays on the lease, and an unanswered request ends in a steal by a worker below its share",
+            $"'{owner}' did not hand it off within {Output.Duration(wait)} (a batch still running?); the request stays on the lease: the owner hands it off when the batch ends, and the released lease is free for any worker after the failover time",
             false);
     }
 
