@@ -214,7 +214,7 @@ internal static class CheckpointCommand
     {
         if (json)
         {
-            output.Json(change, CliJsonContext.Default.CheckpointChange);
+            output.Json(change, CliJsonContext.Output.CheckpointChange);
             return;
         }
 

@@ -28,7 +28,7 @@ internal static class DoctorCommand
             var report = await ExamineAsync(session, parse.GetValue(interval), parse.GetValue(failover), token).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                output.Json(report, CliJsonContext.Default.DoctorReport);
+                output.Json(report, CliJsonContext.Output.DoctorReport);
             }
             else
             {

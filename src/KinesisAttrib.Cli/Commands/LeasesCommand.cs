@@ -32,7 +32,7 @@ internal static class LeasesCommand
             var report = LeaseReading.Report(session, scan, observer, lags);
             if (parse.GetValue(json))
             {
-                output.Json(report, CliJsonContext.Default.LeasesReport);
+                output.Json(report, CliJsonContext.Output.LeasesReport);
             }
             else
             {

@@ -55,7 +55,7 @@ internal static class ReleaseCommand
             var results = await Task.WhenAll(leases.Select(l => ReleaseAsync(session, scan, l, failoverTime, waitFor, token))).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                output.Json(new ReleaseReport(results), CliJsonContext.Default.ReleaseReport);
+                output.Json(new ReleaseReport(results), CliJsonContext.Output.ReleaseReport);
             }
             else
             {

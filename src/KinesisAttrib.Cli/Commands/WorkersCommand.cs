@@ -24,7 +24,7 @@ internal static class WorkersCommand
             var report = LeaseRows.Workers(session.Settings, scan, observer, session.Time.GetUtcNow());
             if (parse.GetValue(json))
             {
-                output.Json(report, CliJsonContext.Default.WorkersReport);
+                output.Json(report, CliJsonContext.Output.WorkersReport);
             }
             else
             {

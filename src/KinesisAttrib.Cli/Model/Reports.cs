@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace KinesisAttrib.Cli.Model;
@@ -82,4 +83,17 @@ internal sealed record Finding(string Severity, string Check, string? Subject, s
 [JsonSerializable(typeof(CheckpointChange))]
 [JsonSerializable(typeof(ReleaseReport))]
 [JsonSerializable(typeof(DoctorReport))]
-internal sealed partial class CliJsonContext : JsonSerializerContext;
+internal sealed partial class CliJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// What the tool prints: the same settings, with quotes and non-ASCII characters left as they are (the output goes
+    /// to a terminal or a script, never into HTML).
+    /// </summary>
+    public static CliJsonContext Output { get; } = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
