@@ -139,6 +139,31 @@ public sealed class ToolOnEmulatorsTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task Release_OfARunningWorkersLease_IsAGracefulHandOff_WithNoRecordDeliveredTwice()
+    {
+        await using var app = await CreateAsync(emulators, "cli-release", shards: 1);
+        var log = new DeliveryLog();
+        app.StartWorker("worker-1", () => new LoggingProcessor(log, "worker-1"));
+        await app.PutAsync(Enumerable.Range(0, 20).Select(i => $"p{i}"));
+        await log.WhenDistinctAsync(20, Patience);
+
+        var result = await app.ToolAsync("release", "--shard", Shard(0), "--json", "--failover-time", "2s");
+
+        // The worker answers the request as it answers another worker's: its processor checkpoints and it releases.
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var release = Assert.Single(result.Json().GetProperty("results").EnumerateArray());
+        Assert.Equal("hand-off", release.GetProperty("action").GetString());
+        Assert.True(release.GetProperty("succeeded").GetBoolean());
+
+        // The reservation is cleared, so the worker takes the lease back at once and goes on from its checkpoint.
+        await app.PutAsync(Enumerable.Range(20, 5).Select(i => $"p{i}"));
+        await log.WhenDistinctAsync(25, Patience);
+        Assert.Equal(25, log.Snapshot().Count);
+        var item = Assert.Single(await app.ScanTableAsync());
+        Assert.False(item.ContainsKey("handoffRequestedBy"));
+    }
+
+    [Fact]
     public async Task Doctor_FindsAPlantedPoisonRecord_OnARunningConsumer()
     {
         await using var app = await CreateAsync(emulators, "cli-poison", shards: 1);
