@@ -7,7 +7,8 @@ namespace KinesisAttrib.Generators;
 
 /// <summary>
 /// Turns each <c>[KinesisHandler]</c> method into a shard record processor and adds all of them to a generated
-/// <c>AddKinesisHandlers()</c>. This file only wires the pipeline: see the Parser and Emitter parts.
+/// <c>AddKinesisHandlers()</c> (internal, for the assembly itself) and a public
+/// <c>AddKinesisHandlersFrom{Assembly}()</c> (for other assemblies, such as its tests). This file only wires the pipeline: see the Parser and Emitter parts.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
@@ -57,11 +58,17 @@ public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(namedHandlers, static (spc, handler) =>
             spc.AddSource(handler.HintName, Emitter.EmitProcessor(handler)));
 
-        context.RegisterSourceOutput(allHandlers, static (spc, named) =>
+        // The public registration is named after the assembly (so a test project that references the app and declares
+        // handlers of its own sees two distinct methods); only a rename of the assembly changes this value.
+        var assemblyIdentifier = context.CompilationProvider
+            .Select(static (compilation, _) => Parser.AssemblyIdentifier(compilation.AssemblyName))
+            .WithTrackingName(TrackingNames.AssemblyIdentifier);
+
+        context.RegisterSourceOutput(allHandlers.Combine(assemblyIdentifier), static (spc, pair) =>
         {
-            if (named.Count > 0)
+            if (pair.Left.Count > 0)
             {
-                spc.AddSource(KnownTypeNames.RegistrationHintName, Emitter.EmitRegistrations(named));
+                spc.AddSource(KnownTypeNames.RegistrationHintName, Emitter.EmitRegistrations(pair.Left, pair.Right));
             }
         });
     }

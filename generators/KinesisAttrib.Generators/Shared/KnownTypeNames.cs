@@ -79,6 +79,10 @@ internal static class KnownTypeNames
     public const string GeneratedNamespace = "KinesisAttrib.Generated";
     public const string RegistrationNamespace = "Microsoft.Extensions.DependencyInjection";
     public const string RegistrationClass = "KinesisAttribGeneratedRegistrations";
+
+    // The public registration: {AssemblyIdentifier}KinesisHandlerRegistration.AddKinesisHandlersFrom{AssemblyIdentifier}.
+    public const string PublicRegistrationClassSuffix = "KinesisHandlerRegistration";
+    public const string PublicRegistrationMethodPrefix = "AddKinesisHandlersFrom";
     public const string RegistrationHintName = "KinesisAttribRegistrations.g.cs";
 
     /// <summary>The simple name of a non-generic metadata name, e.g. <c>CheckpointMode</c> (what a code fix writes when it is in scope).</summary>
