@@ -103,6 +103,17 @@ public sealed class RecordingCheckpointer : IRecordProcessorCheckpointer
         => Write(new ExtendedSequenceNumber(sequenceNumber, subSequenceNumber));
 
     /// <inheritdoc />
+    public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(CancellationToken cancellationToken = default)
+        => PrepareCheckpointAsync(null, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(byte[]? applicationState, CancellationToken cancellationToken = default)
+    {
+        var largest = LargestPermittedCheckpoint;
+        return PrepareCheckpointAsync(largest.SequenceNumber, largest.SubSequenceNumber, applicationState, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public ValueTask<IPreparedCheckpointer> PrepareCheckpointAsync(string sequenceNumber, long subSequenceNumber = 0, CancellationToken cancellationToken = default)
         => PrepareCheckpointAsync(sequenceNumber, subSequenceNumber, null, cancellationToken);
 
