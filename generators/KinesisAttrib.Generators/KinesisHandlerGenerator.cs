@@ -59,9 +59,13 @@ public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
             spc.AddSource(handler.HintName, Emitter.EmitProcessor(handler)));
 
         // The public registration is named after the assembly (so a test project that references the app and declares
-        // handlers of its own sees two distinct methods); only a rename of the assembly changes this value.
+        // handlers of its own sees two distinct methods), or after the MSBuild property KinesisAttribRegistrationName
+        // when a project sets it (a template whose assembly name is the user's choice); only a rename changes this value.
         var assemblyIdentifier = context.CompilationProvider
-            .Select(static (compilation, _) => Parser.AssemblyIdentifier(compilation.AssemblyName))
+            .Select(static (compilation, _) => compilation.AssemblyName)
+            .Combine(context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue(KnownTypeNames.RegistrationNameProperty, out var name) ? name : null))
+            .Select(static (pair, _) => Parser.AssemblyIdentifier(string.IsNullOrWhiteSpace(pair.Right) ? pair.Left : pair.Right))
             .WithTrackingName(TrackingNames.AssemblyIdentifier);
 
         context.RegisterSourceOutput(allHandlers.Combine(assemblyIdentifier), static (spc, pair) =>

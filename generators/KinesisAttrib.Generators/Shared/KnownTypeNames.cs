@@ -83,6 +83,9 @@ internal static class KnownTypeNames
     // The public registration: {AssemblyIdentifier}KinesisHandlerRegistration.AddKinesisHandlersFrom{AssemblyIdentifier}.
     public const string PublicRegistrationClassSuffix = "KinesisHandlerRegistration";
     public const string PublicRegistrationMethodPrefix = "AddKinesisHandlersFrom";
+
+    // MSBuild property (CompilerVisibleProperty in build/KinesisAttrib.props) that names the public registration instead of the assembly name.
+    public const string RegistrationNameProperty = "build_property.KinesisAttribRegistrationName";
     public const string RegistrationHintName = "KinesisAttribRegistrations.g.cs";
 
     /// <summary>The simple name of a non-generic metadata name, e.g. <c>CheckpointMode</c> (what a code fix writes when it is in scope).</summary>
