@@ -1,5 +1,9 @@
+using System.Diagnostics.CodeAnalysis;
 using KinesisAttrib.Generators.Tests.TestSupport;
 using KinesisAttrib.Hosting;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KinesisAttrib.Generators.Tests;
@@ -92,5 +96,36 @@ public sealed class KinesisHandlerGeneratorPublicRegistrationTests
             viaPublic.Select(s => (s.ServiceType, s.Lifetime, s.ImplementationType)),
             viaInternal.Select(s => (s.ServiceType, s.Lifetime, s.ImplementationType)));
         Assert.Contains(viaPublic, s => s.ServiceType.Name == "OrderHandlers" && s.Lifetime == ServiceLifetime.Scoped);
+    }
+
+    [Fact]
+    public void Generator_NamesThePublicRegistrationAfterTheMsBuildProperty_WhenTheProjectSetsIt()
+    {
+        var compilation = GeneratorHarness.CreateCompilation([s_app], "my-worker.2", []);
+        var driver = CSharpGeneratorDriver.Create(
+            [new KinesisHandlerGenerator().AsSourceGenerator()],
+            parseOptions: GeneratorHarness.ParseOptions,
+            optionsProvider: new BuildProperties(new Dictionary<string, string> { ["build_property.KinesisAttribRegistrationName"] = "App" }));
+
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var registration = Assert.Single(output.SyntaxTrees, t => t.FilePath.EndsWith("KinesisAttribRegistrations.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("public static class AppKinesisHandlerRegistration", registration, StringComparison.Ordinal);
+        Assert.Contains("AddKinesisHandlersFromApp(this", registration, StringComparison.Ordinal);
+    }
+
+    private sealed class BuildProperties(Dictionary<string, string> values) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(values);
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options([]);
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options([]);
+
+        private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, [NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+        }
     }
 }
