@@ -101,10 +101,12 @@ public sealed class KinesisTestHost : IAsyncDisposable
             o.ApplicationName = KinesisTestData.ApplicationName;
             o.IdleTimeBetweenReads = TimeSpan.FromMilliseconds(20);
             configureOptions?.Invoke(o);
-            o.WorkerId = workerId;
         });
         configureServices(builder.Services);
         builder.Services.AddKinesisAttribInMemory(kinesis, leases);
+
+        // Last, whatever the registrations above set: the handled-record count is told apart by this worker id.
+        builder.Services.PostConfigure<KinesisAttribOptions>(o => o.WorkerId = workerId);
 
         var host = builder.Build();
         var testHost = new KinesisTestHost(host, kinesis, leases, workerId);
