@@ -30,25 +30,68 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
         ImmutableArray.Create(DiagnosticIds.ManualCheckpointMissing, DiagnosticIds.ManualWithoutCheckpointer);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <remarks>
+    /// Fix-all edits each document once, for every diagnostic it can fix and skipping the others, whichever diagnostic the
+    /// host asked from: <c>dotnet format</c> takes the first one it finds, which may be one this fix does not cover.
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() =>
+        FixAllProvider.Create(static async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var diagnostic = context.Diagnostics[0];
-        var adding = diagnostic.Id == DiagnosticIds.ManualWithoutCheckpointer;
-        if (!adding && (!diagnostic.Properties.TryGetValue(CheckpointAnalyzer.FixAtExitsProperty, out var atExits) || atExits != "true"))
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null || Prepare(diagnostic, root, model, context.CancellationToken) is not { } plan)
         {
             return;
         }
 
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { Body: not null } method
-            || !method.Modifiers.Any(SyntaxKind.AsyncKeyword)
-            || model?.GetDeclaredSymbol(method, context.CancellationToken) is not { } symbol)
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                plan.Title,
+                cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
+                CodeFixIds.AddCheckpointAtEnd),
+            diagnostic);
+    }
+
+    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
         {
-            return;
+            return document;
+        }
+
+        var newLine = root.ToFullString().Contains("\r\n") ? "\r\n" : "\n";
+        var fixes = new Dictionary<MethodDeclarationSyntax, MethodDeclarationSyntax>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (Prepare(diagnostic, root, model, cancellationToken) is { } plan && !fixes.ContainsKey(plan.Method))
+            {
+                fixes.Add(plan.Method, Apply(plan, model, newLine));
+            }
+        }
+
+        return fixes.Count == 0 ? document : document.WithSyntaxRoot(root.ReplaceNodes(fixes.Keys, (original, _) => fixes[original]));
+    }
+
+    // What the fix does for one diagnostic; null when it does not apply (see the class summary).
+    private static Plan? Prepare(Diagnostic diagnostic, SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var adding = diagnostic.Id == DiagnosticIds.ManualWithoutCheckpointer;
+        if (!adding && (!diagnostic.Properties.TryGetValue(CheckpointAnalyzer.FixAtExitsProperty, out var atExits) || atExits != "true"))
+        {
+            return null;
+        }
+
+        if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { Body: not null } method
+            || !method.Modifiers.Any(SyntaxKind.AsyncKeyword)
+            || model.GetDeclaredSymbol(method, cancellationToken) is not { } symbol)
+        {
+            return null;
         }
 
         var checkpointerType = model.Compilation.GetTypeByMetadataName(KnownTypeNames.CheckpointerMetadata);
@@ -58,7 +101,7 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
         if (checkpointerType is null
             || (adding ? checkpointer is not null || symbol.Parameters.Any(p => p.Name == "checkpointer") : checkpointer is null))
         {
-            return;
+            return null;
         }
 
         var checkpointerName = checkpointer?.Name ?? "checkpointer";
@@ -73,54 +116,38 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
         var title = adding ? $"Take an IRecordProcessorCheckpointer and add '{call}' at the end"
             : returns.Count == 0 ? $"Add '{call}' at the end of the handler"
             : $"Add '{call}' where the handler finishes without it";
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                title,
-                cancellationToken => FixAsync(context.Document, root, model, method, call, returns, atEnd, adding, token?.Name, cancellationToken),
-                CodeFixIds.AddCheckpointAtEnd),
-            diagnostic);
+        return new Plan(method, call, returns, atEnd, adding, token?.Name, title);
     }
 
-    private static Task<Document> FixAsync(
-        Document document,
-        SyntaxNode root,
-        SemanticModel model,
-        MethodDeclarationSyntax method,
-        string call,
-        IReadOnlyList<ReturnStatementSyntax> returns,
-        bool atEnd,
-        bool addParameter,
-        string? tokenName,
-        CancellationToken cancellationToken)
+    private static MethodDeclarationSyntax Apply(Plan plan, SemanticModel model, string newLine)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var newLine = root.ToFullString().Contains("\r\n") ? "\r\n" : "\n";
-        var tracked = method.TrackNodes(returns);
-        foreach (var original in returns)
+        var method = plan.Method;
+        var tracked = method.TrackNodes(plan.Returns);
+        foreach (var original in plan.Returns)
         {
             // Before the return, on its own line with the return's indentation.
             var current = tracked.GetCurrentNode(original)!;
-            var before = SyntaxFactory.ParseStatement(call)
+            var before = SyntaxFactory.ParseStatement(plan.Call)
                 .WithLeadingTrivia(SyntaxFactory.ParseLeadingTrivia(Indentation(current.GetLeadingTrivia())))
                 .WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine));
             tracked = tracked.InsertNodesBefore(current, [before]);
         }
 
-        var newMethod = atEnd ? WithCheckpointAtEnd(tracked, call, newLine) : tracked;
-        if (addParameter)
+        var newMethod = plan.AtEnd ? WithCheckpointAtEnd(tracked, plan.Call, newLine) : tracked;
+        if (plan.AddParameter)
         {
             var simpleName = KnownTypeNames.SimpleName(KnownTypeNames.CheckpointerMetadata);
             var typeName = model.LookupNamespacesAndTypes(method.SpanStart, name: simpleName).Any()
                 ? simpleName
                 : KnownTypeNames.CheckpointerMetadata;
             var parameters = newMethod.ParameterList.Parameters.Select(p => p.ToString()).ToList();
-            var tokenIndex = tokenName is null ? -1 : newMethod.ParameterList.Parameters.IndexOf(p => p.Identifier.Text == tokenName);
+            var tokenIndex = plan.TokenName is null ? -1 : newMethod.ParameterList.Parameters.IndexOf(p => p.Identifier.Text == plan.TokenName);
             parameters.Insert(tokenIndex < 0 ? parameters.Count : tokenIndex, typeName + " checkpointer");
             newMethod = newMethod.WithParameterList(
                 SyntaxFactory.ParseParameterList("(" + string.Join(", ", parameters) + ")").WithTriviaFrom(newMethod.ParameterList));
         }
 
-        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, newMethod)));
+        return newMethod;
     }
 
     private static MethodDeclarationSyntax WithCheckpointAtEnd(MethodDeclarationSyntax method, string call, string newLine)
@@ -149,4 +176,13 @@ public sealed class AddCheckpointAtEndCodeFixProvider : CodeFixProvider
 
     private static string Indentation(SyntaxTriviaList trivia) =>
         trivia.LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).ToFullString();
+
+    private sealed record Plan(
+        MethodDeclarationSyntax Method,
+        string Call,
+        IReadOnlyList<ReturnStatementSyntax> Returns,
+        bool AtEnd,
+        bool AddParameter,
+        string? TokenName,
+        string Title);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
@@ -24,30 +25,30 @@ public sealed class AsyncVoidHandlerCodeFixProvider : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.AsyncVoidHandler);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() =>
+        FixAllProvider.Create(static async (context, document, diagnostics) => await ReturnTaskAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindNode(context.Span).FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } method
-            || method.ReturnType is not PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword })
-        {
-            return;
-        }
-
         foreach (var diagnostic in context.Diagnostics)
         {
+            if (root is null || VoidMethod(root, diagnostic) is null)
+            {
+                continue;
+            }
+
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Return Task instead of void",
-                    ct => ReturnTaskAsync(context.Document, method, ct),
+                    ct => ReturnTaskAsync(context.Document, ImmutableArray.Create(diagnostic), ct),
                     EquivalenceKey),
                 diagnostic);
         }
     }
 
-    private static async Task<Document> ReturnTaskAsync(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)
+    private static async Task<Document> ReturnTaskAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)
@@ -55,9 +56,23 @@ public sealed class AsyncVoidHandlerCodeFixProvider : CodeFixProvider
             return document;
         }
 
-        var task = SyntaxFactory.ParseTypeName("global::System.Threading.Tasks.Task")
-            .WithTriviaFrom(method.ReturnType)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation);
-        return document.WithSyntaxRoot(root.ReplaceNode(method.ReturnType, task));
+        var returnTypes = new HashSet<TypeSyntax>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (VoidMethod(root, diagnostic) is { } method)
+            {
+                returnTypes.Add(method.ReturnType);
+            }
+        }
+
+        return document.WithSyntaxRoot(root.ReplaceNodes(returnTypes, static (original, _) =>
+            SyntaxFactory.ParseTypeName("global::System.Threading.Tasks.Task")
+                .WithTriviaFrom(original)
+                .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation)));
     }
+
+    private static MethodDeclarationSyntax? VoidMethod(SyntaxNode root, Diagnostic diagnostic) =>
+        root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>() is { ReturnType: PredefinedTypeSyntax { Keyword.RawKind: (int)SyntaxKind.VoidKeyword } } method
+            ? method
+            : null;
 }

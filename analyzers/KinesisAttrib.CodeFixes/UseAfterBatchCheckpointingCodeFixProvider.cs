@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -29,7 +30,16 @@ public sealed class UseAfterBatchCheckpointingCodeFixProvider : CodeFixProvider
         ImmutableArray.Create(DiagnosticIds.ManualCheckpointMissing, DiagnosticIds.ManualWithoutCheckpointer);
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    /// <remarks>
+    /// Fix-all covers a document or a project, not a solution. This fix changes how the handler checkpoints, which only
+    /// its title says; <c>dotnet format analyzers</c> shows no titles and applies every fixer of a diagnostic id in
+    /// Solution scope, so leaving that scope out keeps it from turning manual handlers into after-batch ones unasked
+    /// (it logs that the fix does not support Fix All in Solution and applies <see cref="AddCheckpointAtEndCodeFixProvider"/>).
+    /// </remarks>
+    public override FixAllProvider GetFixAllProvider() =>
+        FixAllProvider.Create(
+            static async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false),
+            ImmutableArray.Create(FixAllScope.Document, FixAllScope.Project));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -37,11 +47,47 @@ public sealed class UseAfterBatchCheckpointingCodeFixProvider : CodeFixProvider
         var diagnostic = context.Diagnostics[0];
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } method
-            || model is null
-            || FindHandlerAttribute(method, model, context.CancellationToken) is not { ArgumentList: { } arguments } attribute)
+        if (root is null || model is null || Prepare(diagnostic, root, model, context.CancellationToken) is null)
         {
             return;
+        }
+
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                "Let the processor checkpoint after each batch (CheckpointMode.AfterEachBatch)",
+                cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
+                CodeFixIds.UseAfterBatchCheckpointing),
+            diagnostic);
+    }
+
+    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return document;
+        }
+
+        var fixes = new Dictionary<AttributeArgumentListSyntax, AttributeArgumentListSyntax>();
+        foreach (var diagnostic in diagnostics)
+        {
+            if (Prepare(diagnostic, root, model, cancellationToken) is { } fix && !fixes.ContainsKey(fix.Old))
+            {
+                fixes.Add(fix.Old, fix.New);
+            }
+        }
+
+        return fixes.Count == 0 ? document : document.WithSyntaxRoot(root.ReplaceNodes(fixes.Keys, (original, _) => fixes[original]));
+    }
+
+    // The handler attribute's arguments and what they become; null when the fix does not apply.
+    private static (AttributeArgumentListSyntax Old, AttributeArgumentListSyntax New)? Prepare(Diagnostic diagnostic, SyntaxNode root, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } method
+            || FindHandlerAttribute(method, model, cancellationToken) is not { ArgumentList: { } arguments } attribute)
+        {
+            return null;
         }
 
         var fromAssembly = diagnostic.Properties.TryGetValue(CheckpointAnalyzer.ModeSourceProperty, out var source)
@@ -51,7 +97,7 @@ public sealed class UseAfterBatchCheckpointingCodeFixProvider : CodeFixProvider
         var own = arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == ModeProperty);
         if (!fromAssembly && own is null)
         {
-            return;
+            return null;
         }
 
         var modeType = KnownTypeNames.SimpleName(KnownTypeNames.CheckpointModeMetadata);
@@ -64,18 +110,9 @@ public sealed class UseAfterBatchCheckpointingCodeFixProvider : CodeFixProvider
             texts.Add($"{ModeProperty} = {modeName}.{RuntimeContract.CheckpointModeNames[RuntimeContract.CheckpointAfterEachBatch]}");
         }
 
-        if (SyntaxFactory.ParseAttributeArgumentList("(" + string.Join(", ", texts) + ")") is not { } parsed)
-        {
-            return;
-        }
-
-        var newArguments = parsed.WithTriviaFrom(arguments);
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                "Let the processor checkpoint after each batch (CheckpointMode.AfterEachBatch)",
-                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(arguments, newArguments))),
-                CodeFixIds.UseAfterBatchCheckpointing),
-            diagnostic);
+        return SyntaxFactory.ParseAttributeArgumentList("(" + string.Join(", ", texts) + ")") is { } parsed
+            ? (arguments, parsed.WithTriviaFrom(arguments))
+            : null;
     }
 
     private static AttributeSyntax? FindHandlerAttribute(MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)

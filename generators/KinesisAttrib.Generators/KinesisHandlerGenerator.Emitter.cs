@@ -123,11 +123,13 @@ public sealed partial class KinesisHandlerGenerator
             }
         }
 
-        public static string EmitRegistrations(EquatableArray<NamedHandler> handlers)
+        public static string EmitRegistrations(EquatableArray<NamedHandler> handlers, string assemblyIdentifier)
         {
             var writer = new SourceWriter();
             WriteHeader(writer);
 
+            var publicClass = assemblyIdentifier + KnownTypeNames.PublicRegistrationClassSuffix;
+            var publicMethod = KnownTypeNames.PublicRegistrationMethodPrefix + assemblyIdentifier;
             using (writer.Block("namespace " + KnownTypeNames.RegistrationNamespace))
             {
                 writer.WriteLine("/// <summary>Registers the <c>[KinesisHandler]</c> methods of this assembly.</summary>");
@@ -140,7 +142,25 @@ public sealed partial class KinesisHandlerGenerator
                     writer.WriteLine("/// </summary>");
                     writer.WriteLine("/// <param name=\"services\">The service collection.</param>");
                     writer.WriteLine("/// <returns>The same service collection.</returns>");
-                    using (writer.Block($"public static {KnownTypeNames.IServiceCollection} AddKinesisHandlers(this {KnownTypeNames.IServiceCollection} services)"))
+                    writer.WriteLine($"public static {KnownTypeNames.IServiceCollection} AddKinesisHandlers(this {KnownTypeNames.IServiceCollection} services)");
+                    writer.WriteLine($"    => global::{KnownTypeNames.RegistrationNamespace}.{publicClass}.{publicMethod}(services);");
+                }
+
+                writer.WriteLine();
+                writer.WriteLine("/// <summary>");
+                writer.WriteLine("/// Registers the <c>[KinesisHandler]</c> methods of this assembly from other assemblies, such as its test project:");
+                writer.WriteLine("/// public, and named after the assembly so that it never clashes with another assembly's registration.");
+                writer.WriteLine("/// </summary>");
+                writer.WriteLine(GeneratedCodeAttribute);
+                using (writer.Block($"public static class {publicClass}"))
+                {
+                    writer.WriteLine("/// <summary>");
+                    writer.WriteLine("/// Adds one handler descriptor per <c>[KinesisHandler]</c> method of this assembly, and the types that declare");
+                    writer.WriteLine("/// instance handlers as scoped services (unless already registered).");
+                    writer.WriteLine("/// </summary>");
+                    writer.WriteLine("/// <param name=\"services\">The service collection.</param>");
+                    writer.WriteLine("/// <returns>The same service collection.</returns>");
+                    using (writer.Block($"public static {KnownTypeNames.IServiceCollection} {publicMethod}(this {KnownTypeNames.IServiceCollection} services)"))
                     {
                         using (writer.Block("if (services is null)"))
                         {

@@ -143,6 +143,36 @@ public sealed partial class KinesisHandlerGenerator
             return named.ToEquatableArray();
         }
 
+        /// <summary>
+        /// The assembly name as a PascalCase identifier: <c>Orders.Worker</c> and <c>orders-worker</c> become
+        /// <c>OrdersWorker</c>, a leading digit gets an underscore. It names the public registration
+        /// (<c>AddKinesisHandlersFromOrdersWorker</c>), which must differ between an app and its test project.
+        /// </summary>
+        public static string AssemblyIdentifier(string? assemblyName)
+        {
+            var builder = new StringBuilder();
+            var startOfWord = true;
+            foreach (var c in assemblyName ?? string.Empty)
+            {
+                if (c == '_' || char.IsLetterOrDigit(c))
+                {
+                    builder.Append(startOfWord ? char.ToUpperInvariant(c) : c);
+                    startOfWord = false;
+                }
+                else
+                {
+                    startOfWord = true;
+                }
+            }
+
+            if (builder.Length == 0)
+            {
+                return "Assembly";
+            }
+
+            return char.IsDigit(builder[0]) ? "_" + builder : builder.ToString();
+        }
+
         private static string GetProcessorBaseName(HandlerSpec spec)
         {
             var builder = new StringBuilder();

@@ -7,7 +7,8 @@ namespace KinesisAttrib.Generators;
 
 /// <summary>
 /// Turns each <c>[KinesisHandler]</c> method into a shard record processor and adds all of them to a generated
-/// <c>AddKinesisHandlers()</c>. This file only wires the pipeline: see the Parser and Emitter parts.
+/// <c>AddKinesisHandlers()</c> (internal, for the assembly itself) and a public
+/// <c>AddKinesisHandlersFrom{Assembly}()</c> (for other assemblies, such as its tests). This file only wires the pipeline: see the Parser and Emitter parts.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
@@ -57,11 +58,21 @@ public sealed partial class KinesisHandlerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(namedHandlers, static (spc, handler) =>
             spc.AddSource(handler.HintName, Emitter.EmitProcessor(handler)));
 
-        context.RegisterSourceOutput(allHandlers, static (spc, named) =>
+        // The public registration is named after the assembly (so a test project that references the app and declares
+        // handlers of its own sees two distinct methods), or after the MSBuild property KinesisAttribRegistrationName
+        // when a project sets it (a template whose assembly name is the user's choice); only a rename changes this value.
+        var assemblyIdentifier = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.AssemblyName)
+            .Combine(context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue(KnownTypeNames.RegistrationNameProperty, out var name) ? name : null))
+            .Select(static (pair, _) => Parser.AssemblyIdentifier(string.IsNullOrWhiteSpace(pair.Right) ? pair.Left : pair.Right))
+            .WithTrackingName(TrackingNames.AssemblyIdentifier);
+
+        context.RegisterSourceOutput(allHandlers.Combine(assemblyIdentifier), static (spc, pair) =>
         {
-            if (named.Count > 0)
+            if (pair.Left.Count > 0)
             {
-                spc.AddSource(KnownTypeNames.RegistrationHintName, Emitter.EmitRegistrations(named));
+                spc.AddSource(KnownTypeNames.RegistrationHintName, Emitter.EmitRegistrations(pair.Left, pair.Right));
             }
         });
     }

@@ -18,6 +18,9 @@ internal static class TrackingNames
     /// <summary>The named handlers again one by one, so each processor file is only re-emitted when its own handler changes.</summary>
     public const string NamedHandlers = nameof(NamedHandlers);
 
+    /// <summary>The assembly name as an identifier, for the public registration's names.</summary>
+    public const string AssemblyIdentifier = nameof(AssemblyIdentifier);
+
     /// <summary>Every step name, for tests.</summary>
-    public static readonly string[] All = [Handlers, Defaults, ResolvedHandlers, AllHandlers, NamedHandlers];
+    public static readonly string[] All = [Handlers, Defaults, ResolvedHandlers, AllHandlers, NamedHandlers, AssemblyIdentifier];
 }

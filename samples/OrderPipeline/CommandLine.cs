@@ -11,6 +11,9 @@ public sealed record CommandLine
 
     public int? Count { get; init; }
 
+    /// <summary>produce: create the stream with this many shards first, unless it exists.</summary>
+    public int? CreateStreamShards { get; init; }
+
     public Uri? KinesisEndpoint { get; init; }
 
     public Uri? DynamoDbEndpoint { get; init; }
@@ -53,7 +56,7 @@ public sealed record CommandLine
         }
 
         var allowed = verb == "produce"
-            ? new[] { "--stream", "--count", "--kinesis-endpoint", "--region" }
+            ? new[] { "--stream", "--count", "--kinesis-endpoint", "--region", "--create-stream" }
             : ["--stream", "--kinesis-endpoint", "--dynamodb-endpoint", "--region", "--worker-id", "--archive-dir", "--exit-when-idle", "--http-port", "--efo", "--consumer-name"];
         var switches = new[] { "--efo" };
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -101,6 +104,15 @@ public sealed record CommandLine
         {
             var count = values.GetValueOrDefault("--count") ?? throw new FormatException("produce needs --count");
             result = result with { Count = int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new FormatException($"--count '{count}' is not a positive whole number") };
+            if (values.TryGetValue("--create-stream", out var shards))
+            {
+                result = result with
+                {
+                    CreateStreamShards = int.TryParse(shards, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is > 0 and <= 100
+                        ? s
+                        : throw new FormatException($"--create-stream '{shards}' is not a shard count (1-100)"),
+                };
+            }
         }
 
         if (values.TryGetValue("--exit-when-idle", out var idle))

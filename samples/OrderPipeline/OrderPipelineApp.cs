@@ -16,7 +16,7 @@ public static class OrderPipelineApp
     public const string Usage = """
         usage:
           OrderPipeline                                   embedded demo: 10,000 orders through an in-memory 4-shard stream
-          OrderPipeline produce --stream S --count N [--kinesis-endpoint URL] [--region R]
+          OrderPipeline produce --stream S --count N [--kinesis-endpoint URL] [--region R] [--create-stream SHARDS]
           OrderPipeline consume --stream S [--kinesis-endpoint URL] [--dynamodb-endpoint URL] [--region R] [--http-port P]
                                 [--worker-id ID] [--archive-dir DIR] [--exit-when-idle SECONDS]
                                 [--efo [--consumer-name N]]   enhanced fan-out: consumers N-archive, N-totals (default: archive, totals)
@@ -77,6 +77,11 @@ public static class OrderPipelineApp
     private static async Task<int> ProduceAsync(CommandLine command, TextWriter stdout, AWSCredentials? credentials, CancellationToken cancellationToken)
     {
         using var kinesis = new KinesisHttpClient(new KinesisClientOptions { ServiceUrl = command.KinesisEndpoint, Region = command.EffectiveRegion, Credentials = credentials });
+        if (command.CreateStreamShards is { } shards)
+        {
+            await CreateStreamIfMissingAsync(kinesis, command.Stream!, shards, stdout, cancellationToken);
+        }
+
         await kinesis.DescribeStreamSummaryAsync(command.Stream!, cancellationToken);
         var watch = Stopwatch.StartNew();
         await OrderGenerator.PutAsync(kinesis, command.Stream!, 0, command.Count!.Value, cancellationToken);
@@ -85,6 +90,30 @@ public static class OrderPipelineApp
     }
 
     private static readonly string[] Applications = ["archive", "totals"];
+
+    // produce --create-stream N: a stream that exists is used as it is (its shard count is not changed); a new one is
+    // awaited until ACTIVE, which takes seconds on AWS and no time on the emulators.
+    private static async Task CreateStreamIfMissingAsync(KinesisHttpClient kinesis, string stream, int shards, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var existing = await kinesis.DescribeStreamSummaryAsync(stream, cancellationToken);
+            await stdout.WriteLineAsync($"stream '{stream}' exists ({existing.OpenShardCount} open shards, {existing.StreamStatus})");
+            return;
+        }
+        catch (ResourceNotFoundException)
+        {
+        }
+
+        await kinesis.CreateStreamAsync(stream, shards, cancellationToken);
+        using var ticker = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        while ((await kinesis.DescribeStreamSummaryAsync(stream, cancellationToken)).StreamStatus != "ACTIVE")
+        {
+            await ticker.WaitForNextTickAsync(cancellationToken);
+        }
+
+        await stdout.WriteLineAsync($"created stream '{stream}' with {shards} shards");
+    }
 
     private static async Task<int> ConsumeAsync(CommandLine command, TextWriter stdout, TextWriter stderr, AWSCredentials? credentials, Action<KinesisAttribOptions>? configure, CancellationToken cancellationToken)
     {

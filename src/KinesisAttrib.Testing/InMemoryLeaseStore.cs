@@ -12,9 +12,25 @@ public sealed class InMemoryLeaseStore : ILeaseStore
     private readonly object _gate = new();
     private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal);
     private long _requests;
+    private TaskCompletionSource _changed = NewSignal();
 
     /// <summary>How many requests this store has served (each call is one request, like one DynamoDB call).</summary>
     public long RequestCount => Interlocked.Read(ref _requests);
+
+    /// <summary>
+    /// Completes at the next successful write (of any lease). Read it, then look at the leases, then await it: a
+    /// waiter never misses a write (<see cref="KinesisTestHost"/> waits for checkpoints this way, without polling).
+    /// </summary>
+    internal Task Changed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changed.Task;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public Task EnsureTableAsync(CancellationToken cancellationToken = default)
@@ -50,7 +66,13 @@ public sealed class InMemoryLeaseStore : ILeaseStore
         Count();
         lock (_gate)
         {
-            return Task.FromResult(_leases.TryAdd(lease.LeaseKey, lease));
+            var added = _leases.TryAdd(lease.LeaseKey, lease);
+            if (added)
+            {
+                SignalLocked();
+            }
+
+            return Task.FromResult(added);
         }
     }
 
@@ -196,9 +218,20 @@ public sealed class InMemoryLeaseStore : ILeaseStore
 
             var updated = change(stored);
             _leases[expected.LeaseKey] = updated;
+            SignalLocked();
             return Task.FromResult<Lease?>(updated);
         }
     }
 
     private void Count() => Interlocked.Increment(ref _requests);
+
+    // Under _gate. The old task completes asynchronously (RunContinuationsAsynchronously), never inside the lock.
+    private void SignalLocked()
+    {
+        var old = _changed;
+        _changed = NewSignal();
+        old.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

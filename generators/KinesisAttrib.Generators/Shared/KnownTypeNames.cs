@@ -81,6 +81,13 @@ internal static class KnownTypeNames
     public const string GeneratedNamespace = "KinesisAttrib.Generated";
     public const string RegistrationNamespace = "Microsoft.Extensions.DependencyInjection";
     public const string RegistrationClass = "KinesisAttribGeneratedRegistrations";
+
+    // The public registration: {AssemblyIdentifier}KinesisHandlerRegistration.AddKinesisHandlersFrom{AssemblyIdentifier}.
+    public const string PublicRegistrationClassSuffix = "KinesisHandlerRegistration";
+    public const string PublicRegistrationMethodPrefix = "AddKinesisHandlersFrom";
+
+    // MSBuild property (CompilerVisibleProperty in build/KinesisAttrib.props) that names the public registration instead of the assembly name.
+    public const string RegistrationNameProperty = "build_property.KinesisAttribRegistrationName";
     public const string RegistrationHintName = "KinesisAttribRegistrations.g.cs";
 
     /// <summary>The simple name of a non-generic metadata name, e.g. <c>CheckpointMode</c> (what a code fix writes when it is in scope).</summary>

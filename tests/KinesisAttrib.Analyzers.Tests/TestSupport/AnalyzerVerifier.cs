@@ -49,6 +49,13 @@ internal static class AnalyzerVerifier<TAnalyzer>
         where TFix : CodeFixProvider, new()
     {
         var test = Prepare(new CSharpCodeFixTest<TAnalyzer, TFix, DefaultVerifier>(), sources, expected);
+
+        // A fix that leaves out the Solution scope on purpose (see docs/design/analyzers.md) is checked in the others.
+        if (new TFix().GetFixAllProvider()?.GetSupportedFixAllScopes().Contains(FixAllScope.Solution) != true)
+        {
+            test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipFixAllInSolutionCheck;
+        }
+
         for (var i = 0; i < fixedSources.Length; i++)
         {
             test.FixedState.Sources.Add(($"Handlers{i}.cs", fixedSources[i]));

@@ -35,12 +35,16 @@ internal static class GeneratorHarness
         CreateCompilation([source], assemblyName);
 
     public static CSharpCompilation CreateCompilation(IReadOnlyList<string> sources, [CallerMemberName] string assemblyName = "")
+        => CreateCompilation(sources, assemblyName, []);
+
+    /// <summary>A compilation that also references <paramref name="references"/> (another generated assembly, say).</summary>
+    public static CSharpCompilation CreateCompilation(IReadOnlyList<string> sources, string assemblyName, IEnumerable<MetadataReference> references)
     {
         var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Handlers{i}.cs")).ToList();
         return CSharpCompilation.Create(
             assemblyName,
             trees,
-            s_references,
+            [.. s_references, .. references],
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }
 
@@ -54,8 +58,11 @@ internal static class GeneratorHarness
 
     /// <inheritdoc cref="Run(string, string)"/>
     public static GeneratorOutput Run(IReadOnlyList<string> sources, [CallerMemberName] string assemblyName = "")
+        => Run(CreateCompilation(sources, assemblyName));
+
+    /// <summary>Runs the generator over a prepared compilation, asserting as <see cref="Run(string, string)"/> does.</summary>
+    public static GeneratorOutput Run(CSharpCompilation compilation)
     {
-        var compilation = CreateCompilation(sources, assemblyName);
         AssertClean(compilation.GetDiagnostics(), "input");
 
         var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);

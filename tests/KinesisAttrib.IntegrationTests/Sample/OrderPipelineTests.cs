@@ -94,7 +94,28 @@ public sealed class OrderPipelineTests(EmulatorFixture emulators)
         Assert.Contains("\"orderId\":\"ord-00000000\"", Encoding.UTF8.GetString(records.Records[0].Data.Span), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Produce_WithCreateStream_CreatesAMissingStream_AndUsesAnExistingOneAsItIs()
+    {
+        var stream = EmulatorFixture.UniqueName("orders");
+        using var kinesis = EmulatorStreams.CreateKinesisClient(emulators);
+
+        var (code, stdout, stderr) = await RunAsync(["produce", "--stream", stream, "--count", "10", "--create-stream", "3", "--kinesis-endpoint", emulators.KinesisEndpoint.ToString()]);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"created stream '{stream}' with 3 shards", stdout, StringComparison.Ordinal);
+        Assert.Equal(3, (await kinesis.ListShardsAsync(new ListShardsRequest { StreamName = stream })).Shards.Count);
+
+        (code, stdout, stderr) = await RunAsync(["produce", "--stream", stream, "--count", "10", "--create-stream", "5", "--kinesis-endpoint", emulators.KinesisEndpoint.ToString()]);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"stream '{stream}' exists (3 open shards", stdout, StringComparison.Ordinal);
+        Assert.Equal(3, (await kinesis.ListShardsAsync(new ListShardsRequest { StreamName = stream })).Shards.Count);
+    }
+
     [Theory]
+    [InlineData("produce", "--stream", "s", "--count", "1", "--create-stream", "0")]
+    [InlineData("produce", "--stream", "s", "--count", "1", "--create-stream", "many")]
     [InlineData("frobnicate")]
     [InlineData("produce", "--stream", "s")]
     [InlineData("produce", "--stream", "s", "--count", "-3")]
