@@ -62,7 +62,21 @@ public sealed class OrderPipelineTests(EmulatorFixture emulators)
 
         var (code, stdout, stderr) = await RunAsync(
             ["consume", "--stream", stream, "--kinesis-endpoint", emulators.KinesisLocalEndpoint.ToString(), "--dynamodb-endpoint", emulators.DynamoDbEndpoint.ToString(),
-             "--region", EmulatorFixture.Region, "--worker-id", "efo-worker", "--archive-dir", archive.FullName, "--exit-when-idle", "15", "--efo", "--consumer-name", "sample"]);
+             "--region", EmulatorFixture.Region, "--worker-id", "efo-worker", "--archive-dir", archive.FullName, "--exit-when-idle", "15", "--efo", "--consumer-name", "sample"],
+            o =>
+            {
+                // Lease tables of their own: the other sample tests' 'archive' and 'totals' tables belong to other streams.
+                foreach (var application in new[] { "archive", "totals" })
+                {
+                    if (!o.Applications.TryGetValue(application, out var overrides))
+                    {
+                        overrides = new KinesisApplicationOptions();
+                        o.Applications[application] = overrides;
+                    }
+
+                    overrides.LeaseTableName = $"{stream}-{application}";
+                }
+            });
 
         Assert.True(code == 0, $"exit {code}: {stderr}");
         Assert.True(stdout.Contains("archive: 600 records", StringComparison.Ordinal) && stdout.Contains("totals: 600 records", StringComparison.Ordinal), stdout + stderr);
