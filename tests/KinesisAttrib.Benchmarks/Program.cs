@@ -3,7 +3,7 @@ using KinesisAttrib.Benchmarks.Suites;
 
 // One command for every figure in docs/benchmarks.md:
 //   dotnet run -c Release --project tests/KinesisAttrib.Benchmarks -- <suite> [options]
-// Suites: hotpath (interleaved rounds, then BenchmarkDotNet), analyzercost (analyzers' own time, in rounds), e2e, failover, leasecost, scale, memory, all. Anything else goes to
+// Suites: hotpath (interleaved rounds, then BenchmarkDotNet), analyzercost (analyzers' own time, in rounds), e2e, efo, failover, leasecost, scale, memory, all. Anything else goes to
 // BenchmarkDotNet, e.g. --filter '*GetRecords*'.
 var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -25,6 +25,7 @@ var suites = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordinal
         return Task.CompletedTask;
     },
     ["e2e"] = EndToEndSuite.RunAsync,
+    ["efo"] = FanOutSuite.RunAsync,
     ["failover"] = FailoverSuite.RunAsync,
     ["leasecost"] = LeaseCostSuite.RunAsync,
     ["scale"] = ScaleSuite.RunAsync,

@@ -9,8 +9,9 @@ using KinesisAttrib.Kinesis;
 namespace KinesisAttrib.Benchmarks.Harness;
 
 /// <summary>
-/// kinesalite and dynalite on loopback through the integration tests' launcher (<c>tests/emulators/start.js</c>),
-/// which prints <c>{"kinesis":PORT,"dynamodb":PORT}</c> and exits when its stdin closes. The first run installs the
+/// kinesalite, dynalite and kinesis-local (enhanced fan-out) on loopback through the integration tests' launcher
+/// (<c>tests/emulators/start.js</c>), which prints <c>{"kinesis":PORT,"dynamodb":PORT,"kinesisLocal":PORT}</c> and exits
+/// when its stdin closes. The first run installs the
 /// pinned packages with <c>npm ci</c>.
 /// </summary>
 public sealed class Emulators : IAsyncDisposable
@@ -19,11 +20,12 @@ public sealed class Emulators : IAsyncDisposable
 
     private readonly Process _process;
 
-    private Emulators(Process process, Uri kinesis, Uri dynamoDb)
+    private Emulators(Process process, Uri kinesis, Uri dynamoDb, Uri kinesisLocal)
     {
         _process = process;
         KinesisEndpoint = kinesis;
         DynamoDbEndpoint = dynamoDb;
+        KinesisLocalEndpoint = kinesisLocal;
     }
 
     /// <summary>Fake credentials, passed explicitly: nothing ever looks for real ones.</summary>
@@ -33,13 +35,16 @@ public sealed class Emulators : IAsyncDisposable
 
     public Uri DynamoDbEndpoint { get; }
 
+    /// <summary>kinesis-local's plain port (HTTP/1.1 and h2c with prior knowledge): RegisterStreamConsumer, SubscribeToShard.</summary>
+    public Uri KinesisLocalEndpoint { get; }
+
     /// <summary>The emulator process (node), to sample its CPU time.</summary>
     public Process Process => _process;
 
     public static async Task<Emulators> StartAsync()
     {
         var directory = Path.GetFullPath(typeof(Emulators).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "EmulatorsDirectory").Value!);
-        if (!Directory.Exists(Path.Combine(directory, "node_modules", "kinesalite")) || !Directory.Exists(Path.Combine(directory, "node_modules", "dynalite")))
+        if (new[] { "kinesalite", "dynalite", "kinesis-local" }.Any(p => !Directory.Exists(Path.Combine(directory, "node_modules", p))))
         {
             using var npm = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = directory })
                 ?? throw new InvalidOperationException("could not start npm");
@@ -65,12 +70,24 @@ public sealed class Emulators : IAsyncDisposable
         return new Emulators(
             process,
             Loopback(ports.RootElement.GetProperty("kinesis").GetInt32()),
-            Loopback(ports.RootElement.GetProperty("dynamodb").GetInt32()));
+            Loopback(ports.RootElement.GetProperty("dynamodb").GetInt32()),
+            Loopback(ports.RootElement.GetProperty("kinesisLocal").GetInt32()));
     }
 
     public KinesisHttpClient CreateKinesisClient() => new(new KinesisClientOptions
     {
         ServiceUrl = KinesisEndpoint,
+        Region = Region,
+        Credentials = Credentials,
+    });
+
+    /// <summary>
+    /// A client for kinesis-local, owning its handler (so SubscribeToShard shares its HTTP/2 connections as in
+    /// production).
+    /// </summary>
+    public KinesisHttpClient CreateKinesisLocalClient() => new(new KinesisClientOptions
+    {
+        ServiceUrl = KinesisLocalEndpoint,
         Region = Region,
         Credentials = Credentials,
     });

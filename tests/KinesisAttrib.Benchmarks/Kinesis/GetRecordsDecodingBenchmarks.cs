@@ -25,31 +25,35 @@ public class GetRecordsDecodingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(20131202);
         var builder = new StringBuilder(RecordCount * 400);
-        builder.Append("{\"Records\":[");
-        for (var i = 0; i < RecordCount; i++)
-        {
-            var data = new byte[PayloadBytes];
-            random.NextBytes(data);
-            if (i > 0)
-            {
-                builder.Append(',');
-            }
-
-            builder.Append(CultureInfo.InvariantCulture, $"{{\"SequenceNumber\":\"4959033827149025660855969253836157109592157598913658{i:D4}\",")
-                .Append(CultureInfo.InvariantCulture, $"\"ApproximateArrivalTimestamp\":{1_700_000_000 + (i / 1000.0):0.000},")
-                .Append("\"Data\":\"").Append(Convert.ToBase64String(data)).Append("\",")
-                .Append(CultureInfo.InvariantCulture, $"\"PartitionKey\":\"customer-{i % 997}\",\"EncryptionType\":\"NONE\"}}");
-        }
-
-        builder.Append("],\"NextShardIterator\":\"AAAAAAAAAAFexample+iterator/that+is+about/this+long==\",\"MillisBehindLatest\":0}");
+        builder.Append("{\"Records\":[").AppendJoin(',', RecordsJson()).Append(']');
+        builder.Append(",\"NextShardIterator\":\"AAAAAAAAAAFexample+iterator/that+is+about/this+long==\",\"MillisBehindLatest\":0}");
         _body = Encoding.UTF8.GetBytes(builder.ToString());
         if (Ours().GetAwaiter().GetResult().Records.Count != RecordCount || Reflection().GetAwaiter().GetResult().Records.Count != RecordCount
             || SourceGeneratedDtos().GetAwaiter().GetResult().Records.Count != RecordCount)
         {
             throw new InvalidOperationException("A decoder lost records.");
         }
+    }
+
+    /// <summary>
+    /// The <see cref="RecordCount"/> records as JSON objects of a GetRecords response (random 200-byte payloads from a
+    /// fixed seed), also used by <see cref="SubscribeToShardDecodingBenchmarks"/>.
+    /// </summary>
+    public static IReadOnlyList<string> RecordsJson()
+    {
+        var random = new Random(20131202);
+        var records = new List<string>(RecordCount);
+        var data = new byte[PayloadBytes];
+        for (var i = 0; i < RecordCount; i++)
+        {
+            random.NextBytes(data);
+            records.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"SequenceNumber\":\"4959033827149025660855969253836157109592157598913658{i:D4}\",\"ApproximateArrivalTimestamp\":{1_700_000_000 + (i / 1000.0):0.000},\"Data\":\"{Convert.ToBase64String(data)}\",\"PartitionKey\":\"customer-{i % 997}\",\"EncryptionType\":\"NONE\"}}"));
+        }
+
+        return records;
     }
 
     /// <summary>The baseline: reflection System.Text.Json into string-typed DTOs, then Convert.FromBase64String.</summary>
