@@ -375,6 +375,39 @@ public sealed class KinesisSubscribeToShardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FourSubscriptionsOnOneConnection_EachSentEventsLargerThanTheStreamWindow_AllReceiveThem()
+    {
+        // 1.5 MiB of data per event (2 MiB of base64): above the 1 MiB stream window, and 16 MiB over the connection.
+        var padding = new string('x', 1536 * 1024);
+        _server.Respond(async context =>
+        {
+            await FakeSubscribeToShardServer.StartEventStreamAsync(context);
+            await context.Response.Body.WriteAsync(RecordsEvent([1], "1", padding: padding));
+            await context.Response.Body.WriteAsync(RecordsEvent([2], "2", padding: padding));
+        });
+
+        var subscriptions = await Task.WhenAll(Enumerable.Range(1, 4).Select(s => _client.SubscribeToShardAsync(Request() with { ShardId = $"shardId-{s:D12}" })));
+        var received = await Task.WhenAll(subscriptions.Select(async subscription =>
+        {
+            await using (subscription)
+            {
+                using var timeout = new CancellationTokenSource(Patience);
+                var events = 0;
+                while (await subscription.NextEventAsync(timeout.Token) is { } next)
+                {
+                    Assert.True(next.Records[0].Data.Length > 1536 * 1024);
+                    events++;
+                }
+
+                return events;
+            }
+        }));
+
+        Assert.Equal([2, 2, 2, 2], received);
+        Assert.Single(_server.Requests.Select(r => r.ConnectionId).Distinct());
+    }
+
+    [Fact]
     public async Task BeyondTheServersStreamLimit_ASubscriptionOpensAnotherConnection_InsteadOfWaitingForAFreeStream()
     {
         await using var server = await FakeSubscribeToShardServer.StartAsync(maxStreamsPerConnection: 1);
