@@ -14,7 +14,7 @@ internal static partial class RetrievalLog
     [LoggerMessage(303, LogLevel.Warning, "Dropped the {UserRecords} user records of KPL aggregate {SequenceNumber} in {StreamName}/{ShardId}: its {Key} hashes outside the shard's range {Range}, as the KCL does")]
     public static partial void KplOutsideShard(ILogger logger, int userRecords, string streamName, string shardId, string sequenceNumber, string key, string range);
 
-    [LoggerMessage(304, LogLevel.Warning, "The fan-out subscription to {StreamName}/{ShardId} sent nothing for {Seconds} s; subscribing again after the last record delivered")]
+    [LoggerMessage(304, LogLevel.Warning, "The fan-out subscription to {StreamName}/{ShardId} sent nothing for {Seconds} s; reading with GetRecords until caught up, then subscribing again")]
     public static partial void SubscriptionSilent(ILogger logger, string streamName, string shardId, double seconds);
 
     [LoggerMessage(305, LogLevel.Information, "Shard {StreamName}/{ShardId} is closed and its subscription ended without the shard's last event; reading the rest with GetRecords")]

@@ -17,7 +17,8 @@ namespace KinesisAttrib.Retrieval;
 /// <para>A subscription ends after 5 minutes (or sooner, on an error); the next one starts AFTER_SEQUENCE_NUMBER of the
 /// last event's continuation, so nothing is skipped or repeated, and never less than a second after the previous
 /// call for the shard (Kinesis allows one per second per shard and consumer). A subscription silent for longer than
-/// the silence timeout is cancelled and opened again. Another subscription on the shard (the previous owner's, not
+/// the silence timeout is cancelled; the shard is read with GetRecords until a read comes back empty, then subscribed
+/// again after the last record read, so a stalled push stream cannot hold a backlog back. Another subscription on the shard (the previous owner's, not
 /// yet closed) or too many calls are waited out with a growing back-off, logged once.</para>
 /// <para>The shard's end: the last event of a closed shard has no continuation and names the children (as GetRecords'
 /// last response does). A server that never sends it (kinesis-local keeps a closed shard's subscription open with
@@ -30,8 +31,11 @@ namespace KinesisAttrib.Retrieval;
 /// </remarks>
 internal sealed class FanOutRecordsPublisher : IRecordsPublisher
 {
-    /// <summary>The shortest gap between two SubscribeToShard calls for one shard and consumer.</summary>
-    internal static readonly TimeSpan MinSubscribeInterval = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The shortest gap between two SubscribeToShard calls for one shard and consumer: Kinesis's second, plus a margin
+    /// for the service's clock and ours not ticking together.
+    /// </summary>
+    internal static readonly TimeSpan MinSubscribeInterval = TimeSpan.FromMilliseconds(1050);
 
     /// <summary>The pause after the n-th refused subscription in a row: 1 s doubling to 10 s, less up to a quarter.</summary>
     internal static readonly Backoff RefusedBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), jitter: 0.25);
@@ -53,6 +57,11 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
     private IShardSubscription? _subscription;
     private IShardSubscription? _discarded;
     private string? _closedShardIterator;
+
+    // After a silent subscription: the shard is read with GetRecords until a read comes back empty, then subscribed
+    // again after the last record read (a stalled push stream cannot hold the shard back).
+    private bool _catchingUp;
+    private long _lastGetRecordsAt;
     private long _lastSubscribeAt;
     private bool _hasSubscribed;
     private int _refusedInARow;
@@ -115,7 +124,9 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 // Nothing for the silence timeout (Kinesis sends an event every few seconds even without records).
                 await CloseSubscriptionAsync().ConfigureAwait(false);
                 RetrievalLog.SubscriptionSilent(_logger, _streamName, _shardId, _silenceTimeout.TotalSeconds);
-                continue;
+                _closedShardIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
+                _catchingUp = true;
+                return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (KinesisException ex) when (IsRefusal(ex))
             {
@@ -184,6 +195,7 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
     {
         _cursor.ResetTo(position);
         _closedShardIterator = null;
+        _catchingUp = false;
 
         // Closed on the next call (disposal is asynchronous); nothing more is read from it.
         _discarded = _subscription;
@@ -292,8 +304,17 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
             cancellationToken);
     }
 
+    // Reads the rest of a closed shard to its end, or (catching up) until a read comes back empty; at most 5 calls a
+    // second, as Kinesis allows per shard.
     private async Task<FetchResult> ReadClosedShardAsync(CancellationToken cancellationToken)
     {
+        var wait = TimeSpan.FromMilliseconds(200) - _time.GetElapsedTime(_lastGetRecordsAt);
+        if (_lastGetRecordsAt != 0 && wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        _lastGetRecordsAt = _time.GetTimestamp();
         GetRecordsResponse response;
         try
         {
@@ -308,6 +329,12 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
 
         var records = _cursor.Read(response.Records);
         _closedShardIterator = response.NextShardIterator;
+        if (_catchingUp && response.Records.Count == 0)
+        {
+            // Caught up: the next call subscribes again after the last record read.
+            (_closedShardIterator, _catchingUp) = (null, false);
+        }
+
         return new FetchResult(records, response.MillisBehindLatest, response.NextShardIterator is null, response.ChildShards);
     }
 

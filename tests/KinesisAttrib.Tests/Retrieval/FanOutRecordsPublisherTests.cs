@@ -69,7 +69,7 @@ public sealed class FanOutRecordsPublisherTests
     }
 
     [Fact]
-    public async Task ASilentSubscription_IsCancelledAndOpenedAgain_AndDeliversFromWhereItStopped()
+    public async Task ASilentSubscription_IsCancelled_TheBacklogIsReadWithGetRecords_AndASubscriptionResumesAfterIt()
     {
         var consumer = await StreamWithConsumerAsync();
         var put = await SchedulerArrangement.PutAsync(_kinesis, "s", 0, 10);
@@ -80,7 +80,17 @@ public sealed class FanOutRecordsPublisherTests
 
         var read = await ReadAsync(publisher, 10);
 
-        Assert.Equal(put, read.Select(r => r.SequenceNumber));
+        // Catching up ends with an empty read; what is put after it comes by a new subscription.
+        while ((await publisher.FetchAsync(CancellationToken.None).WaitAsync(Soon)).Records.Count > 0)
+        {
+        }
+
+        var more = await SchedulerArrangement.PutAsync(_kinesis, "s", 10, 5);
+        read.AddRange(await ReadAsync(publisher, 5));
+
+        // The backlog came by GetRecords after the silence; what came after it, by a new subscription.
+        Assert.Equal(put.Concat(more), read.Select(r => r.SequenceNumber));
+        Assert.True(_kinesis.GetRecordsCallCount >= 2, $"{_kinesis.GetRecordsCallCount} GetRecords calls");
         Assert.Equal(2, publisher.Subscriptions);
         Assert.Contains(logs.Entries, e => e.Event.Id == 304 && e.Message.Contains("s/shardId-000000000000", StringComparison.Ordinal));
     }
