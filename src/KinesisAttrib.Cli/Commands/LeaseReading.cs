@@ -13,7 +13,16 @@ internal static class LeaseReading
         observer.Observe(scan);
         if (observeFor > TimeSpan.Zero)
         {
-            await Task.Delay(observeFor, session.Time, cancellationToken).ConfigureAwait(false);
+            // Until the clock the scans are stamped with has moved on by the whole time: a timer may fire a little before
+            // the wall clock agrees, and a lease would then look held rather than expired.
+            var first = scan.ReadAt;
+            do
+            {
+                var remaining = observeFor - (session.Time.GetUtcNow() - first);
+                await Task.Delay(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1), session.Time, cancellationToken).ConfigureAwait(false);
+            }
+            while (session.Time.GetUtcNow() - first < observeFor);
+
             scan = await session.ScanAsync(cancellationToken).ConfigureAwait(false);
             observer.Observe(scan);
         }
