@@ -56,7 +56,9 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
     private bool _quiet;
     private IShardSubscription? _subscription;
     private IShardSubscription? _discarded;
-    private string? _closedShardIterator;
+    // Set while the shard is read with GetRecords instead of a subscription: the rest of a closed shard, or a backlog
+    // after a silent subscription (see _catchingUp).
+    private string? _getRecordsIterator;
 
     // After a silent subscription: the shard is read with GetRecords until a read comes back empty, then subscribed
     // again after the last record read (a stalled push stream cannot hold the shard back).
@@ -104,9 +106,9 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
     public async Task<FetchResult> FetchAsync(CancellationToken cancellationToken)
     {
         await DisposeDiscardedAsync().ConfigureAwait(false);
-        if (_closedShardIterator is not null)
+        if (_getRecordsIterator is not null)
         {
-            return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadByGetRecordsAsync(cancellationToken).ConfigureAwait(false);
         }
 
         while (true)
@@ -124,9 +126,9 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 // Nothing for the silence timeout (Kinesis sends an event every few seconds even without records).
                 await CloseSubscriptionAsync().ConfigureAwait(false);
                 RetrievalLog.SubscriptionSilent(_logger, _streamName, _shardId, _silenceTimeout.TotalSeconds);
-                _closedShardIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
+                _getRecordsIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
                 _catchingUp = true;
-                return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
+                return await ReadByGetRecordsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (KinesisException ex) when (IsRefusal(ex))
             {
@@ -148,7 +150,7 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 await CloseSubscriptionAsync().ConfigureAwait(false);
                 if (await OpenIfClosedAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
+                    return await ReadByGetRecordsAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 continue;
@@ -182,7 +184,7 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
                 if (await OpenIfClosedAsync(cancellationToken).ConfigureAwait(false))
                 {
                     await CloseSubscriptionAsync().ConfigureAwait(false);
-                    return await ReadClosedShardAsync(cancellationToken).ConfigureAwait(false);
+                    return await ReadByGetRecordsAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -194,7 +196,7 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
     public void ResetTo(ExtendedSequenceNumber position)
     {
         _cursor.ResetTo(position);
-        _closedShardIterator = null;
+        _getRecordsIterator = null;
         _catchingUp = false;
 
         // Closed on the next call (disposal is asynchronous); nothing more is read from it.
@@ -287,13 +289,13 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
             return false;
         }
 
-        _closedShardIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
+        _getRecordsIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
         RetrievalLog.ClosedShardReadByGetRecords(_logger, _streamName, _shardId);
         return true;
     }
 
     private Task<GetRecordsResponse> GetRecordsAsync(CancellationToken cancellationToken) => _kinesis.GetRecordsAsync(
-        new GetRecordsRequest { ShardIterator = _closedShardIterator!, Limit = _maxRecords, StreamName = _streamName, ShardId = _shardId },
+        new GetRecordsRequest { ShardIterator = _getRecordsIterator!, Limit = _maxRecords, StreamName = _streamName, ShardId = _shardId },
         cancellationToken);
 
     private Task<string> OpenIteratorAsync(CancellationToken cancellationToken)
@@ -306,7 +308,7 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
 
     // Reads the rest of a closed shard to its end, or (catching up) until a read comes back empty; at most 5 calls a
     // second, as Kinesis allows per shard.
-    private async Task<FetchResult> ReadClosedShardAsync(CancellationToken cancellationToken)
+    private async Task<FetchResult> ReadByGetRecordsAsync(CancellationToken cancellationToken)
     {
         var wait = TimeSpan.FromMilliseconds(200) - _time.GetElapsedTime(_lastGetRecordsAt);
         if (_lastGetRecordsAt != 0 && wait > TimeSpan.Zero)
@@ -323,16 +325,16 @@ internal sealed class FanOutRecordsPublisher : IRecordsPublisher
         catch (ExpiredIteratorException)
         {
             // Reopened after the last record read.
-            _closedShardIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
+            _getRecordsIterator = await OpenIteratorAsync(cancellationToken).ConfigureAwait(false);
             response = await GetRecordsAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var records = _cursor.Read(response.Records);
-        _closedShardIterator = response.NextShardIterator;
+        _getRecordsIterator = response.NextShardIterator;
         if (_catchingUp && response.Records.Count == 0)
         {
             // Caught up: the next call subscribes again after the last record read.
-            (_closedShardIterator, _catchingUp) = (null, false);
+            (_getRecordsIterator, _catchingUp) = (null, false);
         }
 
         return new FetchResult(records, response.MillisBehindLatest, response.NextShardIterator is null, response.ChildShards);
